@@ -1,0 +1,33 @@
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+import { resolve } from 'node:path'
+
+// One build for all three doors: the Electron main (which also carries the CLI and web door entry),
+// the sandboxed preload (must be CommonJS) and the Vue renderer.
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('electron/main.ts'),
+          cli: resolve('main/app/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        input: { index: resolve('electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('renderer'),
+    build: {
+      rollupOptions: { input: resolve('renderer/index.html') },
+    },
+    plugins: [vue()],
+  },
+})
