@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm start`: Electron where its binary is installed and a display exists, else browser mode.
+// Builds first when the build is missing or older than the sources. Extra arguments go to
+// `percept serve` (e.g. `npm start -- --open --port 8080`); PERCEPT_MODE=browser forces browser mode.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const require = createRequire(import.meta.url)
+const outputs = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+const sources = ['main', 'electron', 'renderer', 'package.json', 'electron.vite.config.ts']
+
+function newestMtime(path) {
+  const info = statSync(path)
+  if (!info.isDirectory()) return info.mtimeMs
+  let newest = 0
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
+  return newest
+}
+
+function needsBuild() {
+  const built = outputs.map((p) => join(root, p))
+  if (!built.every(existsSync)) return true
+  const oldestOutput = Math.min(...built.map((p) => statSync(p).mtimeMs))
+  return sources.some((p) => existsSync(join(root, p)) && newestMtime(join(root, p)) > oldestOutput)
+}
+
+function electronBinary() {
+  try {
+    const path = require('electron') // the package exports the binary's path, or throws when it is missing
+    return typeof path === 'string' && existsSync(path) ? path : null
+  } catch {
+    return null
+  }
+}
+
+function run(command, args) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit' })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+  child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)))
+}
+
+if (needsBuild()) {
+  console.log('Building Percept Workbench…')
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  if (build.status !== 0) process.exit(build.status ?? 1)
+}
+
+const electron = electronBinary()
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+if (electron && hasDisplay && process.env.PERCEPT_MODE !== 'browser') {
+  run(electron, [root, ...process.argv.slice(2)])
+} else {
+  const why = !electron ? 'Electron is not installed here' : !hasDisplay ? 'there is no display' : 'PERCEPT_MODE=browser'
+  console.log(`Starting in browser mode (${why}).`)
+  const args = process.argv.slice(2)
+  if (process.env.PERCEPT_OPEN === '1' && !args.includes('--open')) args.push('--open')
+  run(process.execPath, [join(root, 'bin/percept.mjs'), 'serve', ...args])
+}
