@@ -1,7 +1,7 @@
 import type { Protocol } from 'electron'
-import { readFile, stat } from 'node:fs/promises'
-import { extname, resolve, sep } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { contentSecurityPolicy } from '../main/app/csp'
+import { contentTypeFor, resolveStaticFile } from '../main/app/static-files'
 import { APP_HOST, APP_SCHEME } from './ipc-channels'
 
 /**
@@ -14,36 +14,6 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ])
-}
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.flac': 'audio/flac',
-}
-
-export function contentTypeFor(path: string): string {
-  return contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream'
 }
 
 /** Headers every app:// response carries, errors included. */
@@ -72,22 +42,7 @@ export async function resolveAppFile(root: string, requestUrl: string): Promise<
     return null
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return null
-  let path: string
-  try {
-    path = decodeURIComponent(url.pathname)
-  } catch {
-    return null
-  }
-  if (path.includes('\0')) return null
-  if (path === '' || path === '/') path = '/index.html'
-  const base = resolve(root)
-  const target = resolve(base, '.' + (path.startsWith('/') ? path : `/${path}`))
-  if (!target.startsWith(base + sep)) return null
-  try {
-    return (await stat(target)).isFile() ? target : null
-  } catch {
-    return null
-  }
+  return resolveStaticFile(root, url.pathname)
 }
 
 /** The protocol handler itself, kept free of Electron so it can be tested with plain Request objects. */

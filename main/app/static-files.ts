@@ -7,12 +7,18 @@ const contentTypes: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
+  '.wav': 'audio/wav',
+  '.flac': 'audio/flac',
 }
 
 export function contentTypeFor(path: string): string {
@@ -21,7 +27,7 @@ export function contentTypeFor(path: string): string {
 
 /**
  * Maps a URL path onto a file inside root, or null when it would escape root or does not exist.
- * Shared by the web door; "/" means index.html.
+ * Shared by the web door and Electron's app:// handler; "/" means index.html.
  */
 export async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
   let decoded: string

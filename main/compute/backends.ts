@@ -12,7 +12,7 @@ export interface BackendProbe {
   missing: Partial<Record<TfBackendName, string>>
 }
 
-const require = createRequire(import.meta.url)
+const requireModule = createRequire(import.meta.url)
 
 async function tryBackend(name: TfBackendName): Promise<string | null> {
   const tf = await import('@tensorflow/tfjs-core')
@@ -24,7 +24,7 @@ async function tryBackend(name: TfBackendName): Promise<string | null> {
     } else if (name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm')
       // Point the loader at the package's own .wasm files so bundling cannot break the lookup.
-      wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/')
+      wasm.setWasmPaths(join(dirname(requireModule.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/')
     } else {
       await import('@tensorflow/tfjs-backend-cpu')
     }

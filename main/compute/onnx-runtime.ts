@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module'
 
-const require = createRequire(import.meta.url)
+const requireModule = createRequire(import.meta.url)
 
 /** The installed onnxruntime-node version, or null when its native binding cannot load on this machine. */
 export async function onnxRuntimeVersion(): Promise<string | null> {
   try {
     await import('onnxruntime-node')
-    return (require('onnxruntime-node/package.json') as { version: string }).version
+    return (requireModule('onnxruntime-node/package.json') as { version: string }).version
   } catch {
     return null
   }

@@ -46,7 +46,8 @@ export class ApiError extends Error {
 }
 
 /** Methods whose input has no required field may be called without one. */
-export type CallArgs<M extends MethodName> = object extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>]
+export type CallArgs<M extends MethodName> =
+  Record<never, never> extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>]
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

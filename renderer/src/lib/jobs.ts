@@ -33,17 +33,23 @@ export function upsertJob(jobs: readonly JobSummary[], job: JobSummary): JobSumm
 }
 
 /**
- * Replaces the list with a fresh `jobs.list` answer, keeping any job state that events delivered while the
- * request was in flight and that is newer than what the answer says.
+ * Replaces the list with a fresh `jobs.list` answer. Where the list already holds a newer state of a job
+ * (an event overtook the answer) that state stays; jobs the answer lacks are dropped unless their id is in
+ * `keep`: jobs that events announced while the request was in flight, created after the server answered.
  */
-export function mergeJobList(current: readonly JobSummary[], fresh: readonly JobSummary[]): JobSummary[] {
+export function mergeJobList(
+  current: readonly JobSummary[],
+  fresh: readonly JobSummary[],
+  keep: ReadonlySet<string> = new Set(),
+): JobSummary[] {
   const known = new Map(current.map((job) => [job.id, job]))
-  return sortJobs(
-    fresh.map((job) => {
-      const existing = known.get(job.id)
-      return existing && !isNewer(job, existing) ? existing : job
-    }),
-  )
+  const freshIds = new Set(fresh.map((job) => job.id))
+  const merged = fresh.map((job) => {
+    const existing = known.get(job.id)
+    return existing && !isNewer(job, existing) ? existing : job
+  })
+  const announced = current.filter((job) => keep.has(job.id) && !freshIds.has(job.id))
+  return sortJobs([...merged, ...announced])
 }
 
 export function countInState(jobs: readonly JobSummary[], state: JobState): number {

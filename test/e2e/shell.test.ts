@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot, requireBuild, startServe, type Served } from '../helpers/built-app'
+import { launchChromium } from '../helpers/chromium'
+import { tempHome } from '../helpers/temp-home'
+
+const workspaces = ['Sound', 'Speech', 'MRI', 'Faces', 'Runs', 'Models'] as const
+const shots = join(repoRoot, 'test-results', 'screenshots')
+
+let served: Served
+let browser: Browser
+let page: Page
+let cleanup: () => void
+const foreignRequests: string[] = []
+const consoleErrors: string[] = []
+
+beforeAll(async () => {
+  requireBuild()
+  mkdirSync(shots, { recursive: true })
+  const temp = tempHome()
+  cleanup = temp.cleanup
+  served = await startServe(temp.home)
+  browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
+  page = await context.newPage()
+  const origin = new URL(served.url).origin
+  page.on('request', (request) => {
+    const url = request.url()
+    if (!url.startsWith(origin) && !url.startsWith(origin.replace('http', 'ws')) && !url.startsWith('data:')) {
+      foreignRequests.push(url)
+    }
+  })
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text())
+  })
+  page.on('pageerror', (error) => consoleErrors.push(error.message))
+  await page.goto(served.url)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+  cleanup?.()
+})
+
+const nav = () => page.getByRole('navigation', { name: 'Workspaces' })
+
+describe('the app shell in Chromium', () => {
+  it('shows the six workspaces in the sidebar and the compute backends in the status bar', async () => {
+    for (const name of workspaces) await expect(nav().getByRole('link', { name, exact: true }).count()).resolves.toBe(1)
+    const backends = page.getByTestId('status-backends')
+    await backends.waitFor()
+    await expect.poll(() => backends.textContent()).toMatch(/wasm/)
+    await expect.poll(() => page.getByTestId('status-jobs').textContent()).toMatch(/no jobs|0/i)
+  })
+
+  it('opens every workspace as a page with its own heading and empty state', async () => {
+    for (const name of workspaces) {
+      await nav().getByRole('link', { name, exact: true }).click()
+      await page.getByRole('heading', { level: 1, name }).waitFor()
+      expect(page.url()).toContain(`#/${name.toLowerCase()}`)
+      const main = await page.locator('main').innerText()
+      expect(main.length, `${name} page explains itself`).toBeGreaterThan(80)
+      await page.screenshot({ path: join(shots, `light-${name.toLowerCase()}.png`) })
+    }
+  })
+
+  it('moves between workspaces with the keyboard', async () => {
+    await page.keyboard.press('Control+3')
+    await page.getByRole('heading', { level: 1, name: 'MRI' }).waitFor()
+    await page.keyboard.press('Alt+6')
+    await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor()
+    await nav().getByRole('link', { name: 'Sound', exact: true }).focus()
+    await page.keyboard.press('ArrowDown')
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim())
+    expect(focused).toBe('Speech')
+  })
+
+  it('follows the system theme, toggles, and keeps the choice across reloads', async () => {
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme)
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    expect(await theme()).toBe('light')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(theme).toBe('dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await expect.poll(theme).toBe('light')
+    const lightBackground = await background()
+
+    const toggle = page.getByRole('button', { name: 'Toggle theme' })
+    // system -> light -> dark
+    for (let i = 0; i < 3 && (await toggle.getAttribute('data-theme-preference')) !== 'dark'; i++) await toggle.click()
+    expect(await toggle.getAttribute('data-theme-preference')).toBe('dark')
+    await expect.poll(theme).toBe('dark')
+    expect(await background()).not.toBe(lightBackground)
+    for (const name of workspaces) {
+      await nav().getByRole('link', { name, exact: true }).click()
+      await page.getByRole('heading', { level: 1, name }).waitFor()
+      await page.screenshot({ path: join(shots, `dark-${name.toLowerCase()}.png`) })
+    }
+    await page.reload()
+    await expect.poll(theme).toBe('dark')
+  })
+
+  it('made no request outside its own origin and logged no errors (CSP included)', () => {
+    expect(foreignRequests).toEqual([])
+    expect(consoleErrors).toEqual([])
+  })
+})
