@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve('electron/main.ts'),
           cli: resolve('main/app/cli.ts'),
+          // Job worker threads start from this file (out/main/job-worker.js); see main/core/jobs/worker-entry.ts.
+          'job-worker': resolve('main/app/job-worker.ts'),
         },
       },
     },

@@ -5,6 +5,10 @@
 export * from './errors'
 export * from './events'
 export * from './methods'
+export * from './jobs'
+export * from './models'
+export * from './model-methods'
+export * from './files'
 
 /** What a door exposes to the renderer: one call and one event subscription. */
 export interface PerceptBridge {

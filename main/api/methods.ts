@@ -1,5 +1,8 @@
 import { z } from 'zod'
 import { jobSummarySchema } from './events'
+import { fileMethods } from './files'
+import { jobMethods } from './jobs'
+import { modelMethods } from './model-methods'
 
 const empty = z.object({}).strict()
 
@@ -72,6 +75,9 @@ export const methods = {
     z.object({ states: z.array(jobSummarySchema.shape.state).optional() }).strict(),
     z.array(jobSummarySchema),
   ),
+  ...jobMethods,
+  ...modelMethods,
+  ...fileMethods,
 } as const
 
 export type Methods = typeof methods

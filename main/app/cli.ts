@@ -5,7 +5,10 @@ import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { appMeta } from './app-meta'
 import { createPercept } from './compose'
+import { registerJobCommands } from './cli-jobs'
+import { registerModelCommands } from './cli-models'
 import { collectAppInfo } from './handlers'
+import { advertiseEndpoint } from './instance-endpoint'
 import { openBrowser } from './open-browser'
 import { startWebServer } from './web-server'
 
@@ -50,6 +53,7 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
     if (code === 'EADDRINUSE') throw new PerceptError('UNAVAILABLE', `Port ${options.port} is in use; pick another with --port, or --port 0 for any free port.`)
     throw error
   }
+  advertiseEndpoint(app.workspace.home, server)
   process.stdout.write(`Percept Workbench is running at ${server.url}\n`)
   process.stdout.write(`Workspace: ${app.workspace.home}. Press Ctrl+C to stop.\n`)
   if (options.open && !openBrowser(server.url)) process.stdout.write('No browser found to open; open the address above yourself.\n')
@@ -80,6 +84,8 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on; keep the default loopback unless you know why', '127.0.0.1')
     .option('--open', 'open the app in Chromium (or the default browser)')
     .action((opts: { port: number; host: string; open?: boolean }) => serve(opts))
+  registerJobCommands(program)
+  registerModelCommands(program)
   return program
 }
 

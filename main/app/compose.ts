@@ -1,10 +1,14 @@
+import { ModelLibrary } from '../compute/model-package'
 import { EventBus } from '../core/event-bus'
 import { JobStore } from '../core/job-store'
+import { JobRunner } from '../core/jobs/job-runner'
+import { locateJobWorker, type JobWorkerEntry } from '../core/jobs/worker-entry'
 import { Logger } from '../core/logger'
 import { SettingsStore } from '../core/settings-store'
 import { Workspace } from '../core/workspace'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { createHandlers } from './handlers'
+import { jobKinds } from './job-kinds'
 import { Router, type Door } from './router'
 
 export interface PerceptOptions {
@@ -12,6 +16,10 @@ export interface PerceptOptions {
   /** The door's preferred workspace folder (Electron's userData); PERCEPT_HOME still wins. */
   proposedHome?: string
   sqliteBinding?: string
+  /** Where job workers start; by default job-worker.js beside the built app, or job-worker.ts via tsx from sources. */
+  jobWorker?: JobWorkerEntry
+  /** Take up jobs left queued by the last session (the app does; a CLI that only looks does not). Default true. */
+  runQueuedJobs?: boolean
 }
 
 export interface PerceptApp {
@@ -19,6 +27,7 @@ export interface PerceptApp {
   events: EventBus
   log: Logger
   workspace: Workspace
+  jobs: JobRunner
   close(): void
 }
 
@@ -35,13 +44,27 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   const jobs = new JobStore(workspace)
   const interrupted = jobs.markInterrupted()
   if (interrupted) log.warn(`${interrupted} job(s) were running when the app last stopped; they can be resumed.`)
-  const router = new Router(createHandlers({ workspace, settings, jobs }), events, log.child('router'))
+  const runner = new JobRunner({
+    workspace,
+    events,
+    log: log.child('jobs'),
+    kinds: jobKinds,
+    worker: options.jobWorker ?? locateJobWorker(import.meta.url),
+  })
+  if (options.runQueuedJobs !== false) runner.restoreQueue()
+  const models = new ModelLibrary(workspace.folder('models'), events)
+  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models }), events, log.child('router'))
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)
   return {
     router,
     events,
     log,
     workspace,
-    close: () => workspace.close(),
+    jobs: runner,
+    close: () => {
+      // Marks running jobs interrupted synchronously, then ends their workers; the database can close now.
+      void runner.shutdown()
+      workspace.close()
+    },
   }
 }

@@ -1,7 +1,9 @@
 import type { AppInfo } from '../api'
 import { probeBackends } from '../compute/backends'
 import { onnxRuntimeVersion } from '../compute/onnx-runtime'
-import type { JobStore } from '../core/job-store'
+import type { ModelLibrary } from '../compute/model-package'
+import { listFolder } from '../core/file-browser'
+import type { JobRunner } from '../core/jobs/job-runner'
 import type { SettingsStore } from '../core/settings-store'
 import type { Workspace } from '../core/workspace'
 import { appMeta } from './app-meta'
@@ -26,10 +28,11 @@ export async function collectAppInfo(workspace: string, door: Door): Promise<App
 export interface Services {
   workspace: Workspace
   settings: SettingsStore
-  jobs: JobStore
+  jobs: JobRunner
+  models: ModelLibrary
 }
 
-export function createHandlers({ workspace, settings, jobs }: Services): Handlers {
+export function createHandlers({ workspace, settings, jobs, models }: Services): Handlers {
   return {
     'app.info': (_input, context) => collectAppInfo(workspace.home, context.door),
     'workspace.info': () => ({
@@ -45,6 +48,19 @@ export function createHandlers({ workspace, settings, jobs }: Services): Handler
     'settings.get': ({ key }) => ({ key, value: settings.get(key) }),
     'settings.set': ({ key, value }) => ({ key, value: settings.set(key, value) }),
     'jobs.list': ({ states }) => jobs.list(states),
+    'jobs.get': ({ id }) => jobs.get(id),
+    'jobs.start': ({ kind, input }) => jobs.start(kind, input),
+    'jobs.cancel': ({ id }) => jobs.cancel(id),
+    'jobs.resume': ({ id }) => jobs.resume(id),
+    'jobs.logs': ({ id, after, limit }) => ({ lines: jobs.logs(id, after, limit) }),
+    'jobs.metrics': ({ id }) => ({ series: jobs.metrics(id) }),
+    'models.list': () => models.list(),
+    'models.get': ({ id }) => models.get(id),
+    'models.import': ({ path }) => models.import(path),
+    'models.export': ({ id, path }) => models.export(id, path),
+    'models.delete': ({ id }) => models.delete(id),
+    'models.check': ({ id }) => models.check(id),
+    'files.list': (input) => listFolder(input, workspace.home),
   }
 }
 

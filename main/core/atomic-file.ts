@@ -31,10 +31,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** Synchronous twin for the few places that must not yield (lock files, shutdown). */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, mode = 0o666): void {
   const temp = tempPathFor(path)
   try {
-    const fd = openSync(temp, 'wx')
+    const fd = openSync(temp, 'wx', mode)
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
       fsyncSync(fd)

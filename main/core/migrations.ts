@@ -33,6 +33,39 @@ export const migrations: Migration[] = [
       CREATE INDEX jobs_state ON jobs(state);
     `,
   },
+  {
+    version: 2,
+    name: 'job results, logs and metrics',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN result TEXT;
+      ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN queued_at TEXT;
+      ALTER TABLE jobs ADD COLUMN started_at TEXT;
+      ALTER TABLE jobs ADD COLUMN finished_at TEXT;
+      CREATE TABLE job_logs (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        time TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('debug','info','warn','error')),
+        message TEXT NOT NULL,
+        PRIMARY KEY (job_id, seq)
+      ) WITHOUT ROWID;
+      -- One row per (job, metric, scope, index): index is the step for per-step points and the epoch
+      -- for per-epoch points, so a resumed run can never store the same epoch twice.
+      CREATE TABLE job_metrics (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('step','epoch')),
+        idx INTEGER NOT NULL,
+        epoch INTEGER,
+        step INTEGER,
+        value REAL,
+        time TEXT NOT NULL,
+        PRIMARY KEY (job_id, name, scope, idx)
+      ) WITHOUT ROWID;
+      CREATE INDEX job_metrics_epoch ON job_metrics(job_id, epoch);
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version

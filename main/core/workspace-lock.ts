@@ -3,14 +3,20 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { PerceptError } from './errors'
 
-interface LockOwner {
+/** Who holds a workspace; `api` is how other processes reach it (absent when it takes no outside calls). */
+export interface LockOwner {
   pid: number
   host: string
   door: string
   since: string
+  api?: { url: string; token: string }
 }
 
-function isAlive(pid: number): boolean {
+export function lockPathFor(home: string): string {
+  return join(home, 'percept.lock')
+}
+
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -20,7 +26,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readOwner(path: string): LockOwner | null {
+export function readLockOwner(path: string): LockOwner | null {
   try {
     const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner
     return typeof owner.pid === 'number' ? owner : null
@@ -37,17 +43,18 @@ export class WorkspaceLock {
   private constructor(private readonly path: string) {}
 
   static acquire(home: string, door: string): WorkspaceLock {
-    const path = join(home, 'percept.lock')
+    const path = lockPathFor(home)
     const me: LockOwner = { pid: process.pid, host: hostname(), door, since: new Date().toISOString() }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        writeFileSync(path, JSON.stringify(me), { flag: 'wx' })
+        // Owner-only: once the app advertises its API here, the file carries its access token.
+        writeFileSync(path, JSON.stringify(me), { flag: 'wx', mode: 0o600 })
         return new WorkspaceLock(path)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       }
-      const owner = readOwner(path)
-      const stale = owner === null ? false : owner.host === me.host && !isAlive(owner.pid)
+      const owner = readLockOwner(path)
+      const stale = owner === null ? false : owner.host === me.host && !isProcessAlive(owner.pid)
       if (owner && !stale) {
         throw new PerceptError(
           'WORKSPACE_LOCKED',
@@ -70,7 +77,7 @@ export class WorkspaceLock {
   }
 
   release(): void {
-    const owner = readOwner(this.path)
+    const owner = readLockOwner(this.path)
     if (owner?.pid === process.pid) rmSync(this.path, { force: true })
   }
 }

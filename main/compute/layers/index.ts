@@ -1,0 +1,8 @@
+/**
+ * Custom TF.js layers. Importing this module registers every class with TF.js's serialisation, so models that
+ * use them load with `tf.loadLayersModel`; each also writes itself into ONNX (`toOnnx`).
+ */
+export { GroupNormalization, type GroupNormalizationArgs } from './group-normalization'
+export { SpatialDropout, type SpatialDropoutArgs } from './spatial-dropout'
+export { UpSampling3D, type UpSampling3DArgs } from './up-sampling-3d'
+export { GlobalAveragePooling3D, GlobalMaxPooling3D } from './global-pooling-3d'

@@ -1,0 +1,98 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPercept, type PerceptApp } from '../../main/app/compose'
+import { tempHome } from '../helpers/temp-home'
+
+// A short demo training run installs its ONNX model; the models.* methods then list, check, export,
+// delete and re-import it, through the same router every door uses.
+let app: PerceptApp
+let cleanup: () => void
+let home: string
+
+async function call<T = unknown>(method: string, input: unknown): Promise<T> {
+  const result = await app.router.call(method, input, { door: 'test' })
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
+  return result.value as T
+}
+
+async function fail(method: string, input: unknown): Promise<{ code: string; message: string }> {
+  const result = await app.router.call(method, input, { door: 'test' })
+  if (result.ok) throw new Error(`${method} unexpectedly succeeded`)
+  return result.error
+}
+
+beforeAll(() => {
+  ;({ home, cleanup } = tempHome())
+  process.env.PERCEPT_HOME = home
+  app = createPercept({ door: 'test' })
+  delete process.env.PERCEPT_HOME
+})
+afterAll(() => {
+  app.close()
+  cleanup()
+})
+
+describe('models through the API', () => {
+  let id: string
+
+  it('a finished demo training installs its model package', async () => {
+    const job = await call<{ id: string }>('jobs.start', { kind: 'demo.train', input: { epochs: 2, samples: 64 } })
+    const settled = await app.jobs.whenSettled(job.id)
+    expect(settled.state).toBe('done')
+    const detail = await call<{ result: { modelId: string; finalAccuracy: number } }>('jobs.get', { id: job.id })
+    id = detail.result.modelId
+    expect(id).toBe(`demo-circle-${job.id}`)
+    const list = await call<{ id: string; meta: { provenance: { runId: string; metrics: Record<string, number> } } }[]>('models.list', {})
+    expect(list.map((m) => m.id)).toEqual([id])
+    expect(list[0]!.meta.provenance.runId).toBe(job.id)
+    expect(list[0]!.meta.provenance.metrics.accuracy).toBeCloseTo(detail.result.finalAccuracy, 6)
+    const full = await call<{ card: string }>('models.get', { id })
+    expect(full.card).toContain(id)
+  }, 60_000)
+
+  it('check runs it on a sample input', async () => {
+    const report = await call<{ ok: boolean; outputs: { shape: number[]; finite: boolean; min: number; max: number }[] }>('models.check', { id })
+    expect(report.ok).toBe(true)
+    expect(report.outputs[0]!.shape).toEqual([1, 1])
+    expect(report.outputs[0]!.finite).toBe(true)
+    expect(report.outputs[0]!.min).toBeGreaterThanOrEqual(0) // a sigmoid probability
+    expect(report.outputs[0]!.max).toBeLessThanOrEqual(1)
+  })
+
+  it('export writes a zip; delete removes it; import brings it back', async () => {
+    const exported = await call<{ path: string }>('models.export', { id, path: home })
+    expect(exported.path).toBe(join(home, `${id}.zip`))
+    expect(existsSync(exported.path)).toBe(true)
+    await call('models.delete', { id })
+    expect(await call('models.list', {})).toEqual([])
+    expect(readdirSync(join(home, 'models'))).toEqual([])
+    const back = await call<{ id: string }>('models.import', { path: exported.path })
+    expect(back.id).toBe(id)
+    expect((await call<unknown[]>('models.list', {})).length).toBe(1)
+  })
+
+  it('gives errors a person can act on', async () => {
+    expect(await fail('models.get', { id: 'nope' })).toEqual({ code: 'NOT_FOUND', message: 'No model "nope" is installed.' })
+    expect((await fail('models.delete', { id: '../../etc' })).code).toBe('VALIDATION')
+    const missing = await fail('models.import', { path: join(home, 'no-such.zip') })
+    expect(missing.code).toBe('NOT_FOUND')
+    expect(missing.message).toContain('no-such.zip')
+  })
+})
+
+describe('files.list', () => {
+  it('lists folders first, filters by extension and names the parent', async () => {
+    const listing = await call<{ path: string; parent: string; entries: { name: string; kind: string }[] }>('files.list', {
+      path: home,
+      extensions: ['zip'],
+    })
+    expect(listing.path).toBe(home)
+    const names = listing.entries.map((e) => `${e.kind}:${e.name}`)
+    expect(names.slice(0, 4)).toEqual(['folder:cache', 'folder:datasets', 'folder:models', 'folder:runs'])
+    expect(names.every((n) => n.startsWith('folder:') || n.endsWith('.zip'))).toBe(true)
+    expect(listing.parent).toBe(join(home, '..'))
+    expect((await fail('files.list', { path: join(home, 'percept.db') })).code).toBe('VALIDATION')
+    expect((await fail('files.list', { path: join(home, 'missing') })).code).toBe('NOT_FOUND')
+  })
+})
