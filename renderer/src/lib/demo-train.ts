@@ -3,7 +3,7 @@
  * synthetic 2-class problem. The renderer keeps its own copy of the fields it offers, since it imports
  * main/ as types only; the job runner validates the input again.
  */
-export interface DemoTrainForm {
+export interface DemoTrainNumbers {
   epochs: number
   samples: number
   batchSize: number
@@ -12,6 +12,11 @@ export interface DemoTrainForm {
   seed: number
   /** A pause before each epoch, so there is time to watch the charts move and to cancel. */
   epochDelayMs: number
+}
+
+export interface DemoTrainForm extends DemoTrainNumbers {
+  /** Install the trained network as an ONNX model package (shown on the Models page) when done. */
+  exportModel: boolean
 }
 
 export const demoTrainKind = 'demo.train'
@@ -25,10 +30,11 @@ export const demoTrainDefaults: DemoTrainForm = {
   learningRate: 0.02,
   seed: 42,
   epochDelayMs: 400,
+  exportModel: true,
 }
 
 /** The limits of the job's schema, for the form's min/max and the check below. */
-export const demoTrainLimits: Record<keyof DemoTrainForm, { min: number; max: number; integer: boolean }> = {
+export const demoTrainLimits: Record<keyof DemoTrainNumbers, { min: number; max: number; integer: boolean }> = {
   epochs: { min: 1, max: 1000, integer: true },
   samples: { min: 8, max: 100_000, integer: true },
   batchSize: { min: 1, max: 4096, integer: true },
@@ -38,7 +44,7 @@ export const demoTrainLimits: Record<keyof DemoTrainForm, { min: number; max: nu
   epochDelayMs: { min: 0, max: 60_000, integer: true },
 }
 
-export const demoTrainLabels: Record<keyof DemoTrainForm, string> = {
+export const demoTrainLabels: Record<keyof DemoTrainNumbers, string> = {
   epochs: 'Epochs',
   samples: 'Samples',
   batchSize: 'Batch size',
@@ -51,7 +57,7 @@ export const demoTrainLabels: Record<keyof DemoTrainForm, string> = {
 /** One line per field outside its limits; empty when the form can be sent. */
 export function demoTrainProblems(form: DemoTrainForm): string[] {
   const problems: string[] = []
-  for (const key of Object.keys(demoTrainLimits) as Array<keyof DemoTrainForm>) {
+  for (const key of Object.keys(demoTrainLimits) as Array<keyof DemoTrainNumbers>) {
     const { min, max, integer } = demoTrainLimits[key]
     const value = form[key]
     if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${demoTrainLabels[key]} must be a number.`)

@@ -52,6 +52,32 @@ export function describeFilter(extensions: readonly string[] | undefined): strin
 /** The last part of a path, whichever separator the machine uses. */
 export function baseName(path: string): string {
   const trimmed = path.replace(/[\\/]+$/, '')
+  if (trimmed === '') return path
   const index = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'))
   return index >= 0 ? trimmed.slice(index + 1) || trimmed : trimmed
+}
+
+/**
+ * Where the selection goes in a file list for a navigation key: ArrowUp/Down by one (stopping at the
+ * ends), Home/End, PageUp/PageDown by `page` rows. `current` is -1 with nothing selected. Null for other keys.
+ */
+export function listKeyTarget(key: string, current: number, count: number, page: number): number | null {
+  if (count === 0) return null
+  const last = count - 1
+  switch (key) {
+    case 'ArrowDown':
+      return Math.min(last, current + 1)
+    case 'ArrowUp':
+      return current < 0 ? last : Math.max(0, current - 1)
+    case 'Home':
+      return 0
+    case 'End':
+      return last
+    case 'PageDown':
+      return Math.min(last, Math.max(current, 0) + page)
+    case 'PageUp':
+      return Math.max(0, current - page)
+    default:
+      return null
+  }
 }

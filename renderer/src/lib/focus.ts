@@ -5,8 +5,10 @@ export const focusableSelector = [
   'input:not([disabled]):not([type="hidden"])',
   'select:not([disabled])',
   'textarea:not([disabled])',
-  '[tabindex]:not([tabindex="-1"])',
-].join(', ')
+  '[tabindex]',
+]
+  .map((selector) => `${selector}:not([tabindex="-1"])`)
+  .join(', ')
 
 /**
  * Where Tab (or Shift+Tab) moves inside a focus trap of `count` elements when focus is on `current`
@@ -32,8 +34,5 @@ export const dialogStack = {
   },
   isTop(panel: HTMLElement): boolean {
     return openDialogs[openDialogs.length - 1] === panel
-  },
-  get size(): number {
-    return openDialogs.length
   },
 }

@@ -1,10 +1,25 @@
 import DOMPurify from 'dompurify'
 import { Marked } from 'marked'
 
-/** Our own Marked instance, so no other code's options or extensions change how model cards render. */
-const marked = new Marked({ gfm: true, breaks: false, async: false })
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+}
 
-/** Markdown to HTML, not yet safe to insert: raw HTML in the source passes through. */
+/**
+ * Our own Marked instance, so no other code's options or extensions change how model cards render. Raw
+ * HTML in a card is shown as text: a model card is Markdown, and HTML with inline styles or handlers would
+ * only meet the page's CSP (even in DOMPurify's parsing document, where Chromium reports it).
+ */
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  async: false,
+  renderer: {
+    html: ({ text }) => escapeHtml(text),
+  },
+})
+
+/** Markdown to HTML; raw HTML in the source comes out escaped. Sanitise before inserting (renderModelCard). */
 export function markdownToHtml(markdown: string): string {
   return marked.parse(markdown, { async: false })
 }

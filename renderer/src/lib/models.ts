@@ -1,6 +1,6 @@
-import type { ModelCheckReport, ModelMeta, ModelTask, ModelTensorSpec } from '../../../main/api'
+import type { ModelCheckReport, ModelMeta, ModelTask } from '../../../main/api'
 import type { FileChoice } from './file-browser'
-import { formatDuration, formatNumber, formatShape } from './format'
+import { formatDuration, formatNumber } from './format'
 
 export const modelTaskLabels: Record<ModelTask, string> = {
   'sound-classification': 'Sound classification',
@@ -13,11 +13,6 @@ export const modelTaskLabels: Record<ModelTask, string> = {
 
 /** The files the import dialog lists besides folders. */
 export const importExtensions = ['zip', 'json', 'onnx'] as const
-
-/** "input [N, 2] float32" for one input or output of the graph. */
-export function describeTensor(spec: Pick<ModelTensorSpec, 'name' | 'shape' | 'dtype'>): string {
-  return `${spec.name} ${formatShape(spec.shape)} ${spec.dtype}`
-}
 
 /** "3 labels", "1 label", or null for a model without labels (an embedding, a regressor). */
 export function describeLabels(meta: Pick<ModelMeta, 'labels'>): string | null {

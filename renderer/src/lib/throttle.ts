@@ -21,6 +21,7 @@ export class Throttle {
   private timer: unknown = null
   private running = false
   private pending = false
+  private pendingFlush = false
   private disposed = false
 
   constructor(
@@ -52,7 +53,7 @@ export class Throttle {
   flush(): void {
     if (this.disposed) return
     this.clearTimer()
-    if (this.running) this.pending = true
+    if (this.running) this.pendingFlush = true
     else void this.run()
   }
 
@@ -60,6 +61,7 @@ export class Throttle {
   dispose(): void {
     this.disposed = true
     this.pending = false
+    this.pendingFlush = false
     this.clearTimer()
   }
 
@@ -77,7 +79,11 @@ export class Throttle {
       // the task reports its own errors; a failed run must not stop later ones
     } finally {
       this.running = false
-      if (this.pending) {
+      if (this.pendingFlush) {
+        this.pendingFlush = false
+        this.pending = false
+        void this.run()
+      } else if (this.pending) {
         this.pending = false
         this.request()
       }

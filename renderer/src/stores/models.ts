@@ -5,13 +5,13 @@ import { toApiError, type ApiError } from '../api/client'
 import { useApi } from '../api/inject'
 import { useAppStore } from './app'
 
-/** What a model's card shows after an action: a check report, an export's path, or an error. */
-export type ModelOutcome =
-  | { kind: 'check'; report: ModelCheckReport }
-  | { kind: 'export'; path: string }
-  | { kind: 'error'; action: string; error: ApiError }
-
 export type ModelAction = 'check' | 'export' | 'delete'
+
+/** An action on a model that the core refused or that failed. */
+export interface ModelFailure {
+  action: ModelAction
+  error: ApiError
+}
 
 /** The installed model packages (models.list), their cards, and the actions on them. */
 export const useModelsStore = defineStore('models', () => {
@@ -23,8 +23,12 @@ export const useModelsStore = defineStore('models', () => {
   const cards = ref<Record<string, string>>({})
   /** The action under way per model id. */
   const busy = ref<Record<string, ModelAction>>({})
-  /** The last outcome per model id, shown on its card. */
-  const outcomes = ref<Record<string, ModelOutcome>>({})
+  /** The last check report per model id. */
+  const checks = ref<Record<string, ModelCheckReport>>({})
+  /** Where each model was last exported to. */
+  const exported = ref<Record<string, string>>({})
+  /** The last failed action per model id (cleared when the next action starts). */
+  const failures = ref<Record<string, ModelFailure>>({})
 
   let request = 0
   let cleanup: Array<() => void> = []
@@ -61,21 +65,22 @@ export const useModelsStore = defineStore('models', () => {
     busy.value = next
   }
 
-  function setOutcome(id: string, outcome: ModelOutcome | null): void {
-    const next = { ...outcomes.value }
-    if (outcome) next[id] = outcome
-    else delete next[id]
-    outcomes.value = next
+  /** A copy of `record` with `id` set to `value`, or without `id` when value is undefined. */
+  function withEntry<T>(record: Record<string, T>, id: string, value: T | undefined): Record<string, T> {
+    const next = { ...record }
+    if (value === undefined) delete next[id]
+    else next[id] = value
+    return next
   }
 
   async function runAction<T>(id: string, action: ModelAction, work: () => Promise<T>): Promise<T | null> {
     if (busy.value[id]) return null
     setBusy(id, action)
-    setOutcome(id, null)
+    failures.value = withEntry(failures.value, id, undefined)
     try {
       return await work()
     } catch (error) {
-      setOutcome(id, { kind: 'error', action, error: toApiError(error, `models.${action}`) })
+      failures.value = withEntry(failures.value, id, { action, error: toApiError(error, `models.${action}`) })
       return null
     } finally {
       setBusy(id, null)
@@ -89,16 +94,17 @@ export const useModelsStore = defineStore('models', () => {
     return summary
   }
 
-  /** Runs the package once on a sample input; the report lands in `outcomes`. */
+  /** Runs the package once on a sample input; the report lands in `checks`. */
   async function check(id: string): Promise<void> {
+    checks.value = withEntry(checks.value, id, undefined)
     const report = await runAction(id, 'check', () => api.call('models.check', { id }))
-    if (report) setOutcome(id, { kind: 'check', report })
+    if (report) checks.value = withEntry(checks.value, id, report)
   }
 
-  /** Writes the package as a .zip into `folder`; the written path lands in `outcomes`. */
+  /** Writes the package as a .zip into `folder`; the written path lands in `exported`. */
   async function exportTo(id: string, folder: string): Promise<void> {
     const written = await runAction(id, 'export', () => api.call('models.export', { id, path: folder }))
-    if (written) setOutcome(id, { kind: 'export', path: written.path })
+    if (written) exported.value = withEntry(exported.value, id, written.path)
   }
 
   /** Removes an installed package (the page asks the user first). */
@@ -106,7 +112,8 @@ export const useModelsStore = defineStore('models', () => {
     const removed = await runAction(id, 'delete', () => api.call('models.delete', { id }))
     if (!removed) return false
     models.value = models.value.filter((model) => model.id !== id)
-    setOutcome(id, null)
+    checks.value = withEntry(checks.value, id, undefined)
+    exported.value = withEntry(exported.value, id, undefined)
     await refresh()
     return true
   }
@@ -131,5 +138,5 @@ export const useModelsStore = defineStore('models', () => {
     cleanup = []
   }
 
-  return { models, loaded, cards, busy, outcomes, refresh, loadCard, importFrom, check, exportTo, remove, setOutcome, start, stop }
+  return { models, loaded, cards, busy, checks, exported, failures, refresh, loadCard, importFrom, check, exportTo, remove, start, stop }
 })

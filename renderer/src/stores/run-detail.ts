@@ -5,7 +5,7 @@ import { useApi } from '../api/inject'
 import { applySummary, mergeDetail } from '../lib/job-detail'
 import { lastLogSeq, mergeLogLines } from '../lib/job-log'
 import { isJobEnded, runActions } from '../lib/run-actions'
-import { Throttle, type ThrottleClock } from '../lib/throttle'
+import { Throttle } from '../lib/throttle'
 import { useAppStore } from './app'
 
 /** How often a live run's detail, metrics and log are fetched again at most. */
@@ -35,7 +35,6 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     detail.value ? runActions(detail.value.state, detail.value.resumable) : { cancel: false, resume: false },
   )
 
-  let clock: ThrottleClock | undefined
   let generation = 0
   let compareGeneration = 0
   let live: Throttle | null = null
@@ -138,12 +137,11 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   /** Queues an interrupted, failed or cancelled run again; it continues from its last checkpoint. */
   const resume = () => act('resume')
 
-  /** Follows progress events; undo with stop(). `testClock` replaces the real timers in tests. */
-  function start(testClock?: ThrottleClock): void {
+  /** Follows progress events; undo with stop(). */
+  function start(): void {
     if (unsubscribe) return
-    clock = testClock
-    live = new Throttle(refreshSelected, liveRefreshMs, clock)
-    liveCompare = new Throttle(refreshCompare, liveRefreshMs, clock)
+    live = new Throttle(refreshSelected, liveRefreshMs)
+    liveCompare = new Throttle(refreshCompare, liveRefreshMs)
     unsubscribe = api.on('job.progress', onProgress)
     if (selectedId.value) live.flush()
     if (compareId.value) liveCompare.flush()
