@@ -14,6 +14,10 @@ export const jobSummarySchema = z.object({
   etaSeconds: z.number().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** When a worker last started it; null while it has never run. */
+  startedAt: z.string().nullable(),
+  /** When it reached done, failed or cancelled; null otherwise. */
+  finishedAt: z.string().nullable(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 

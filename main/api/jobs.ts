@@ -21,8 +21,6 @@ export const jobDetailSchema = jobSummarySchema.extend({
   attempts: z.number().int().min(0),
   /** The epoch of the last complete checkpoint, null when none was written. */
   checkpointEpoch: z.number().int().nullable(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
 })
 export type JobDetail = z.infer<typeof jobDetailSchema>
 

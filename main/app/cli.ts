@@ -42,6 +42,9 @@ async function info(json: boolean): Promise<void> {
   process.stdout.write(`${facts.name}\n` + rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n') + '\n')
 }
 
+/** Set by commands that keep running (serve); every other command ends the process when it is done. */
+let keepRunning = false
+
 async function serve(options: { port: number; host: string; open?: boolean }): Promise<void> {
   const app = createPercept({ door: 'web' })
   let server
@@ -53,6 +56,7 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
     if (code === 'EADDRINUSE') throw new PerceptError('UNAVAILABLE', `Port ${options.port} is in use; pick another with --port, or --port 0 for any free port.`)
     throw error
   }
+  keepRunning = true
   advertiseEndpoint(app.workspace.home, server)
   process.stdout.write(`Percept Workbench is running at ${server.url}\n`)
   process.stdout.write(`Workspace: ${app.workspace.home}. Press Ctrl+C to stop.\n`)
@@ -93,8 +97,11 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv)
   } catch (error) {
+    keepRunning = false
     const message = error instanceof PerceptError ? `${error.message} [${error.code}]` : (error as Error).stack ?? String(error)
     process.stderr.write(`percept: ${message}\n`)
     process.exitCode = 1
   }
+  // Backends may leave threads behind (wasm's pthread pool, onnxruntime): a one-shot command must still end.
+  if (!keepRunning) process.stdout.write('', () => process.exit(process.exitCode ?? 0))
 }

@@ -16,6 +16,7 @@ import { planFilterGradAxis, planInputGradAxis } from './wasm-kernels/filter-gra
  *    on wasm it is the XNNPACK convolution. The input gradient of a stride-1 convolution is a
  *    forward convolution with the flipped filter: on wasm ~10x faster than its Conv2DBackpropInput.
  * On the native 'tensorflow' backend only the dilated case is rewritten.
+ * 3. conv3dTranspose: TF.js has no gradient for its kernel at all (registered below).
  *
  * All of it is built from ops, so it stays differentiable and runs on whichever backend is active.
  */
@@ -180,6 +181,29 @@ const conv3dGrad: tf.GradConfig = {
   },
 }
 
+/**
+ * TF.js has no gradient for Conv3DBackpropInputV2, the forward pass of conv3dTranspose layers, so
+ * they cannot train on any backend. Same shape as TF.js's own Conv2DBackpropInput gradient:
+ * d(input) is a conv3d, d(filter) the Conv3DBackpropFilterV2 kernel (both exist on every backend).
+ */
+const conv3dBackpropInputGrad: tf.GradConfig = {
+  kernelName: tf.Conv3DBackpropInputV2,
+  inputsToSave: ['dy', 'filter'],
+  gradFunc: (ddx, saved, attrs) => {
+    const [dy, filter] = saved as [tf.Tensor5D, tf.Tensor5D]
+    const { strides, pad } = attrs as unknown as tf.Conv3DBackpropInputV2Attrs
+    return {
+      dy: () => tf.conv3d(ddx as tf.Tensor5D, filter, strides, pad as 'valid' | 'same'),
+      filter: () =>
+        tf.engine().runKernel(tf.Conv3DBackpropFilterV2, { x: ddx as tf.Tensor5D, dy }, {
+          strides,
+          pad,
+          filterShape: filter.shape,
+        } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor5D,
+    }
+  },
+}
+
 // ---------------------------------------------------------------- fused conv2d
 
 type FusedConv2dArgs = Parameters<typeof tf.fused.conv2d>[0]
@@ -245,6 +269,7 @@ export function installConvGradients(): 'patched' | 'not writable' {
   originalConv3DGrad = tf.getGradient(tf.Conv3D)
   tf.registerGradient(conv2dGrad)
   tf.registerGradient(conv3dGrad)
+  if (!tf.getGradient(tf.Conv3DBackpropInputV2)) tf.registerGradient(conv3dBackpropInputGrad)
   const state = patchFusedConv2d()
   fusedPatched = state
   return state

@@ -28,8 +28,6 @@ export interface JobRecord extends JobSummary {
   error: JobError | null
   attempts: number
   queuedAt: string | null
-  startedAt: string | null
-  finishedAt: string | null
 }
 
 /** Columns a state or progress change may set; updated_at is always set. */
@@ -68,6 +66,8 @@ function toSummary(row: JobRow): JobSummary {
     stage: row.stage,
     etaSeconds: row.eta_seconds,
     createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
     updatedAt: row.updated_at,
   }
 }
@@ -84,8 +84,6 @@ function toRecord(row: JobRow): JobRecord {
     error: parse(row.error) as JobError | null,
     attempts: row.attempts,
     queuedAt: row.queued_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
   }
 }
 

@@ -128,7 +128,7 @@ describe('percept jobs, while an app holds the workspace', () => {
     writeFileSync(join(home, 'percept.lock'), JSON.stringify({ pid: process.pid, host: hostname(), door: 'electron', since: 'now' }))
     expect(await failure('jobs', 'list')).toBe(
       `WORKSPACE_LOCKED: The workspace ${home} is open in Percept Workbench (electron, process ${process.pid}), which takes no ` +
-        'commands from other processes. Use its Jobs view, or close it and run this again.',
+        'commands from other processes. Use it directly, or close it and run this again.',
     )
   })
 

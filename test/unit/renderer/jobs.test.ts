@@ -15,6 +15,8 @@ function job(id: string, state: JobSummary['state'], updatedAt: string, extra: P
     etaSeconds: null,
     createdAt: `2026-01-01T00:00:0${id.slice(-1)}Z`,
     updatedAt,
+    startedAt: null,
+    finishedAt: null,
     ...extra,
   }
 }

@@ -48,7 +48,7 @@ class FakeJobs {
     this.metrics.set(id, [{ ...loss, points: [...loss.points, { epoch: 1, step, value: 1 / step, time: detail.updatedAt }] }])
     const log = this.logs.get(id)!
     log.push({ seq: log.length + 1, time: detail.updatedAt, level: 'info', message: `step ${step}` })
-    const { input: _input, result: _result, error: _error, resumable: _r, attempts: _a, checkpointEpoch: _c, startedAt: _s, finishedAt: _f, ...summary } = detail
+    const { input: _input, result: _result, error: _error, resumable: _r, attempts: _a, checkpointEpoch: _c, ...summary } = detail
     return summary
   }
 

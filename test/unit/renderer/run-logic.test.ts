@@ -32,8 +32,8 @@ function detail(extra: Partial<JobDetail> = {}): JobDetail {
 }
 
 function summary(extra: Partial<JobSummary> = {}): JobSummary {
-  const { id, kind, state, fraction, stage, etaSeconds, createdAt, updatedAt } = detail()
-  return { id, kind, state, fraction, stage, etaSeconds, createdAt, updatedAt, ...extra }
+  const { id, kind, state, fraction, stage, etaSeconds, createdAt, updatedAt, startedAt, finishedAt } = detail()
+  return { id, kind, state, fraction, stage, etaSeconds, createdAt, updatedAt, startedAt, finishedAt, ...extra }
 }
 
 describe('run actions per state', () => {

@@ -51,6 +51,8 @@ function job(id: string, state: JobSummary['state'], extra: Partial<JobSummary> 
     etaSeconds: state === 'running' ? 7 : null,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:01:00Z',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: state === 'done' ? '2026-01-01T00:01:00Z' : null,
     ...extra,
   }
 }

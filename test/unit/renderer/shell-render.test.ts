@@ -80,6 +80,8 @@ describe('StatusBar', () => {
         etaSeconds: 40,
         createdAt: '2026-01-01T00:00:00Z',
         updatedAt: '2026-01-01T00:00:01Z',
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: null,
       })
     })
     expect(html).toMatch(/role="status"/)
