@@ -1,33 +1,16 @@
 #!/usr/bin/env node
 // `npm start`: Electron where its binary is installed and a display exists, else browser mode.
-// Builds first when the build is missing or older than the sources. Extra arguments go to
+// Builds first when needed (scripts/build-if-needed.mjs). Extra arguments go to
 // `percept serve` (e.g. `npm start -- --open --port 8080`); PERCEPT_MODE=browser forces browser mode.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureBuilt } from './build-if-needed.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
-const outputs = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html']
-const sources = ['main', 'electron', 'renderer', 'package.json', 'electron.vite.config.ts']
-
-function newestMtime(path) {
-  const info = statSync(path)
-  if (!info.isDirectory()) return info.mtimeMs
-  let newest = 0
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
-  return newest
-}
-
-function needsBuild() {
-  const built = outputs.map((p) => join(root, p))
-  if (!built.every(existsSync)) return true
-  const oldestOutput = Math.min(...built.map((p) => statSync(p).mtimeMs))
-  return sources.some((p) => existsSync(join(root, p)) && newestMtime(join(root, p)) > oldestOutput)
-}
-
 function electronBinary() {
   try {
     const path = require('electron') // the package exports the binary's path, or throws when it is missing
@@ -43,14 +26,7 @@ function run(command, args) {
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)))
 }
 
-if (needsBuild()) {
-  console.log('Building Percept Workbench…')
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-  })
-  if (build.status !== 0) process.exit(build.status ?? 1)
-}
+ensureBuilt()
 
 const electron = electronBinary()
 const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)

@@ -5,6 +5,7 @@ import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { appMeta } from './app-meta'
 import { createPercept } from './compose'
+import { registerBenchCommands } from './cli-bench'
 import { registerJobCommands } from './cli-jobs'
 import { registerModelCommands } from './cli-models'
 import { collectAppInfo } from './handlers'
@@ -90,6 +91,7 @@ export function buildProgram(): Command {
     .action((opts: { port: number; host: string; open?: boolean }) => serve(opts))
   registerJobCommands(program)
   registerModelCommands(program)
+  registerBenchCommands(program)
   return program
 }
 

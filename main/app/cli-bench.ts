@@ -1,0 +1,20 @@
+import type { Command } from 'commander'
+import { resolve } from 'node:path'
+import { formatComputeBench, runComputeBench } from '../compute/benchmark/compute-bench'
+import { writeJsonAtomic } from '../core/atomic-file'
+
+/** `percept bench compute`: figures on stdout (a table, or JSON with --json), progress on stderr. */
+export function registerBenchCommands(program: Command): Command {
+  const bench = program.command('bench').description('benchmarks that print figures and can write them as JSON')
+  bench
+    .command('compute')
+    .description('TF.js ops and a training step on every backend that loads, and onnxruntime inference (ms per item)')
+    .option('--json', 'print JSON')
+    .option('--out <file>', 'also write the JSON to this file')
+    .action(async (opts: { json?: boolean; out?: string }) => {
+      const result = await runComputeBench({ log: (line) => process.stderr.write(line + '\n') })
+      if (opts.out) await writeJsonAtomic(resolve(opts.out), result)
+      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : formatComputeBench(result))
+    })
+  return program
+}
