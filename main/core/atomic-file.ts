@@ -53,8 +53,8 @@ export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n')
 }
 
-/** Makes the rename itself durable; directories cannot be fsynced on Windows, which is fine there. */
-function syncDirectory(dir: string): void {
+/** Makes a rename in `dir` durable; directories cannot be fsynced on Windows, which is fine there. */
+export function syncDirectory(dir: string): void {
   if (process.platform === 'win32') return
   const fd = openSync(dir, 'r')
   try {

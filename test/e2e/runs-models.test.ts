@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot, requireBuild, startServe, type Served } from '../helpers/built-app'
-import { launchChromium } from '../helpers/chromium'
+import { launchChromium, openWatchedPage } from '../helpers/chromium'
 import { tempHome } from '../helpers/temp-home'
 
 // The Runs and Models pages in Chromium against the built app (`percept serve` on a throwaway workspace):
@@ -19,8 +19,8 @@ let home: string
 let cleanup: () => void
 /** A folder outside the workspace for exports and imports, as a user's Documents would be. */
 let exchange: string
-const foreignRequests: string[] = []
-const consoleErrors: string[] = []
+let foreignRequests: string[] = []
+let consoleErrors: string[] = []
 
 /** Runs of the test, by role. */
 const runs = { cancelled: '', finished: '' }
@@ -38,26 +38,7 @@ beforeAll(async () => {
   writeFileSync(join(exchange, 'not-a-package', 'notes.json'), '{"not": "a model"}\n')
   served = await startServe(home)
   browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-  // CSP violations (an inline style attribute, a remote image) are reported to the page; keep them.
-  await context.addInitScript(() => {
-    const seen: string[] = []
-    Object.assign(window, { __cspViolations: seen })
-    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective}: ${event.blockedURI}`))
-  })
-  page = await context.newPage()
-  const origin = new URL(served.url).origin
-  page.on('request', (request) => {
-    const url = request.url()
-    if (!url.startsWith(origin) && !url.startsWith(origin.replace('http', 'ws')) && !url.startsWith('data:')) {
-      foreignRequests.push(url)
-    }
-  })
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text())
-  })
-  page.on('pageerror', (error) => consoleErrors.push(error.message))
-  await page.goto(served.url)
+  ;({ page, foreignRequests, consoleErrors } = await openWatchedPage(browser, served.url))
 })
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot, requireBuild, startServe, type Served } from '../helpers/built-app'
-import { launchChromium } from '../helpers/chromium'
+import { launchChromium, openWatchedPage } from '../helpers/chromium'
 import { tempHome } from '../helpers/temp-home'
 
 const workspaces = ['Sound', 'Speech', 'MRI', 'Faces', 'Runs', 'Models'] as const
@@ -13,8 +13,8 @@ let served: Served
 let browser: Browser
 let page: Page
 let cleanup: () => void
-const foreignRequests: string[] = []
-const consoleErrors: string[] = []
+let foreignRequests: string[] = []
+let consoleErrors: string[] = []
 
 beforeAll(async () => {
   requireBuild()
@@ -23,20 +23,7 @@ beforeAll(async () => {
   cleanup = temp.cleanup
   served = await startServe(temp.home)
   browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-  page = await context.newPage()
-  const origin = new URL(served.url).origin
-  page.on('request', (request) => {
-    const url = request.url()
-    if (!url.startsWith(origin) && !url.startsWith(origin.replace('http', 'ws')) && !url.startsWith('data:')) {
-      foreignRequests.push(url)
-    }
-  })
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text())
-  })
-  page.on('pageerror', (error) => consoleErrors.push(error.message))
-  await page.goto(served.url)
+  ;({ page, foreignRequests, consoleErrors } = await openWatchedPage(browser, served.url))
 })
 
 afterAll(async () => {
@@ -103,8 +90,9 @@ describe('the app shell in Chromium', () => {
     await expect.poll(theme).toBe('dark')
   })
 
-  it('made no request outside its own origin and logged no errors (CSP included)', () => {
+  it('made no request outside its own origin and logged no errors (CSP included)', async () => {
     expect(foreignRequests).toEqual([])
     expect(consoleErrors).toEqual([])
+    expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([])
   })
 })

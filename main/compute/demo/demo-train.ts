@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
+import { seededRandom } from '../seeded-random'
 import { defineJobKind, type Checkpoint, type JobContext } from '../../core/jobs/kind'
 
 type Tf = typeof import('@tensorflow/tfjs-core')
@@ -23,17 +24,6 @@ export const demoTrainInput = z
   .strict()
 export type DemoTrainInput = z.output<typeof demoTrainInput>
 
-/** mulberry32: a small seeded generator, so every run (and every resume) sees the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Two classes in the plane: inside or outside a circle of radius 1.25, with 5% of labels flipped. */
 export function demoDataset(samples: number, seed: number): { x: Float32Array; y: Float32Array } {

@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks'
 import type { ModelCheckReport, ModelTensorSpec } from '../../api/models'
 import { PerceptError } from '../../core/errors'
+import { seededRandom } from '../seeded-random'
 import { openOnnxSession, type OnnxSessionOptions, type OnnxTensor, type OnnxTensorData } from '../onnx/onnx-session'
 import { readModelPackage } from './package-files'
 import { metaMismatches } from './package-verify'
@@ -14,17 +15,6 @@ export interface CheckOptions extends OnnxSessionOptions {
   dims?: Record<string, number>
 }
 
-/** Mulberry32: a small seeded generator, so a check is repeatable. */
-function seededUniform(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function sampleTensor(spec: ModelTensorSpec, fill: 'zeros' | 'random', next: () => number, dims: Record<string, number>): OnnxTensor {
   const shape = spec.shape.map((d) => (typeof d === 'number' ? d : (dims[d] ?? 1)))
@@ -86,7 +76,7 @@ function matchesDeclared(shape: readonly number[], declared: readonly (number | 
 export async function checkModelPackage(dir: string, options: CheckOptions = {}): Promise<ModelCheckReport> {
   const pkg = await readModelPackage(dir)
   const fill = options.fill ?? 'random'
-  const next = seededUniform(options.seed ?? 1)
+  const next = seededRandom(options.seed ?? 1)
   const dims = options.dims ?? {}
   const feeds: Record<string, OnnxTensor> = {}
   for (const spec of pkg.meta.inputs) feeds[spec.name] = sampleTensor(spec, fill, next, dims)

@@ -4,7 +4,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs'
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { modelMetaSchema, type ModelMeta, type ModelPackageSummary } from '../../api/models'
-import { writeFileAtomic } from '../../core/atomic-file'
+import { syncDirectory, writeFileAtomic } from '../../core/atomic-file'
 import { PerceptError } from '../../core/errors'
 
 export const MODEL_FILE = 'model.onnx'
@@ -80,16 +80,6 @@ export function defaultModelCard(meta: ModelMeta): string {
   if (p.runId) lines.push(`- Run: ${p.runId}`)
   for (const [name, value] of Object.entries(p.metrics ?? {})) lines.push(`- ${name}: ${value}`)
   return lines.join('\n') + '\n'
-}
-
-export function syncDirectory(dir: string): void {
-  if (process.platform === 'win32') return
-  const fd = openSync(dir, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
 }
 
 /** A fresh hidden folder beside `target`, on the same file system so it can be renamed into place. */

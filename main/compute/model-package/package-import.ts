@@ -3,7 +3,7 @@ import AdmZip from 'adm-zip'
 import { copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path'
 import type { ModelMeta } from '../../api/models'
-import { writeFileAtomic } from '../../core/atomic-file'
+import { syncDirectory, writeFileAtomic } from '../../core/atomic-file'
 import { PerceptError } from '../../core/errors'
 import {
   CARD_FILE,
@@ -13,7 +13,6 @@ import {
   pathExists,
   readModelPackage,
   stagingDirBeside,
-  syncDirectory,
   type ModelPackage,
 } from './package-files'
 import { verifyModelAgainstMeta } from './package-verify'

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { syncDirectory } from '../atomic-file'
 import { PerceptError } from '../errors'
 import type { Checkpoint, CheckpointState } from './kind'
 
@@ -33,15 +34,6 @@ function completeFolders(dir: string, names: string[]): { n: number; path: strin
     .sort((a, b) => b.n - a.n)
 }
 
-function syncDir(path: string): void {
-  if (process.platform === 'win32') return
-  const fd = openSync(path, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-}
 
 async function writeDurable(path: string, data: Uint8Array | string): Promise<void> {
   const handle = await open(path, 'wx')
@@ -83,12 +75,12 @@ export async function saveCheckpoint(
     for (const [name, data] of Object.entries(files)) await writeDurable(join(temp, name), data)
     const manifest: Manifest = { state, files: Object.keys(files) }
     await writeDurable(join(temp, manifestName), JSON.stringify(manifest))
-    syncDir(temp)
+    syncDirectory(temp)
     await beforeCommit()
     const existing = completeFolders(dir, await readdir(dir))
     const target = join(dir, `ckpt-${String((existing[0]?.n ?? 0) + 1).padStart(6, '0')}`)
     await rename(temp, target)
-    syncDir(dir)
+    syncDirectory(dir)
     // The new checkpoint is durable; older ones and leftovers of interrupted saves can go.
     for (const old of existing) await rm(old.path, { recursive: true, force: true })
     return target

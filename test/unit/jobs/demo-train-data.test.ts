@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { demoDataset, seededRandom } from '../../../main/compute/demo/demo-train'
+import { demoDataset } from '../../../main/compute/demo/demo-train'
+import { seededRandom } from '../../../main/compute/seeded-random'
 
 describe('demo.train data', () => {
   it('is the same for the same seed and different for another', () => {
