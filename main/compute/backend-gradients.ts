@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
+// TF.js's stock gradients are registered by tfjs-layers (and again by @tensorflow/tfjs, which
+// tfjs-node loads); load them first so ours are the ones left standing.
+import '@tensorflow/tfjs-layers'
 import { planFilterGradAxis, planInputGradAxis } from './wasm-kernels/filter-grad-plan'
 
 /**
@@ -264,13 +267,16 @@ function patchFusedConv2d(): 'patched' | 'not writable' {
  * activation still cannot be trained; those with relu, elu, ... can).
  */
 export function installConvGradients(): 'patched' | 'not writable' {
-  if (fusedPatched) return fusedPatched
-  originalConv2DGrad = tf.getGradient(tf.Conv2D)
-  originalConv3DGrad = tf.getGradient(tf.Conv3D)
-  tf.registerGradient(conv2dGrad)
-  tf.registerGradient(conv3dGrad)
+  // Re-checked on every call: loading @tensorflow/tfjs-node re-registers the stock gradients.
+  if (tf.getGradient(tf.Conv2D) !== conv2dGrad) {
+    originalConv2DGrad = tf.getGradient(tf.Conv2D)
+    tf.registerGradient(conv2dGrad)
+  }
+  if (tf.getGradient(tf.Conv3D) !== conv3dGrad) {
+    originalConv3DGrad = tf.getGradient(tf.Conv3D)
+    tf.registerGradient(conv3dGrad)
+  }
   if (!tf.getGradient(tf.Conv3DBackpropInputV2)) tf.registerGradient(conv3dBackpropInputGrad)
-  const state = patchFusedConv2d()
-  fusedPatched = state
-  return state
+  fusedPatched ??= patchFusedConv2d()
+  return fusedPatched
 }

@@ -44,12 +44,8 @@ export function forcedBackend(): TfBackendName | undefined {
   return raw
 }
 
-let prepared = false
-
-/** Registrations every backend needs before the first model trains; idempotent. */
+/** Registrations every backend needs before a model trains; cheap, and repeated after each backend loads. */
 function prepareTf(): void {
-  if (prepared) return
-  prepared = true
   installConvGradients()
 }
 
@@ -70,6 +66,7 @@ function loadOnce(name: TfBackendName): Promise<string | null> {
         } else {
           await import('@tensorflow/tfjs-backend-cpu')
         }
+        prepareTf() // tfjs-node brings @tensorflow/tfjs, whose stock gradients replace ours
         if (!tf.findBackendFactory(name)) return `${name} backend was not registered by its package`
         const previous = tf.getBackend() as string | undefined
         const ok = await tf.setBackend(name)

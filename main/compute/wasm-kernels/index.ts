@@ -1,14 +1,16 @@
-import { getKernel, type KernelConfig, registerKernel } from '@tensorflow/tfjs-core'
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
+import { conv3dBackpropFilterConfig, conv3dBackpropInputConfig } from './conv3d-backprop'
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop'
+import { maxPool3dGradConfig, maxPoolGradConfig } from './max-pool-grad'
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
 
 /**
  * Kernels the wasm backend of TF.js 4.22 lacks but training needs (the cpu backend has them).
- * Missing on wasm besides these: Complex/FFT/Imag/Real, Ragged*, StaticRegexReplace, Einsum and
- * Draw, none of which a layer we train dispatches.
+ * Also missing on wasm, and dispatched by no layer we train: Complex/FFT/Imag/Real, Ragged*,
+ * StaticRegexReplace, Einsum, Draw.
  */
-export const wasmKernelConfigs: readonly KernelConfig[] = [
+export const addedWasmKernels: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
@@ -16,17 +18,32 @@ export const wasmKernelConfigs: readonly KernelConfig[] = [
 ]
 
 /**
- * Registers the kernels above for the 'wasm' backend, skipping any a newer tfjs-backend-wasm
- * already provides. Safe to call again; returns the names this call registered.
+ * Kernels tfjs-backend-wasm 4.22 has but computes wrongly (found by test/unit/compute/gradients.test.ts
+ * and conv-kernels.test.ts against the cpu backend and brute-force references): max-pooling
+ * gradients drop windows whose maximum is negative; the Conv3D backprop kernels are wrong (input:
+ * always; filter: with stride > 1).
+ */
+export const replacedWasmKernels: readonly KernelConfig[] = [maxPoolGradConfig, maxPool3dGradConfig, conv3dBackpropInputConfig, conv3dBackpropFilterConfig]
+
+/**
+ * Registers the kernels above for the 'wasm' backend: added ones unless a newer tfjs-backend-wasm
+ * provides them, replacements over the stock ones. Safe to call again; returns what this call changed.
  */
 export function registerWasmKernels(): string[] {
-  const added: string[] = []
-  for (const config of wasmKernelConfigs) {
+  const changed: string[] = []
+  for (const config of addedWasmKernels) {
     if (getKernel(config.kernelName, 'wasm')) continue
     registerKernel(config)
-    added.push(config.kernelName)
+    changed.push(config.kernelName)
   }
-  return added
+  for (const config of replacedWasmKernels) {
+    const current = getKernel(config.kernelName, 'wasm')
+    if (current?.kernelFunc === config.kernelFunc) continue
+    if (current) unregisterKernel(config.kernelName, 'wasm')
+    registerKernel(config)
+    changed.push(config.kernelName)
+  }
+  return changed
 }
 
 export { conv2dFilterGradWasm } from './conv2d-backprop-filter'
