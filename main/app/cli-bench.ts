@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import { formatComputeBench, runComputeBench } from '../compute/benchmark/compute-bench'
+import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
 import { writeJsonAtomic } from '../core/atomic-file'
 
 /** `percept bench compute`: figures on stdout (a table, or JSON with --json), progress on stderr. */

@@ -1,0 +1,42 @@
+/**
+ * Compute benchmark runner: prints a table and writes bench/results/compute-<date>.json.
+ *
+ *   npm run bench -- [--json] [--quick] [--backends wasm,cpu]   (the same figures as `percept bench compute`)
+ *
+ * --json prints the JSON instead of the table; --quick runs everything once (a smoke run, not figures).
+ */
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '../main/core/atomic-file'
+import { backendPreference, type TfBackendName } from '../main/compute/backend'
+import { formatComputeBench, runComputeBench } from '../main/compute/bench/compute-bench'
+
+function parseBackends(value: string | undefined): TfBackendName[] | undefined {
+  if (!value) return undefined
+  const names = value.split(',').map((s) => s.trim())
+  const unknown = names.filter((n) => !(backendPreference as readonly string[]).includes(n))
+  if (unknown.length) throw new Error(`unknown backend(s) ${unknown.join(', ')}; choose from ${backendPreference.join(', ')}`)
+  return names as TfBackendName[]
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2)
+  const json = args.includes('--json')
+  const quick = args.includes('--quick')
+  const backendsAt = args.indexOf('--backends')
+  const backends = parseBackends(backendsAt >= 0 ? args[backendsAt + 1] : undefined)
+  const result = await runComputeBench({
+    quick,
+    ...(backends ? { backends } : {}),
+    log: (line) => process.stderr.write(line + '\n'),
+  })
+  const text = JSON.stringify(result, null, 2) + '\n'
+  const file = join(fileURLToPath(new URL('.', import.meta.url)), 'results', `compute-${result.date.slice(0, 10)}${quick ? '-quick' : ''}.json`)
+  await writeFileAtomic(file, text)
+  process.stdout.write(json ? text : formatComputeBench(result) + `\nWritten to ${file}\n`)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench/compute: ${(error as Error).stack ?? String(error)}\n`)
+  process.exitCode = 1
+})

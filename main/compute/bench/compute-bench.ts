@@ -1,0 +1,298 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { createRequire } from 'node:module'
+import { availableParallelism, cpus, platform, release, totalmem } from 'node:os'
+import { backendPreference, probeBackends, type TfBackendName, useBackend, wasmThreading } from '../backend'
+import { buildReferenceCnn, referenceCnnBatch, referenceCnnClasses, referenceCnnInputShape } from '../reference-cnn'
+
+/** What one "item" is: the figures are milliseconds per item, medians over the repetitions after warm-up. */
+export const benchItem =
+  'one call of the op at the given shape (backward: the input and filter gradients as training computes them, ' +
+  'i.e. the registered gradient, forward excluded; train step: one model.trainOnBatch of the reference CNN at batch 32; ' +
+  'onnxruntime: one session.run of the exported reference CNN at batch 32)'
+
+export interface BackendFigures {
+  matmul1024_ms: number
+  conv2d_fwd_ms: number
+  conv2d_bwd_ms: number
+  conv2d_dil2_fwd_ms: number
+  conv3d_fwd_ms: number
+  conv3d_bwd_ms: number
+  train_step_ms: number
+}
+
+export interface ComputeBenchResult {
+  backends: Partial<Record<TfBackendName, BackendFigures>>
+  onnxruntime: { cnn_batch32_ms: number | null; reason?: string; intra_op_threads?: number }
+  item: string
+  unit: 'ms'
+  date: string
+  machine: { cpu: string; cores: number; memory_gib: number; platform: string; node: string; tfjs: string; onnxruntime: string | null }
+  /** Backends that did not load here, and why. */
+  skipped: Partial<Record<TfBackendName, string>>
+  wasm: { threads: number | null; binary: string | null; note: string | null } | null
+  repetitions: Record<string, { warmup: number; measured: number; train_step_measured: number }>
+  shapes: Record<string, string>
+  total_s: number
+}
+
+export interface ComputeBenchOptions {
+  /** Backends to measure (default: every one that loads here). */
+  backends?: TfBackendName[]
+  /** One repetition of everything, no warm-up beyond the first call: for smoke tests, not figures. */
+  quick?: boolean
+  /** Progress lines (default: none). */
+  log?: (line: string) => void
+}
+
+export const benchShapes = {
+  matmul: '[1024, 1024] x [1024, 1024]',
+  conv2d: 'x [32, 64, 41, 32] NHWC, filter [3, 3, 32, 32], stride 1, same',
+  conv2d_dil2: 'conv2d shapes, dilation 2',
+  conv3d: 'x [1, 32, 32, 32, 8] NDHWC, filter [3, 3, 3, 8, 8], stride 1, same',
+  train_step: `reference CNN (main/compute/reference-cnn.ts), input [${referenceCnnBatch}, ${referenceCnnInputShape.join(', ')}]`,
+}
+
+interface Plan {
+  warmup: number
+  measured: number
+  trainMeasured: number
+}
+
+/** The cpu backend is plain JavaScript (a training step of the reference CNN takes ~20 s), so it gets fewer repetitions. */
+function planFor(backend: TfBackendName, quick: boolean): Plan {
+  if (quick) return { warmup: 0, measured: 1, trainMeasured: 1 }
+  if (backend === 'cpu') return { warmup: 1, measured: 3, trainMeasured: 3 }
+  return { warmup: 2, measured: 10, trainMeasured: 5 }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  return Math.round(value * 100) / 100
+}
+
+/**
+ * Times `run` (which must return every tensor it made, so none leak): `warmup` untimed calls, then
+ * the median of `measured` timed ones. cpu, wasm and tensorflow all execute synchronously, so the
+ * call returning means the work is done.
+ */
+function time(label: string, warmup: number, measured: number, run: () => tf.Tensor | tf.Tensor[]): number {
+  const before = tf.memory().numTensors
+  const once = (): number => {
+    const start = performance.now()
+    const out = run()
+    const ms = performance.now() - start
+    tf.dispose(out)
+    return ms
+  }
+  for (let i = 0; i < warmup; i++) once()
+  const times = Array.from({ length: measured }, once)
+  const leaked = tf.memory().numTensors - before
+  if (leaked > 0) throw new Error(`benchmark ${label} leaked ${leaked} tensors`)
+  return median(times)
+}
+
+async function timeAsync(warmup: number, measured: number, run: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run()
+  const times: number[] = []
+  for (let i = 0; i < measured; i++) {
+    const start = performance.now()
+    await run()
+    times.push(performance.now() - start)
+  }
+  return median(times)
+}
+
+function seeded(shape: number[], seed: number): tf.Tensor {
+  return tf.randomUniform(shape, -1, 1, 'float32', seed)
+}
+
+/** Backward pass of one op as training runs it: the gradient registered for its kernel, applied to dy. */
+function backward(kernel: string, dy: tf.Tensor, saved: tf.Tensor[], attrs: object): tf.Tensor[] {
+  const gradient = tf.getGradient(kernel)
+  if (!gradient) throw new Error(`no gradient registered for ${kernel}`)
+  const grads = gradient.gradFunc(dy, saved, attrs as tf.NamedAttrMap)
+  return Object.values(grads).map((f) => f())
+}
+
+async function benchBackend(backend: TfBackendName, plan: Plan, log: (line: string) => void): Promise<BackendFigures> {
+  await useBackend(backend)
+  const { warmup, measured } = plan
+  const step = (label: string, run: () => tf.Tensor | tf.Tensor[]): number => {
+    const ms = time(`${backend} ${label}`, warmup, measured, run)
+    log(`  ${backend} ${label}: ${ms} ms`)
+    return ms
+  }
+
+  const a = seeded([1024, 1024], 1)
+  const b = seeded([1024, 1024], 2)
+  const matmul = step('matmul 1024', () => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D))
+  tf.dispose([a, b])
+
+  const x2 = seeded([32, 64, 41, 32], 3) as tf.Tensor4D
+  const w2 = seeded([3, 3, 32, 32], 4) as tf.Tensor4D
+  const dy2 = seeded([32, 64, 41, 32], 5) as tf.Tensor4D
+  const conv2dAttrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }
+  const conv2dFwd = step('conv2d forward', () => tf.conv2d(x2, w2, 1, 'same'))
+  const conv2dBwd = step('conv2d backward', () => backward(tf.Conv2D, dy2, [x2, w2], conv2dAttrs))
+  const conv2dDil = step('conv2d dilation 2 forward', () => tf.conv2d(x2, w2, 1, 'same', 'NHWC', 2))
+  tf.dispose([x2, w2, dy2])
+
+  const x3 = seeded([1, 32, 32, 32, 8], 6) as tf.Tensor5D
+  const w3 = seeded([3, 3, 3, 8, 8], 7) as tf.Tensor5D
+  const dy3 = seeded([1, 32, 32, 32, 8], 8) as tf.Tensor5D
+  const conv3dFwd = step('conv3d forward', () => tf.conv3d(x3, w3, 1, 'same'))
+  const conv3dBwd = step('conv3d backward', () => backward(tf.Conv3D, dy3, [x3, w3], { strides: [1, 1, 1], pad: 'same', dataFormat: 'NDHWC', dilations: [1, 1, 1] }))
+  tf.dispose([x3, w3, dy3])
+
+  const model = buildReferenceCnn({ seed: 1 })
+  const inputs = seeded([referenceCnnBatch, ...referenceCnnInputShape], 9)
+  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: referenceCnnBatch }, (_, i) => i % referenceCnnClasses), 'int32'), referenceCnnClasses)
+  const trainStep = await timeAsync(warmup, plan.trainMeasured, async () => {
+    await model.trainOnBatch(inputs, labels)
+  })
+  log(`  ${backend} train step: ${trainStep} ms`)
+  model.optimizer.dispose()
+  model.dispose()
+  tf.dispose([inputs, labels])
+
+  return {
+    matmul1024_ms: matmul,
+    conv2d_fwd_ms: conv2dFwd,
+    conv2d_bwd_ms: conv2dBwd,
+    conv2d_dil2_fwd_ms: conv2dDil,
+    conv3d_fwd_ms: conv3dFwd,
+    conv3d_bwd_ms: conv3dBwd,
+    train_step_ms: trainStep,
+  }
+}
+
+/** The reference CNN exported by main/compute/onnx, run by onnxruntime-node; null with a reason when that cannot happen here. */
+async function benchOnnx(quick: boolean, log: (line: string) => void): Promise<ComputeBenchResult['onnxruntime']> {
+  let bytes: Uint8Array
+  try {
+    const { exportToOnnx } = await import('../onnx')
+    const model = buildReferenceCnn({ seed: 1, compile: false })
+    bytes = exportToOnnx(model)
+    model.dispose()
+  } catch (error) {
+    return { cnn_batch32_ms: null, reason: `exporting the reference CNN to ONNX failed: ${(error as Error).message}` }
+  }
+  let ort: typeof import('onnxruntime-node')
+  try {
+    ort = await import('onnxruntime-node')
+  } catch (error) {
+    return { cnn_batch32_ms: null, reason: `onnxruntime-node does not load here: ${(error as Error).message}` }
+  }
+  const threads = availableParallelism()
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, graphOptimizationLevel: 'all' })
+  try {
+    const input = new ort.Tensor('float32', new Float32Array(referenceCnnBatch * referenceCnnInputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i)), [
+      referenceCnnBatch,
+      ...referenceCnnInputShape,
+    ])
+    const feeds = { [session.inputNames[0]!]: input }
+    const ms = await timeAsync(quick ? 0 : 3, quick ? 1 : 20, async () => {
+      const out = await session.run(feeds)
+      for (const t of Object.values(out)) t.dispose()
+    })
+    log(`  onnxruntime reference CNN batch ${referenceCnnBatch}: ${ms} ms`)
+    return { cnn_batch32_ms: ms, intra_op_threads: threads }
+  } finally {
+    await session.release()
+  }
+}
+
+function versionOf(name: string): string | null {
+  try {
+    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The compute benchmark: for every TF.js backend that loads (fastest first), ms per item of matmul,
+ * conv2d/conv3d forward and backward and a reference-CNN training step, plus onnxruntime-node
+ * inference of the same CNN exported to ONNX. About 4 minutes on a 2-core machine, most of it the
+ * cpu backend. Leaves the active backend as it found it.
+ */
+export async function runComputeBench(options: ComputeBenchOptions = {}): Promise<ComputeBenchResult> {
+  const log = options.log ?? (() => {})
+  const started = performance.now()
+  const previous = tf.getBackend() as TfBackendName | undefined
+  const probe = await probeBackends()
+  const wanted = options.backends ?? [...backendPreference]
+  const result: ComputeBenchResult = {
+    backends: {},
+    onnxruntime: { cnn_batch32_ms: null },
+    item: benchItem,
+    unit: 'ms',
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: availableParallelism(),
+      memory_gib: Math.round(totalmem() / 2 ** 30),
+      platform: `${platform()} ${release()}`,
+      node: process.versions.node,
+      tfjs: tf.version_core,
+      onnxruntime: versionOf('onnxruntime-node'),
+    },
+    skipped: {},
+    wasm: null,
+    repetitions: {},
+    shapes: benchShapes,
+    total_s: 0,
+  }
+  for (const backend of wanted) {
+    if (!probe.available.includes(backend)) {
+      result.skipped[backend] = probe.missing[backend] ?? 'not available'
+      continue
+    }
+    const plan = planFor(backend, options.quick ?? false)
+    log(`${backend}: ${plan.warmup} warm-up, ${plan.measured} measured (train step ${plan.trainMeasured})`)
+    result.backends[backend] = await benchBackend(backend, plan, log)
+    result.repetitions[backend] = { warmup: plan.warmup, measured: plan.measured, train_step_measured: plan.trainMeasured }
+    if (backend === 'wasm') {
+      const { threads, binary, note } = wasmThreading()
+      result.wasm = { threads, binary, note }
+    }
+  }
+  log('onnxruntime')
+  result.onnxruntime = await benchOnnx(options.quick ?? false, log)
+  if (previous && probe.available.includes(previous)) await useBackend(previous)
+  result.total_s = Math.round((performance.now() - started) / 100) / 10
+  return result
+}
+
+/** The figures as a fixed-width table for a terminal. */
+export function formatComputeBench(result: ComputeBenchResult): string {
+  const rows: [string, keyof BackendFigures][] = [
+    ['matmul 1024x1024x1024', 'matmul1024_ms'],
+    ['conv2d forward', 'conv2d_fwd_ms'],
+    ['conv2d backward (dx + dW)', 'conv2d_bwd_ms'],
+    ['conv2d dilation 2 forward', 'conv2d_dil2_fwd_ms'],
+    ['conv3d forward', 'conv3d_fwd_ms'],
+    ['conv3d backward (dx + dW)', 'conv3d_bwd_ms'],
+    ['reference CNN train step', 'train_step_ms'],
+  ]
+  const names = Object.keys(result.backends) as TfBackendName[]
+  const head = ['ms per item'.padEnd(28), ...names.map((n) => n.padStart(12))].join('')
+  const lines = rows.map(([label, key]) => [label.padEnd(28), ...names.map((n) => String(result.backends[n]![key]).padStart(12))].join(''))
+  const onnx = result.onnxruntime.cnn_batch32_ms === null ? `n/a (${result.onnxruntime.reason})` : `${result.onnxruntime.cnn_batch32_ms} ms`
+  const wasm = result.wasm ? `wasm: ${result.wasm.binary}, ${result.wasm.threads} thread(s)${result.wasm.note ? ` (${result.wasm.note})` : ''}` : null
+  return [
+    `Compute benchmark, ${result.date} (${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, TF.js ${result.machine.tfjs})`,
+    `One item = ${result.item}. Medians after warm-up.`,
+    '',
+    head,
+    ...lines,
+    '',
+    `onnxruntime-node ${result.machine.onnxruntime ?? ''}, reference CNN inference, batch ${referenceCnnBatch}: ${onnx}`,
+    ...(wasm ? [wasm] : []),
+    ...Object.entries(result.skipped).map(([name, why]) => `${name}: skipped (${why})`),
+    `Shapes: ${Object.entries(result.shapes).map(([k, v]) => `${k} ${v}`).join('; ')}`,
+    `Took ${result.total_s} s.`,
+  ].join('\n')
+}
