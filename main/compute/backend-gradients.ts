@@ -13,13 +13,15 @@ import { planFilterGradAxis, planInputGradAxis } from './wasm-kernels/filter-gra
  *    reference CNN included. We register Conv2D and Conv3D gradients that handle dilation, and
  *    route fused conv2d to its unfused form while gradients are recorded and the convolution is
  *    dilated (what TF.js already does for every activation but 'linear').
- * 2. Speed. The filter gradient is computed as a forward convolution of the transposed input with
- *    dy as the filter (see wasm-kernels/filter-grad-plan.ts). On the cpu backend that is ~100x
- *    faster than its Conv2DBackpropFilter kernel (1.5 s against 147 s for 32x64x41x32, 3x3x32x32);
- *    on wasm it is the XNNPACK convolution. The input gradient of a stride-1 convolution is a
- *    forward convolution with the flipped filter: on wasm ~10x faster than its Conv2DBackpropInput.
- * On the native 'tensorflow' backend only the dilated case is rewritten.
- * 3. conv3dTranspose: TF.js has no gradient for its kernel at all (registered below).
+ * 2. Speed. The conv2d filter gradient is computed as a forward convolution of the transposed
+ *    input with dy as the filter (see wasm-kernels/filter-grad-plan.ts): on the cpu backend ~100x
+ *    faster than its own Conv2DBackpropFilter kernel (1.5 s against 147 s for x 32x64x41x32,
+ *    filter 3x3x32x32); on wasm it is an XNNPACK convolution. So cpu and wasm always use it; the
+ *    native 'tensorflow' backend keeps its own kernels unless the convolution is dilated.
+ * 3. conv3dTranspose: TF.js has no gradient for its kernel (Conv3DBackpropInputV2) at all.
+ *
+ * The input gradient of a dilated (so stride-1) convolution is a forward convolution of dy with
+ * the flipped filter; a conv3d filter gradient is one 2-D filter gradient per depth tap.
  *
  * All of it is built from ops, so it stays differentiable and runs on whichever backend is active.
  */
@@ -113,10 +115,11 @@ const conv2dGrad: tf.GradConfig = {
     const dy4 = dy as tf.Tensor4D
     return {
       x: () => {
-        const xShape = (nchw ? [x.shape[0], x.shape[2], x.shape[3], x.shape[1]] : x.shape) as [number, number, number, number]
-        // Stride 1: a forward convolution (XNNPACK on wasm; the only way when dilated). The cpu
-        // backend's own Conv2DBackpropInput is a little faster than its conv2d, so it keeps it.
-        if (isOne(strides) && (dilated || tf.getBackend() === 'wasm')) return fromNhwc(conv2dInputGradStride1(toNhwc(dy4), filter, xShape, g))
+        if (dilated) {
+          const xShape = (nchw ? [x.shape[0], x.shape[2], x.shape[3], x.shape[1]] : x.shape) as [number, number, number, number]
+          return fromNhwc(conv2dInputGradStride1(toNhwc(dy4), filter, xShape, g))
+        }
+        // The kernel: on wasm ours (an XNNPACK convolution, wasm-kernels/conv-backprop-input.ts).
         return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dy4, filter }, {
           strides,
           pad: a.pad,
@@ -132,22 +135,31 @@ const conv2dGrad: tf.GradConfig = {
 
 // ---------------------------------------------------------------- 3-D
 
-/** dW of a dilated (stride 1) or strided conv3d, NDHWC, as a conv3d of x^T with dy^T as the filter. */
+/**
+ * dW of a conv3d (any stride or dilation), NDHWC, one 2-D filter gradient per depth tap kd: the
+ * depth slices tap kd read, as a batch of images, against dy as a batch of images.
+ */
 export function conv3dFilterGrad(x: tf.Tensor5D, dy: tf.Tensor5D, filterShape: [number, number, number, number, number], strides: Triple, dilations: Triple, pad: 'valid' | 'same'): tf.Tensor5D {
   return tf.tidy(() => {
     const info = tf.backend_util.computeConv3DInfo(x.shape, filterShape, strides, dilations, pad)
-    const axes = [
-      planFilterGradAxis(info.inDepth, info.padInfo.front, info.strideDepth, info.dilationDepth, info.filterDepth, info.outDepth),
-      planFilterGradAxis(info.inHeight, info.padInfo.top, info.strideHeight, info.dilationHeight, info.filterHeight, info.outHeight),
-      planFilterGradAxis(info.inWidth, info.padInfo.left, info.strideWidth, info.dilationWidth, info.filterWidth, info.outWidth),
-    ] as const
-    let xt = tf.transpose(x, [4, 1, 2, 3, 0])
-    xt = tf.slice(xt, [0, 0, 0, 0, 0], [-1, axes[0].keep, axes[1].keep, axes[2].keep, -1])
-    // conv3d takes only 'same'/'valid', so the padding is explicit.
-    xt = tf.pad(xt, [[0, 0], ...axes.map((p) => [p.padBefore, p.padAfter] as Pair), [0, 0]])
-    const dyt = tf.transpose(dy, [1, 2, 3, 0, 4])
-    const grad = tf.conv3d(xt, dyt, axes.map((p) => p.stride) as Triple, 'valid', 'NDHWC', axes.map((p) => p.dilation) as Triple)
-    return tf.transpose(grad, [1, 2, 3, 0, 4])
+    const { batchSize: B, outDepth: OD, strideDepth: sd, dilationDepth: dd } = info
+    const [fd, fh, fw, ci, co] = filterShape
+    const extent = (OD - 1) * sd + (fd - 1) * dd + 1
+    const padded = padOrCrop(x, [[0, 0], [info.padInfo.front, extent - info.padInfo.front - info.inDepth], [0, 0], [0, 0], [0, 0]])
+    const [, , H, W] = padded.shape
+    const dy4 = tf.reshape(dy, [B * OD, info.outHeight, info.outWidth, co])
+    const taps: tf.Tensor4D[] = []
+    for (let kd = 0; kd < fd; kd++) {
+      const slices = tf.stridedSlice(padded, [0, kd * dd, 0, 0, 0], [B, kd * dd + (OD - 1) * sd + 1, H, W, ci], [1, sd, 1, 1, 1])
+      taps.push(
+        conv2dFilterGrad(tf.reshape(slices, [B * OD, H!, W!, ci]) as tf.Tensor4D, dy4 as tf.Tensor4D, [fh, fw, ci, co], {
+          strides: [info.strideHeight, info.strideWidth],
+          dilations: [info.dilationHeight, info.dilationWidth],
+          pad: [[0, 0], [info.padInfo.top, info.padInfo.bottom], [info.padInfo.left, info.padInfo.right], [0, 0]],
+        }),
+      )
+    }
+    return tf.stack(taps) as tf.Tensor5D
   })
 }
 

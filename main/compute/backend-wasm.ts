@@ -24,9 +24,12 @@ import { registerWasmKernels } from './wasm-kernels'
  * - One more trap: the C++ side caps the pool at emscripten_num_logical_cores() / 2 (it assumes
  *   two hyper-threads per core), so on a 2-core machine it silently stays at 1 thread whatever
  *   setThreadsCount asks. We answer that import with 2 x the threads we want.
- * Measured on this 2-core machine (matmul 1024^3 / conv2d 32x64x41x32 * 3x3x32x32 'same'):
- * 1 thread 72 / 75 ms, 2 threads 44 / 57 ms. `PERCEPT_WASM_THREADS=1` returns to the stock loader;
- * if the threaded load fails for any reason we fall back to it too, and say why in wasmThreading().
+ * Measured on this 2-core machine (bench/compute.ts, wasm, medians): matmul 1024^3 57 -> 28 ms,
+ * conv2d 32x64x41x32 * 3x3x32x32 forward 42 -> 21 ms, reference-CNN training step 672 -> 480 ms
+ * (1 thread with the stock loader -> 2 threads with ours). `PERCEPT_WASM_THREADS=1` returns to the
+ * stock loader; if the threaded load fails for any reason we fall back to it too, and say why in
+ * wasmThreading(). Electron: its main process and its worker threads are Node (SharedArrayBuffer,
+ * worker_threads), so the same holds there; not run here, as this checkout has no Electron binary.
  */
 
 const requireHere = createRequire(import.meta.url)

@@ -1,6 +1,8 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
-import { conv3dBackpropFilterConfig, conv3dBackpropInputConfig } from './conv3d-backprop'
+import { conv2dBackpropInputConfig, conv3dBackpropInputConfig } from './conv-backprop-input'
+import { conv3dConfig } from './conv3d'
+import { conv3dBackpropFilterConfig } from './conv3d-backprop'
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop'
 import { maxPool3dGradConfig, maxPoolGradConfig } from './max-pool-grad'
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
@@ -21,9 +23,17 @@ export const addedWasmKernels: readonly KernelConfig[] = [
  * Kernels tfjs-backend-wasm 4.22 has but computes wrongly (found by test/unit/compute/gradients.test.ts
  * and conv-kernels.test.ts against the cpu backend and brute-force references): max-pooling
  * gradients drop windows whose maximum is negative; the Conv3D backprop kernels are wrong (input:
- * always; filter: with stride > 1).
+ * always; filter: with stride > 1). Plus Conv3D and Conv2DBackpropInput, which are right but
+ * plain loops, ~10x slower than the same work done by XNNPACK's 2-D convolution.
  */
-export const replacedWasmKernels: readonly KernelConfig[] = [maxPoolGradConfig, maxPool3dGradConfig, conv3dBackpropInputConfig, conv3dBackpropFilterConfig]
+export const replacedWasmKernels: readonly KernelConfig[] = [
+  maxPoolGradConfig,
+  maxPool3dGradConfig,
+  conv3dBackpropInputConfig,
+  conv3dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  conv3dConfig,
+]
 
 /**
  * Registers the kernels above for the 'wasm' backend: added ones unless a newer tfjs-backend-wasm

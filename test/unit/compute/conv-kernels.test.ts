@@ -102,6 +102,31 @@ describe('Conv2DBackpropFilter on wasm (added kernel)', () => {
   })
 })
 
+describe('Conv2DBackpropInput on wasm (replaced by an XNNPACK convolution)', () => {
+  const cases: { x: Shape4; filter: Shape4; stride: number; pad: 'same' | 'valid' }[] = [
+    { x: [2, 9, 7, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
+    { x: [2, 9, 7, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'same' },
+    { x: [1, 8, 8, 2], filter: [3, 3, 2, 5], stride: 2, pad: 'valid' },
+    { x: [3, 10, 11, 2], filter: [5, 2, 2, 3], stride: 3, pad: 'valid' },
+    { x: [1, 7, 12, 3], filter: [2, 4, 3, 3], stride: 2, pad: 'same' },
+  ]
+  it.each(cases)('x $x, filter $filter, stride $stride, $pad (NHWC) matches the cpu kernel', async ({ x, filter, stride, pad }) => {
+    const dyShape = tf.backend_util.computeConv2DInfo(x, filter, stride, 1, pad).outShape
+    const wv = seededValues(size(filter), 3)
+    const dyv = seededValues(size(dyShape), 4)
+    const run = (): tf.Tensor =>
+      tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tf.tensor(dyv, dyShape), filter: tf.tensor(wv, filter) }, {
+        strides: [stride, stride],
+        pad,
+        dataFormat: 'NHWC',
+        inputShape: x,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor
+    const [cpu] = await onBackend('cpu', run)
+    const [wasm] = await onBackend('wasm', run)
+    expect(relativeError(cpu!, wasm!)).toBeLessThan(1e-5)
+  })
+})
+
 describe('dilated conv2d gradients (backend-gradients.ts)', () => {
   const cases: { x: Shape4; filter: Shape4; dilation: number; pad: 'same' | 'valid' }[] = [
     { x: [2, 9, 8, 3], filter: [3, 3, 3, 4], dilation: 2, pad: 'same' },
@@ -145,7 +170,7 @@ describe('dilated conv2d gradients (backend-gradients.ts)', () => {
   })
 })
 
-describe('conv3d gradients (replaced wasm kernels, dilated gradient)', () => {
+describe('conv3d forward and gradients (replaced wasm kernels, dilated gradient)', () => {
   const cases: { x: Shape5; filter: Shape5; stride: number; dilation: number; pad: 'same' | 'valid' }[] = [
     { x: [2, 6, 5, 7, 2], filter: [3, 3, 3, 2, 3], stride: 1, dilation: 1, pad: 'same' },
     { x: [2, 6, 5, 7, 2], filter: [3, 3, 3, 2, 3], stride: 2, dilation: 1, pad: 'same' },
@@ -168,6 +193,20 @@ describe('conv3d gradients (replaced wasm kernels, dilated gradient)', () => {
       expect(relativeError(ref.dx, dx!), `${backend} dx`).toBeLessThan(1e-5)
       expect(relativeError(ref.dw, dw!), `${backend} dW`).toBeLessThan(1e-5)
     }
+  })
+
+  it.each([
+    { x: [2, 6, 5, 7, 3] as Shape5, filter: [3, 3, 3, 3, 4] as Shape5, stride: 1, dilation: 1, pad: 'same' as const },
+    { x: [1, 7, 6, 8, 2] as Shape5, filter: [3, 2, 3, 2, 3] as Shape5, stride: 2, dilation: 1, pad: 'same' as const },
+    { x: [2, 8, 7, 6, 2] as Shape5, filter: [2, 3, 3, 2, 2] as Shape5, stride: 3, dilation: 1, pad: 'valid' as const },
+    { x: [1, 9, 8, 9, 2] as Shape5, filter: [3, 3, 3, 2, 2] as Shape5, stride: 1, dilation: 2, pad: 'same' as const },
+    { x: [1, 9, 8, 9, 1] as Shape5, filter: [3, 3, 2, 1, 3] as Shape5, stride: 1, dilation: 3, pad: 'valid' as const },
+  ])('conv3d forward x $x, filter $filter, stride $stride, dilation $dilation, $pad matches cpu', async ({ x, filter, stride, dilation, pad }) => {
+    const [xv, wv] = [seededValues(size(x), 20), seededValues(size(filter), 21)]
+    const run = (): tf.Tensor => tf.conv3d(tf.tensor(xv, x) as tf.Tensor5D, tf.tensor(wv, filter) as tf.Tensor5D, stride, pad, 'NDHWC', dilation)
+    const [cpu] = await onBackend('cpu', run)
+    const [wasm] = await onBackend('wasm', run)
+    expect(relativeError(cpu!, wasm!)).toBeLessThan(1e-5)
   })
 
   it('conv3dTranspose (Conv3DBackpropInputV2 forward) matches cpu, and now has a gradient', async () => {

@@ -9,7 +9,10 @@ import { relativeError, seededValues } from './compare'
 /*
  * Every layer we train, forward and backward, on wasm against cpu: the same tiny model (one set of
  * weights, made on cpu and copied to wasm), the same data, three SGD steps; at each step every
- * weight's gradient must agree within relative error 1e-3.
+ * weight's gradient must agree within relative error 1e-3. Before each wasm step the weights are
+ * set to cpu's at that step, so each step compares the gradient at one point: otherwise rounding
+ * differences grow over the steps and can flip a near-tie in a max-pooling window, which moves a
+ * whole gradient entry (seen once on a machine with another core count).
  *
  * Dropout: Dropout and SpatialDropout are given a seed. TF.js draws a seeded dropout mask in
  * JavaScript (seedrandom) and only uploads it, so both backends apply the very same mask (Dropout
@@ -110,15 +113,22 @@ function targets(loss: LossName): number[] {
 interface Run {
   /** Per step, per trainable weight: gradient values. */
   grads: Float32Array[][]
+  /** Per step, per trainable weight: its values before the step. */
+  weights: Float32Array[][]
   names: string[]
 }
 
-/** Takes `steps` SGD steps on the active backend, recording every weight's gradient at each. */
-function train(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, loss: LossName): Run {
+/**
+ * Takes `steps` SGD steps on the active backend, recording every weight's gradient at each. With
+ * `follow`, each step starts from that run's weights at the same step.
+ */
+function train(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, loss: LossName, follow?: Run): Run {
   const optimizer = tf.train.sgd(learningRate)
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const run: Run = { grads: [], names: model.trainableWeights.map((w) => w.name) }
+  const run: Run = { grads: [], weights: [], names: model.trainableWeights.map((w) => w.name) }
   for (let step = 0; step < steps; step++) {
+    follow?.weights[step]!.forEach((values, i) => variables[i]!.assign(tf.tensor(values, variables[i]!.shape)))
+    run.weights.push(variables.map((v) => v.dataSync().slice() as Float32Array))
     const { grads } = tf.variableGrads(() => tf.mean(lossFn[loss](y, model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, variables)
     run.grads.push(variables.map((v) => grads[v.name]!.dataSync() as Float32Array))
     optimizer.applyGradients(grads)
@@ -145,7 +155,7 @@ async function compareOnBackends(build: () => tfl.LayersModel, xShape: number[],
     const x = tf.tensor(xValues, xShape)
     const yt = tf.tensor(y, yShape)
     // tidy frees every intermediate; the run holds plain arrays only (tidy's type does not know that).
-    runs[backend] = tf.tidy(() => train(model, x, yt, loss) as unknown as tf.TensorContainer) as unknown as Run
+    runs[backend] = tf.tidy(() => train(model, x, yt, loss, runs.cpu) as unknown as tf.TensorContainer) as unknown as Run
     tf.dispose([x, yt])
     model.dispose()
     // Nothing leaks on either backend: the model's weights were its only other tensors.
