@@ -74,7 +74,7 @@ export async function bootstrap(): Promise<Shell | null> {
   if (!percept) return null
   const log = percept.log.child('electron')
   denyAllPermissions(session.defaultSession)
-  handleAppProtocol(protocol, paths.rendererRoot)
+  handleAppProtocol(protocol, paths.rendererRoot, percept.resources)
 
   let mainWindow: BrowserWindow | null = null
   const isTrustedContents = (contents: WebContents): boolean =>

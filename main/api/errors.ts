@@ -7,7 +7,8 @@ import { z } from 'zod'
 export const errorCodes = [
   'VALIDATION', // the input does not match the method's schema
   'UNKNOWN_METHOD', // no such API method
-  'NOT_FOUND', // a named thing (setting, job, model) does not exist
+  'NOT_FOUND', // a named thing (setting, job, model, file) does not exist
+  'INVALID_FILE', // a file's content is not what it should be: not audio, truncated, damaged, unsupported
   'WORKSPACE_LOCKED', // another instance holds the workspace
   'WORKSPACE_INVALID', // the workspace database is damaged or from a newer version
   'UNAUTHORIZED', // a door refused the caller

@@ -9,6 +9,8 @@ export * from './jobs'
 export * from './models'
 export * from './model-methods'
 export * from './files'
+export * from './audio'
+export * from './resources'
 
 /** What a door exposes to the renderer: one call and one event subscription. */
 export interface PerceptBridge {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { audioMethods, recentSoundSchema } from './audio'
 import { jobSummarySchema } from './events'
 import { fileMethods } from './files'
 import { jobMethods } from './jobs'
@@ -12,9 +13,12 @@ export type Theme = z.infer<typeof themeSchema>
 /** Settings a user can change; each has a schema and a default, so a stored value is always valid. */
 export const settingSchemas = {
   theme: themeSchema,
+  /** Kept by audio.open, newest first. */
+  recentSounds: z.array(recentSoundSchema).max(20),
 } as const
 export const settingDefaults: { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> } = {
   theme: 'system',
+  recentSounds: [],
 }
 export type SettingKey = keyof typeof settingSchemas
 export const settingKeySchema = z.enum(Object.keys(settingSchemas) as [SettingKey, ...SettingKey[]])
@@ -78,6 +82,7 @@ export const methods = {
   ...jobMethods,
   ...modelMethods,
   ...fileMethods,
+  ...audioMethods,
 } as const
 
 export type Methods = typeof methods

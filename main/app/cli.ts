@@ -5,6 +5,7 @@ import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { appMeta } from './app-meta'
 import { createPercept } from './compose'
+import { registerAudioCommands } from './cli-audio'
 import { registerBenchCommands } from './cli-bench'
 import { registerJobCommands } from './cli-jobs'
 import { registerModelCommands } from './cli-models'
@@ -50,7 +51,7 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
   const app = createPercept({ door: 'web' })
   let server
   try {
-    server = await startWebServer({ router: app.router, log: app.log.child('web'), rendererDir: defaultRendererDir, ...options })
+    server = await startWebServer({ router: app.router, resources: app.resources, log: app.log.child('web'), rendererDir: defaultRendererDir, ...options })
   } catch (error) {
     app.close()
     const code = (error as NodeJS.ErrnoException).code
@@ -91,6 +92,7 @@ export function buildProgram(): Command {
     .action((opts: { port: number; host: string; open?: boolean }) => serve(opts))
   registerJobCommands(program)
   registerModelCommands(program)
+  registerAudioCommands(program)
   registerBenchCommands(program)
   return program
 }

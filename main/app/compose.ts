@@ -1,3 +1,7 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ResourceHandler } from '../api'
+import { AudioService } from '../audio/service'
 import { ModelLibrary } from '../compute/model-package'
 import { EventBus } from '../core/event-bus'
 import { JobStore } from '../core/job-store'
@@ -9,6 +13,7 @@ import { Workspace } from '../core/workspace'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { createHandlers } from './handlers'
 import { jobKinds } from './job-kinds'
+import { createResourceHandler } from './resources'
 import { Router, type Door } from './router'
 
 export interface PerceptOptions {
@@ -24,6 +29,8 @@ export interface PerceptOptions {
 
 export interface PerceptApp {
   router: Router
+  /** Binary resources under res/ (both doors serve them). */
+  resources: ResourceHandler
   events: EventBus
   log: Logger
   workspace: Workspace
@@ -53,10 +60,15 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   })
   if (options.runQueuedJobs !== false) runner.restoreQueue()
   const models = new ModelLibrary(workspace.folder('models'), events)
-  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models }), events, log.child('router'))
+  const audioCache = join(workspace.folder('cache'), 'audio')
+  mkdirSync(audioCache, { recursive: true })
+  const audio = new AudioService({ settings, uploadDir: join(workspace.folder('datasets'), 'uploads'), cacheDir: audioCache })
+  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio }), events, log.child('router'))
+  const resources = createResourceHandler({ audio: (request) => audio.resource(request) }, log.child('resources'))
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)
   return {
     router,
+    resources,
     events,
     log,
     workspace,
@@ -64,6 +76,7 @@ export function createPercept(options: PerceptOptions): PerceptApp {
     close: () => {
       // Marks running jobs interrupted synchronously, then ends their workers; the database can close now.
       void runner.shutdown()
+      audio.dispose()
       workspace.close()
     },
   }

@@ -1,6 +1,7 @@
 import type { AppInfo } from '../api'
-import { probeBackends } from '../compute/backends'
+import { probeBackends } from '../compute/backend'
 import { onnxRuntimeVersion } from '../compute/onnx-runtime'
+import type { AudioService } from '../audio/service'
 import type { ModelLibrary } from '../compute/model-package'
 import { listFolder } from '../core/file-browser'
 import type { JobRunner } from '../core/jobs/job-runner'
@@ -30,9 +31,10 @@ export interface Services {
   settings: SettingsStore
   jobs: JobRunner
   models: ModelLibrary
+  audio: AudioService
 }
 
-export function createHandlers({ workspace, settings, jobs, models }: Services): Handlers {
+export function createHandlers({ workspace, settings, jobs, models, audio }: Services): Handlers {
   return {
     'app.info': (_input, context) => collectAppInfo(workspace.home, context.door),
     'workspace.info': () => ({
@@ -54,6 +56,12 @@ export function createHandlers({ workspace, settings, jobs, models }: Services):
     'jobs.resume': ({ id }) => jobs.resume(id),
     'jobs.logs': ({ id, after, limit }) => ({ lines: jobs.logs(id, after, limit) }),
     'jobs.metrics': ({ id }) => ({ series: jobs.metrics(id) }),
+    'audio.open': ({ path }) => audio.open(path),
+    'audio.close': ({ id }) => audio.close(id),
+    'audio.export': (input) => audio.export(input),
+    'audio.labels.read': ({ path }) => audio.readLabels(path),
+    'audio.labels.write': ({ path, labels }) => audio.writeLabels(path, labels),
+    'audio.recent': () => audio.recent(),
     'models.list': () => models.list(),
     'models.get': ({ id }) => models.get(id),
     'models.import': ({ path }) => models.import(path),

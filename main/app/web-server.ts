@@ -1,9 +1,12 @@
+import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
+import type { ResourceHandler } from '../api'
 import type { Logger } from '../core/logger'
 import { contentSecurityPolicy } from './csp'
+import { resourcePath } from './resources'
 import type { Router } from './router'
 import { contentTypeFor, resolveStaticFile } from './static-files'
 import { cookieName, isAuthorised, isLoopback, isSameOrigin, newAccessToken, presentedToken } from './web-auth'
@@ -11,6 +14,8 @@ import { cookieName, isAuthorised, isLoopback, isSameOrigin, newAccessToken, pre
 export interface WebServerOptions {
   router: Router
   log: Logger
+  /** Binary resources under /res/ (audio, peaks, spectrograms); 404 there when absent. */
+  resources?: ResourceHandler
   /** The built renderer (out/renderer). */
   rendererDir: string
   host?: string
@@ -73,6 +78,30 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8')
   }
 
+  async function handleResource(req: IncomingMessage, res: ServerResponse, path: string[], url: URL): Promise<void> {
+    const method = req.method === 'HEAD' || req.method === 'POST' ? req.method : 'GET'
+    if (!options.resources) return send(res, 404, 'No resources here.')
+    const answer = await options.resources({
+      method,
+      path,
+      query: url.searchParams,
+      range: req.headers.range ?? null,
+      body: method === 'POST' ? req : null,
+    })
+    res.writeHead(answer.status, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...answer.headers })
+    if (method === 'HEAD' || !answer.body) return void res.end()
+    if (answer.body.kind === 'bytes') return void res.end(answer.body.bytes)
+    const stream = createReadStream(answer.body.path, { start: answer.body.start, end: answer.body.end })
+    await new Promise<void>((done, fail) => {
+      stream.on('error', fail)
+      res.on('close', () => {
+        stream.destroy()
+        done()
+      })
+      stream.pipe(res)
+    })
+  }
+
   async function handleStatic(url: URL, res: ServerResponse, setCookie: boolean): Promise<void> {
     const file = await resolveStaticFile(rendererDir, url.pathname)
     if (!file) return send(res, 404, `Not found: ${url.pathname}`)
@@ -97,10 +126,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return send(res, 401, 'Unauthorized: open the address that `percept serve` printed; it carries the access token.')
     }
     if (!isSameOrigin(req)) return send(res, 403, 'Cross-origin requests are refused.')
+    const resource = resourcePath(url.pathname)
     const work =
       url.pathname === '/api/call'
         ? handleCall(req, res)
-        : req.method === 'GET' || req.method === 'HEAD'
+        : resource
+          ? handleResource(req, res, resource, url)
+          : req.method === 'GET' || req.method === 'HEAD'
           ? handleStatic(url, res, presented?.via === 'query')
           : Promise.resolve(send(res, 405, 'Method not allowed.'))
     work.catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { createRequire } from 'node:module'
-import { availableParallelism, cpus, platform, release, totalmem } from 'node:os'
+import { availableParallelism } from 'node:os'
+import { benchMachine, median, timeAsync, type BenchMachine } from '../../core/bench-timing'
 import { backendPreference, probeBackends, type TfBackendName, useBackend, wasmThreading } from '../backend'
 import { buildReferenceCnn, referenceCnnBatch, referenceCnnClasses, referenceCnnInputShape } from '../reference-cnn'
 
@@ -26,7 +27,7 @@ export interface ComputeBenchResult {
   item: string
   unit: 'ms'
   date: string
-  machine: { cpu: string; cores: number; memory_gib: number; platform: string; node: string; tfjs: string; onnxruntime: string | null }
+  machine: BenchMachine & { tfjs: string; onnxruntime: string | null }
   /** Backends that did not load here, and why. */
   skipped: Partial<Record<TfBackendName, string>>
   wasm: { threads: number | null; binary: string | null; note: string | null } | null
@@ -65,13 +66,6 @@ function planFor(backend: TfBackendName, quick: boolean): Plan {
   return { warmup: 2, measured: 10, trainMeasured: 5 }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-  return Math.round(value * 100) / 100
-}
-
 /**
  * Times `run` (which must return every tensor it made, so none leak): `warmup` untimed calls, then
  * the median of `measured` timed ones. cpu, wasm and tensorflow all execute synchronously, so the
@@ -90,17 +84,6 @@ function time(label: string, warmup: number, measured: number, run: () => tf.Ten
   const times = Array.from({ length: measured }, once)
   const leaked = tf.memory().numTensors - before
   if (leaked > 0) throw new Error(`benchmark ${label} leaked ${leaked} tensors`)
-  return median(times)
-}
-
-async function timeAsync(warmup: number, measured: number, run: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < warmup; i++) await run()
-  const times: number[] = []
-  for (let i = 0; i < measured; i++) {
-    const start = performance.now()
-    await run()
-    times.push(performance.now() - start)
-  }
   return median(times)
 }
 
@@ -231,11 +214,7 @@ export async function runComputeBench(options: ComputeBenchOptions = {}): Promis
     unit: 'ms',
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: availableParallelism(),
-      memory_gib: Math.round(totalmem() / 2 ** 30),
-      platform: `${platform()} ${release()}`,
-      node: process.versions.node,
+      ...benchMachine(),
       tfjs: tf.version_core,
       onnxruntime: versionOf('onnxruntime-node'),
     },

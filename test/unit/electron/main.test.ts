@@ -64,7 +64,7 @@ function appRequest(url: string, init?: RequestInit): Promise<Response> {
 describe('before ready', () => {
   it('registers app:// as a privileged scheme and sandboxes every renderer', () => {
     expect(fake.record.privilegedSchemes).toEqual([
-      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
     ])
     expect(fake.record.sandboxEnabled).toBe(true)
   })

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto'
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { basename, dirname, extname, join, resolve } from 'node:path'
+import type { AudioLabel, MethodInput, MethodOutput, RecentSound, ResourceRequest, ResourceResponse } from '../api'
+import { audioResourceLimits } from '../api/audio'
+import { writeFileAtomic } from '../core/atomic-file'
+import { PerceptError } from '../core/errors'
+import { fileRangeResponse } from '../core/file-range'
+import type { SettingsStore } from '../core/settings-store'
+import { writeWavFile, type WavEncoding } from '../dsp/io'
+import { formatAudacityLabels, parseAudacityLabels } from './audacity-labels'
+import { describeOpenSound, OpenSounds, type OpenedSound } from './open-sounds'
+import { renderSpectrogram } from './spectrogram-view'
+
+const audioExtensions = new Set(['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga'])
+const maxUploadBytes = 2 * 1024 ** 3
+const recentLimit = 20
+
+export interface AudioServiceOptions {
+  settings: SettingsStore
+  /** Where dropped files are kept (they have no path of their own). */
+  uploadDir: string
+  /** Where playback renditions are written. */
+  cacheDir: string
+}
+
+function bytesResponse(bytes: Uint8Array, headers: Record<string, string>): ResourceResponse {
+  return { status: 200, headers: { 'Content-Type': 'application/octet-stream', ...headers }, body: { kind: 'bytes', bytes } }
+}
+
+function asBytes(array: Float32Array | Uint8Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
+}
+
+/** The audio core behind the editor: audio.* methods and the res/audio/... resources. */
+export class AudioService {
+  readonly sounds: OpenSounds
+
+  constructor(private readonly options: AudioServiceOptions) {
+    this.sounds = new OpenSounds(options.cacheDir)
+  }
+
+  async open(path: string): Promise<MethodOutput<'audio.open'>> {
+    const full = resolve(path)
+    if (!existsSync(full)) throw new PerceptError('NOT_FOUND', `No file at ${full}.`)
+    if (statSync(full).isDirectory()) throw new PerceptError('VALIDATION', `${full} is a folder: choose a sound file in it.`)
+    const sound = await this.sounds.open(full)
+    this.remember(sound)
+    return describeOpenSound(sound)
+  }
+
+  close(id: string): MethodOutput<'audio.close'> {
+    return { closed: this.sounds.close(id) }
+  }
+
+  recent(): RecentSound[] {
+    return this.options.settings.get('recentSounds').filter((r) => existsSync(r.path))
+  }
+
+  async export(input: MethodInput<'audio.export'>): Promise<MethodOutput<'audio.export'>> {
+    const sound = this.sounds.get(input.id)
+    const path = resolve(input.path)
+    if (!existsSync(dirname(path))) throw new PerceptError('NOT_FOUND', `The folder ${dirname(path)} does not exist.`)
+    if (!/\.wave?$/i.test(path)) throw new PerceptError('VALIDATION', `Export writes WAV: give the file a .wav name (${basename(path)}).`)
+    const { sampleRate, channels } = sound.audio
+    const [from, to] = this.frameRange(sound, input.start ?? 0, input.end ?? sound.info.duration)
+    const gain = 10 ** ((input.gainDb ?? 0) / 20)
+    let clipped = 0
+    const out = channels.map((channel) => {
+      const part = channel.slice(from, to)
+      if (gain !== 1) for (let i = 0; i < part.length; i++) part[i]! *= gain
+      for (let i = 0; i < part.length; i++) if (part[i]! > 1 || part[i]! < -1) clipped++
+      return part
+    })
+    const source = sound.audio.encoding
+    const encoding: WavEncoding = input.encoding ?? (source === 'pcm16' || source === 'pcm24' ? source : 'float32')
+    await writeWavFile(path, { sampleRate, channels: out }, encoding)
+    return { path, frames: to - from, clipped: encoding === 'float32' ? 0 : clipped }
+  }
+
+  async readLabels(path: string): Promise<{ labels: AudioLabel[] }> {
+    const full = resolve(path)
+    if (!existsSync(full)) throw new PerceptError('NOT_FOUND', `No label file at ${full}.`)
+    return { labels: parseAudacityLabels(await readFile(full, 'utf8'), basename(full)) }
+  }
+
+  async writeLabels(path: string, labels: AudioLabel[]): Promise<{ path: string; count: number }> {
+    const full = resolve(path)
+    if (!existsSync(dirname(full))) throw new PerceptError('NOT_FOUND', `The folder ${dirname(full)} does not exist.`)
+    await writeFileAtomic(full, formatAudacityLabels([...labels].sort((a, b) => a.start - b.start)))
+    return { path: full, count: labels.length }
+  }
+
+  /** res/audio/...: media, peaks and spectrogram of an open sound; POST import for dropped files. */
+  async resource(request: ResourceRequest): Promise<ResourceResponse> {
+    const [first, what] = request.path
+    if (first === 'import' && request.path.length === 1) {
+      if (request.method !== 'POST') throw new PerceptError('VALIDATION', 'Send the file with POST.')
+      const opened = await this.open(await this.storeUpload(request))
+      return bytesResponse(new TextEncoder().encode(JSON.stringify(opened)), { 'Content-Type': 'application/json; charset=utf-8' })
+    }
+    if (first === undefined || request.path.length !== 2) throw new PerceptError('NOT_FOUND', `No resource audio/${request.path.join('/')}.`)
+    const sound = this.sounds.get(first)
+    if (what === 'media') {
+      const { path, contentType } = sound.media
+      return fileRangeResponse(path, statSync(path).size, request.range, contentType)
+    }
+    const q = request.query
+    const [from, to] = this.frameRange(sound, number(q, 'start', 0), number(q, 'end', sound.info.duration))
+    if (what === 'peaks') {
+      const buckets = integer(q, 'buckets', 1, audioResourceLimits.maxBuckets)
+      const window = sound.peaks.window(from, to, buckets)
+      return bytesResponse(asBytes(window.data), { 'X-Frames-Per-Bucket': String(window.framesPerBucket) })
+    }
+    if (what === 'spectrogram') {
+      const columns = integer(q, 'columns', 1, audioResourceLimits.maxColumns)
+      const mels = q.has('mels') ? integer(q, 'mels', audioResourceLimits.minMels, audioResourceLimits.maxMels) : 128
+      const image = renderSpectrogram(sound.audio, from, to, columns, mels)
+      return bytesResponse(image.bytes, { 'X-Min-Db': String(image.minDb), 'X-Max-Db': String(image.maxDb) })
+    }
+    throw new PerceptError('NOT_FOUND', `No resource audio/${request.path.join('/')}.`)
+  }
+
+  dispose(): void {
+    this.sounds.closeAll()
+  }
+
+  /** Seconds to a frame range inside the sound, at least one frame long. */
+  private frameRange(sound: OpenedSound, start: number, end: number): [number, number] {
+    if (!(end > start)) throw new PerceptError('VALIDATION', `The range must end after it starts (start ${start} s, end ${end} s).`)
+    const frames = sound.info.frames
+    const from = Math.min(Math.max(0, Math.floor(start * sound.info.sampleRate)), Math.max(0, frames - 1))
+    const to = Math.min(frames, Math.max(from + 1, Math.round(end * sound.info.sampleRate)))
+    return [from, to]
+  }
+
+  private remember(sound: OpenedSound): void {
+    const entry: RecentSound = { path: sound.path, name: sound.name, openedAt: new Date().toISOString() }
+    const rest = this.options.settings.get('recentSounds').filter((r) => r.path !== sound.path)
+    this.options.settings.set('recentSounds', [entry, ...rest].slice(0, recentLimit))
+  }
+
+  /** Streams a dropped file into the upload folder (temp name, then rename) and returns its path. */
+  private async storeUpload(request: ResourceRequest): Promise<string> {
+    const name = basename(request.query.get('name') ?? '').replace(/[^\w.\- ()]+/g, '_')
+    if (!audioExtensions.has(extname(name).toLowerCase())) {
+      throw new PerceptError('VALIDATION', `"${name || 'this file'}" is not a sound file the editor opens (WAV, FLAC, MP3, Ogg Vorbis).`)
+    }
+    if (!request.body) throw new PerceptError('VALIDATION', 'The upload has no body.')
+    mkdirSync(this.options.uploadDir, { recursive: true })
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    const target = join(this.options.uploadDir, `${stamp}-${name}`)
+    const temp = `${target}.${randomBytes(4).toString('hex')}.part`
+    const out = createWriteStream(temp)
+    let size = 0
+    try {
+      for await (const chunk of request.body) {
+        size += chunk.byteLength
+        if (size > maxUploadBytes) throw new PerceptError('VALIDATION', `${name} is larger than 2 GB, more than the editor opens.`)
+        if (!out.write(chunk)) await new Promise<void>((drained) => out.once('drain', () => drained()))
+      }
+      await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
+      renameSync(temp, target)
+      return target
+    } catch (error) {
+      out.destroy()
+      rmSync(temp, { force: true })
+      throw error
+    }
+  }
+}
+
+function number(query: URLSearchParams, key: string, fallback: number): number {
+  const raw = query.get(key)
+  if (raw === null) return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0) throw new PerceptError('VALIDATION', `${key} must be a number of seconds >= 0, got "${raw}".`)
+  return value
+}
+
+function integer(query: URLSearchParams, key: string, min: number, max: number): number {
+  const raw = query.get(key)
+  const value = Number(raw)
+  if (raw === null || !Number.isInteger(value) || value < min || value > max) {
+    throw new PerceptError('VALIDATION', `${key} must be a whole number from ${min} to ${max}, got "${raw ?? ''}".`)
+  }
+  return value
+}

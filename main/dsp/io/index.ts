@@ -1,0 +1,8 @@
+export type { AudioEncoding, AudioFormat, DecodedAudio } from './decoded-audio'
+export { decodeFlac, decodeMp3, decodeOgg } from './decode'
+export { describeAudio } from './describe'
+export { peakLevel, rmsLevel, toDb } from './levels'
+export { integratedLoudness, kWeightingCoefficients } from './loudness'
+export { decodeAudio, readAudioFile } from './read-audio'
+export { resample, resampleAudio } from './resample'
+export { decodeWav, encodeWav, writeWavFile, type WavEncoding } from './wav'

@@ -1,0 +1,392 @@
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dbfs, noise, sweep } from '../helpers/audio-signals'
+import { repoRoot, requireBuild, startServe, type Served } from '../helpers/built-app'
+import { launchChromium, openWatchedPage } from '../helpers/chromium'
+import { tempHome } from '../helpers/temp-home'
+
+// The Sound page's waveform editor in Chromium against the built app (`percept serve`): a sound opened
+// through the in-app file browser, its waveform and spectrogram drawn, a region dragged, labelled and
+// looped, labels exported as an Audacity track, a second version switched to at the same position, a
+// dropped file uploaded, and a one-hour file opened, zoomed to single samples and scrolled; each state
+// screenshot in both themes, without a CSP violation, a console error or a foreign request.
+
+const shots = join(repoRoot, 'test-results', 'screenshots')
+const rate = 44100
+
+let served: Served
+let browser: Browser
+let page: Page
+let cleanup: () => void
+let sounds: string
+let exchange: string
+let foreignRequests: string[] = []
+let consoleErrors: string[] = []
+
+/** A 44-byte RIFF/WAVE header for 16-bit PCM. */
+function wavHeader(frames: number, channels: number, sampleRate: number): Buffer {
+  const header = Buffer.alloc(44)
+  const data = frames * channels * 2
+  header.write('RIFF', 0)
+  header.writeUInt32LE(36 + data, 4)
+  header.write('WAVEfmt ', 8)
+  header.writeUInt32LE(16, 16)
+  header.writeUInt16LE(1, 20)
+  header.writeUInt16LE(channels, 22)
+  header.writeUInt32LE(sampleRate, 24)
+  header.writeUInt32LE(sampleRate * channels * 2, 28)
+  header.writeUInt16LE(channels * 2, 32)
+  header.writeUInt16LE(16, 34)
+  header.write('data', 36)
+  header.writeUInt32LE(data, 40)
+  return header
+}
+
+function pcm16(samples: Float32Array): Buffer {
+  const out = Buffer.alloc(samples.length * 2)
+  samples.forEach((value, i) => out.writeInt16LE(Math.round(Math.max(-1, Math.min(1, value)) * 32767), i * 2))
+  return out
+}
+
+/** A mono 16-bit WAV: a 200 Hz to 4 kHz sweep with a noise burst in the middle, at `peakDb`. */
+function writeSweep(path: string, seconds: number, peakDb: number): void {
+  const signal = sweep(200, 4000, seconds, rate, dbfs(peakDb))
+  const burst = noise(0.5, rate, 7, dbfs(peakDb - 6))
+  signal.set(burst.map((value, i) => value + signal[Math.round(seconds * rate * 0.6) + i]!), Math.round(seconds * rate * 0.6))
+  writeFileSync(path, Buffer.concat([wavHeader(signal.length, 1, rate), pcm16(signal)]))
+}
+
+/**
+ * One hour of 44.1 kHz stereo 16-bit (635 MB), written a second at a time: a 220 Hz tone on the left
+ * and 330 Hz on the right whose level rises and falls once a minute.
+ */
+function writeHour(path: string): void {
+  const seconds = 3600
+  const file = openSync(path, 'w')
+  try {
+    writeSync(file, wavHeader(seconds * rate, 2, rate))
+    const chunk = Buffer.alloc(rate * 4)
+    for (let second = 0; second < seconds; second++) {
+      for (let i = 0; i < rate; i++) {
+        const t = second + i / rate
+        const level = 0.2 + 0.6 * Math.abs(Math.sin((Math.PI * t) / 60))
+        chunk.writeInt16LE(Math.round(level * 32767 * Math.sin(2 * Math.PI * 220 * t)), i * 4)
+        chunk.writeInt16LE(Math.round(level * 0.5 * 32767 * Math.sin(2 * Math.PI * 330 * t)), i * 4 + 2)
+      }
+      writeSync(file, chunk)
+    }
+  } finally {
+    closeSync(file)
+  }
+}
+
+beforeAll(async () => {
+  requireBuild()
+  mkdirSync(shots, { recursive: true })
+  const temp = tempHome()
+  cleanup = temp.cleanup
+  const home = join(temp.home, 'workspace')
+  sounds = join(temp.home, 'sounds')
+  exchange = join(temp.home, 'exchange')
+  for (const folder of [home, sounds, exchange]) mkdirSync(folder)
+  writeSweep(join(sounds, 'sweep.wav'), 6, -6)
+  writeSweep(join(sounds, 'sweep-quiet.wav'), 6, -18)
+  writeFileSync(join(sounds, 'broken.wav'), 'RIFF but not really a sound')
+  writeHour(join(sounds, 'hour.wav'))
+  served = await startServe(home)
+  browser = await launchChromium()
+  ;({ page, foreignRequests, consoleErrors } = await openWatchedPage(browser, served.url))
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+  cleanup?.()
+})
+
+const nav = () => page.getByRole('navigation', { name: 'Workspaces' })
+const editor = () => page.getByTestId('sound-editor')
+const stage = () => page.getByTestId('sound-stage')
+const waveform = () => page.getByTestId('waveform')
+
+async function shoot(name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `sound-${name}.png`) })
+}
+
+async function setTheme(wanted: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Toggle theme' })
+  for (let i = 0; i < 3 && (await toggle.getAttribute('data-theme-preference')) !== wanted; i++) await toggle.click()
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(wanted)
+  // Keys go to the page again, not to the toggle (Space would press it).
+  await page.locator('#main-content').focus()
+  await page.waitForTimeout(300)
+}
+
+/** Screenshots in both themes, ending in the light one. */
+async function shootBoth(name: string): Promise<void> {
+  await shoot(name)
+  await setTheme('dark')
+  await shoot(`${name}-dark`)
+  await setTheme('light')
+}
+
+/** Opens `name` from the sounds folder through the in-app file browser. */
+async function openThroughDialog(opener: Locator, title: string, name: string, confirm: string): Promise<void> {
+  await opener.click()
+  const dialog = page.getByRole('dialog', { name: title })
+  await dialog.waitFor()
+  const path = dialog.getByLabel('Folder path')
+  await path.fill(sounds)
+  await path.press('Enter')
+  await dialog.getByRole('option', { name: new RegExp(`^${name.replace('.', '\\.')}`) }).click()
+  await dialog.getByRole('button', { name: confirm, exact: true }).click()
+  await dialog.waitFor({ state: 'detached' })
+}
+
+/** How many of a canvas's pixels differ from its most common colour. */
+function paintedPixels(canvas: Locator): Promise<number> {
+  return canvas.evaluate((element) => {
+    const source = element as HTMLCanvasElement
+    const context = source.getContext('2d')
+    if (!context || source.width === 0) return 0
+    const { data } = context.getImageData(0, 0, source.width, source.height)
+    const counts = new Map<number, number>()
+    for (let i = 0; i < data.length; i += 4) {
+      const key = (data[i]! << 24) | (data[i + 1]! << 16) | (data[i + 2]! << 8) | data[i + 3]!
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
+    const common = Math.max(...counts.values())
+    return data.length / 4 - common
+  })
+}
+
+async function playheadSeconds(): Promise<number> {
+  return Number(await page.getByTestId('playhead-time').getAttribute('data-seconds'))
+}
+
+async function viewState(): Promise<{ start: number; pxPerSec: number }> {
+  return {
+    start: Number(await stage().getAttribute('data-view-start')),
+    pxPerSec: Number(await stage().getAttribute('data-px-per-sec')),
+  }
+}
+
+/** Drags across the waveform from one fraction of its width to another. */
+async function dragAcross(from: number, to: number): Promise<void> {
+  const box = (await waveform().boundingBox())!
+  const y = box.y + box.height * 0.6
+  await page.mouse.move(box.x + box.width * from, y)
+  await page.mouse.down()
+  for (let step = 1; step <= 8; step++) await page.mouse.move(box.x + box.width * (from + ((to - from) * step) / 8), y)
+  await page.mouse.up()
+}
+
+describe('the sound editor', () => {
+  it('explains itself before a sound is open', async () => {
+    await nav().getByRole('link', { name: 'Sound', exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: 'Sound' }).waitFor()
+    const text = await page.locator('main').innerText()
+    expect(text).toContain('Open a sound to edit it')
+    expect(text).toContain('Results')
+    await shootBoth('empty')
+  })
+
+  it('reports a file that is not a sound in the error banner', async () => {
+    await openThroughDialog(page.getByTestId('open-sound'), 'Open a sound', 'broken.wav', 'Open')
+    const banner = page.getByTestId('error-banner')
+    await banner.waitFor()
+    expect(await banner.innerText()).toMatch(/broken\.wav|RIFF|WAV|not/i)
+    await banner.getByRole('button', { name: 'Dismiss error' }).click()
+  })
+
+  it('opens a sound through the file browser and draws its waveform and spectrogram', async () => {
+    await openThroughDialog(page.getByTestId('open-sound'), 'Open a sound', 'sweep.wav', 'Open')
+    const wave = page.getByTestId('waveform-canvas')
+    await expect.poll(() => wave.getAttribute('data-drawn'), { timeout: 20_000 }).toBe('true')
+    await expect.poll(() => paintedPixels(wave), { timeout: 10_000 }).toBeGreaterThan(2000)
+    const spectrogram = page.getByTestId('spectrogram')
+    await expect.poll(() => spectrogram.getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')
+    await expect.poll(() => paintedPixels(page.getByTestId('spectrogram-canvas'))).toBeGreaterThan(5000)
+    expect(await page.getByTestId('sound-facts').innerText()).toMatch(/WAV pcm16.*44\.1 kHz.*mono.*0:06\.000/s)
+    expect(await page.getByTestId('recent-sounds').innerText()).toContain('sweep.wav')
+    await shootBoth('editor')
+  })
+
+  it('selects by dragging, makes a labelled region of the selection, and loops it', async () => {
+    await dragAcross(0.3, 0.55)
+    await page.getByTestId('selection-text').waitFor()
+    await page.keyboard.press('r')
+    const label = page.getByRole('textbox', { name: /^Label of Region 1/ })
+    await expect.poll(() => label.evaluate((element) => element === document.activeElement)).toBe(true)
+    await page.keyboard.type('dog bark')
+    await page.keyboard.press('Enter')
+    const row = page.getByTestId('region-row').filter({ hasText: 'dog bark' })
+    await row.waitFor()
+    const [start, end] = (await row.locator('.region-time').allInnerTexts()).map((text) => {
+      const [minutes, seconds] = text.split(':')
+      return Number(minutes) * 60 + Number(seconds)
+    })
+    expect(start).toBeGreaterThan(1.5)
+    expect(end! - start!).toBeGreaterThan(1)
+
+    await page.keyboard.press('l')
+    await expect.poll(() => page.getByTestId('play-toggle').getAttribute('aria-label'), { timeout: 10_000 }).toBe('Pause')
+    const seen: number[] = []
+    for (let i = 0; i < 30; i++) {
+      seen.push(await playheadSeconds())
+      await page.waitForTimeout(100)
+    }
+    // It plays (the position moves), stays inside the region, and went round at least once.
+    expect(new Set(seen.map((t) => t.toFixed(2))).size).toBeGreaterThan(10)
+    for (const time of seen) {
+      expect(time).toBeGreaterThanOrEqual(start! - 0.01)
+      expect(time).toBeLessThanOrEqual(end! + 0.1)
+    }
+    expect(seen.some((time, i) => i > 0 && time < seen[i - 1]!)).toBe(true)
+    await shootBoth('loop')
+    await page.keyboard.press('l')
+    await page.keyboard.press('Space')
+    await expect.poll(() => page.getByTestId('play-toggle').getAttribute('aria-label')).toBe('Play')
+  })
+
+  it('adds a marker at the playhead and exports the labels as an Audacity label track', async () => {
+    await page.keyboard.press('Home')
+    await page.keyboard.press('Shift+ArrowRight')
+    await page.keyboard.press('m')
+    await page.getByTestId('region-row').filter({ hasText: 'Marker 1' }).waitFor()
+    await page.getByTestId('export-labels').click()
+    const dialog = page.getByRole('dialog', { name: 'Export labels' })
+    await dialog.waitFor()
+    await dialog.getByLabel('Folder', { exact: true }).fill(exchange)
+    await dialog.getByLabel('File name').fill('sweep labels')
+    await dialog.getByTestId('save-confirm').click()
+    await dialog.waitFor({ state: 'detached' })
+    await expect.poll(() => page.getByTestId('sound-notice').innerText()).toContain('Wrote 2 labels')
+    const lines = readFileSync(join(exchange, 'sweep labels.txt'), 'utf8').trim().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(/^0\.3\d*\t0\.3\d*\tMarker 1$/)
+    expect(lines[1]).toMatch(/^\d+\.\d+\t\d+\.\d+\tdog bark$/)
+
+    // Read back in: the track's labels are added beside the ones there.
+    await page.getByTestId('import-labels').click()
+    const browser = page.getByRole('dialog', { name: 'Import labels' })
+    await browser.getByLabel('Folder path').fill(exchange)
+    await browser.getByLabel('Folder path').press('Enter')
+    await browser.getByRole('option', { name: /^sweep labels\.txt/ }).dblclick()
+    await browser.waitFor({ state: 'detached' })
+    await expect.poll(() => page.getByTestId('region-row').count()).toBe(4)
+    expect(await page.getByTestId('sound-notice').innerText()).toContain('Imported 2 labels')
+    for (const row of (await page.getByTestId('region-row').all()).slice(2)) {
+      await row.getByRole('button', { name: /^Delete/ }).click()
+    }
+    await expect.poll(() => page.getByTestId('region-row').count()).toBe(2)
+  })
+
+  it('exports the region as WAV with the current gain', async () => {
+    await page.getByTestId('region-row').filter({ hasText: 'dog bark' }).getByRole('button', { name: /^dog bark/ }).click()
+    await page.keyboard.press('Control+e')
+    const dialog = page.getByRole('dialog', { name: 'Export audio' })
+    await dialog.waitFor()
+    expect(await dialog.getByRole('radio', { name: /dog bark/ }).isChecked()).toBe(true)
+    await dialog.getByLabel('Folder', { exact: true }).fill(exchange)
+    await dialog.getByTestId('save-confirm').click()
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 })
+    await expect.poll(() => page.getByTestId('sound-notice').innerText()).toMatch(/Exported \d+ frames/)
+    const written = readFileSync(join(exchange, 'sweep-dog-bark.wav'))
+    expect(written.subarray(0, 4).toString()).toBe('RIFF')
+    expect(written.length).toBeGreaterThan(44 + 2 * rate)
+  })
+
+  it('adds a quieter version, matches loudness, and switches with key 2 at the same position', async () => {
+    expect(await page.getByTestId('play-toggle').getAttribute('aria-label')).toBe('Play')
+    await openThroughDialog(page.getByTestId('add-version'), 'Add a version', 'sweep-quiet.wav', 'Add version')
+    const versions = page.getByTestId('version')
+    await expect.poll(() => versions.count()).toBe(2)
+    await expect.poll(() => versions.nth(1).getAttribute('aria-pressed')).toBe('true')
+    expect(await versions.nth(0).innerText()).toMatch(/matched −12\.0 dB/)
+    await page.keyboard.press('1')
+    await expect.poll(() => versions.nth(0).getAttribute('aria-pressed')).toBe('true')
+    const box = (await waveform().boundingBox())!
+    await page.mouse.click(box.x + box.width * 0.8, box.y + 10)
+    await expect.poll(playheadSeconds).toBeGreaterThan(4)
+    const before = await playheadSeconds()
+    await page.keyboard.press('2')
+    await expect.poll(() => versions.nth(1).getAttribute('aria-pressed')).toBe('true')
+    expect(Math.abs((await playheadSeconds()) - before)).toBeLessThan(0.01)
+    await shootBoth('versions')
+  })
+
+  it('lists its shortcuts in a help overlay', async () => {
+    await page.keyboard.press('?')
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    await help.waitFor()
+    expect(await help.innerText()).toMatch(/Space\s+Play or pause/)
+    await shoot('help')
+    await page.keyboard.press('Escape')
+    await help.waitFor({ state: 'detached' })
+  })
+
+  it('opens a dropped file by uploading it', async () => {
+    const bytes = [...readFileSync(join(sounds, 'sweep-quiet.wav'))]
+    const transfer = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([new Uint8Array(data)], 'dropped.wav', { type: 'audio/wav' }))
+      return dt
+    }, bytes)
+    const zone = page.getByTestId('sound-drop-zone')
+    await zone.dispatchEvent('dragenter', { dataTransfer: transfer })
+    await zone.dispatchEvent('dragover', { dataTransfer: transfer })
+    await zone.dispatchEvent('drop', { dataTransfer: transfer })
+    await expect.poll(() => page.getByTestId('version').first().innerText(), { timeout: 20_000 }).toContain('dropped.wav')
+    expect(await page.getByTestId('version').count()).toBe(1)
+  })
+
+  it('opens a one-hour file in seconds, zooms to single samples and scrolls', async () => {
+    const started = Date.now()
+    await openThroughDialog(page.getByTestId('open-sound'), 'Open a sound', 'hour.wav', 'Open')
+    const wave = page.getByTestId('waveform-canvas')
+    await expect.poll(() => page.getByTestId('sound-facts').innerText(), { timeout: 60_000 }).toContain('1:00:00.000')
+    await expect.poll(() => paintedPixels(wave), { timeout: 30_000 }).toBeGreaterThan(2000)
+    const openSeconds = (Date.now() - started) / 1000
+    console.info(`The one-hour file opened and drew its waveform in ${openSeconds.toFixed(1)} s.`)
+    expect(openSeconds).toBeLessThan(30)
+    await expect.poll(() => page.getByTestId('spectrogram').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
+    await shootBoth('hour')
+
+    const fit = await viewState()
+    const box = (await waveform().boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await page.keyboard.down('Control')
+    for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -100)
+    await page.keyboard.up('Control')
+    await expect.poll(async () => (await viewState()).pxPerSec).toBeGreaterThan(fit.pxPerSec * 2.5)
+    const zoomed = await viewState()
+    await page.keyboard.down('Shift')
+    await page.mouse.wheel(0, 400)
+    await page.keyboard.up('Shift')
+    await expect.poll(async () => (await viewState()).start).toBeGreaterThan(zoomed.start)
+
+    // Down to single samples in the middle of the hour.
+    await page.mouse.click(box.x + box.width / 2, box.y + 10)
+    for (let i = 0; i < 24; i++) await page.keyboard.press('+')
+    await expect.poll(() => page.getByTestId('zoom-text').innerText()).toMatch(/px per sample/)
+    const deep = await viewState()
+    expect(deep.pxPerSec / rate).toBeGreaterThanOrEqual(20)
+    expect(deep.start).toBeGreaterThan(1000)
+    await page.waitForTimeout(1500)
+    expect(await paintedPixels(wave)).toBeGreaterThan(500)
+    await shootBoth('hour-samples')
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(async () => (await viewState()).start).toBeGreaterThan(deep.start)
+    await page.keyboard.press('0')
+    await expect.poll(async () => (await viewState()).pxPerSec).toBeCloseTo(fit.pxPerSec, 6)
+  }, 240_000)
+
+  it('made no request outside its own origin, logged no errors and violated no CSP directive', async () => {
+    expect(await page.evaluate(() => (window as { __cspViolations?: string[] }).__cspViolations)).toEqual([])
+    expect(foreignRequests).toEqual([])
+    expect(consoleErrors).toEqual([])
+  })
+})

@@ -1,0 +1,241 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AudioInfo, OpenSound, ResourceResponse } from '../../main/api'
+import { createPercept, type PerceptApp } from '../../main/app/compose'
+import { startWebServer, type WebServer } from '../../main/app/web-server'
+import { tempHome } from '../helpers/temp-home'
+
+// The audio core through the router and the resources every door serves: open, peaks, spectrogram,
+// media with Range, export, labels, drag-and-drop upload, and clear errors for broken files.
+let app: PerceptApp
+let cleanup: () => void
+let home: string
+
+async function call<T = unknown>(method: string, input: unknown): Promise<T> {
+  const result = await app.router.call(method, input, { door: 'test' })
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
+  return result.value as T
+}
+
+async function fail(method: string, input: unknown): Promise<{ code: string; message: string }> {
+  const result = await app.router.call(method, input, { door: 'test' })
+  if (result.ok) throw new Error(`${method} unexpectedly succeeded`)
+  return result.error
+}
+
+function get(path: string, query: Record<string, string | number> = {}, range: string | null = null): Promise<ResourceResponse> {
+  return app.resources({
+    method: 'GET',
+    path: path.split('/'),
+    query: new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])),
+    range,
+    body: null,
+  })
+}
+
+function bodyBytes(response: ResourceResponse): Uint8Array {
+  if (response.body?.kind !== 'bytes') throw new Error(`expected bytes, got ${response.body?.kind}`)
+  return response.body.bytes
+}
+
+function floats(response: ResourceResponse): Float32Array {
+  const bytes = bodyBytes(response)
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+}
+
+/** A canonical 16-bit PCM WAV written byte by byte, so these tests do not lean on our own encoder. */
+function pcm16Wav(sampleRate: number, channels: number[][]): Buffer {
+  const frames = channels[0]!.length
+  const data = frames * channels.length * 2
+  const b = Buffer.alloc(44 + data)
+  b.write('RIFF', 0, 'ascii')
+  b.writeUInt32LE(36 + data, 4)
+  b.write('WAVEfmt ', 8, 'ascii')
+  b.writeUInt32LE(16, 16)
+  b.writeUInt16LE(1, 20)
+  b.writeUInt16LE(channels.length, 22)
+  b.writeUInt32LE(sampleRate, 24)
+  b.writeUInt32LE(sampleRate * channels.length * 2, 28)
+  b.writeUInt16LE(channels.length * 2, 32)
+  b.writeUInt16LE(16, 34)
+  b.write('data', 36, 'ascii')
+  b.writeUInt32LE(data, 40)
+  for (let i = 0; i < frames; i++) {
+    channels.forEach((channel, c) => b.writeInt16LE(Math.round(channel[i]! * 32767), 44 + (i * channels.length + c) * 2))
+  }
+  return b
+}
+
+const rate = 16_000
+// 1 s: left a 1 kHz sine at half scale, right silent for 0.5 s then a 250 Hz sine at quarter scale.
+const left = Array.from({ length: rate }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 1000 * i) / rate))
+const right = Array.from({ length: rate }, (_, i) => (i < rate / 2 ? 0 : 0.25 * Math.sin((2 * Math.PI * 250 * i) / rate)))
+let wavPath: string
+let sound: OpenSound
+
+beforeAll(async () => {
+  ;({ home, cleanup } = tempHome())
+  process.env.PERCEPT_HOME = home
+  app = createPercept({ door: 'test' })
+  delete process.env.PERCEPT_HOME
+  wavPath = join(home, 'tone.wav')
+  writeFileSync(wavPath, pcm16Wav(rate, [left, right]))
+  sound = await call<OpenSound>('audio.open', { path: wavPath })
+})
+afterAll(() => {
+  app.close()
+  cleanup()
+})
+
+describe('the audio core through the API', () => {
+  it('opens a WAV and describes it', () => {
+    const info: AudioInfo = sound.info
+    expect(info).toMatchObject({ format: 'wav', encoding: 'pcm16', sampleRate: rate, channels: 2, frames: rate, duration: 1 })
+    expect(info.peak).toBeCloseTo(0.5, 3)
+    // rms over both channels: (0.5^2/2 * 1 s + 0.25^2/2 * 0.5 s) / 2 s
+    expect(info.rms).toBeCloseTo(Math.sqrt((0.125 + 0.015625) / 2), 3)
+    expect(info.lufs).not.toBeNull()
+    expect(sound.media).toBe(`res/audio/${sound.id}/media`)
+    expect(sound.name).toBe('tone.wav')
+  })
+
+  it('remembers it among the recent sounds', async () => {
+    const recent = await call<{ path: string }[]>('audio.recent', {})
+    expect(recent[0]!.path).toBe(wavPath)
+  })
+
+  it('serves peaks per channel: exact sample extremes', async () => {
+    const response = await get(`audio/${sound.id}/peaks`, { start: 0, end: 1, buckets: 2 })
+    expect(response.status).toBe(200)
+    expect(Number(response.headers['X-Frames-Per-Bucket'])).toBe(rate / 2)
+    const [lMin1, lMin2, lMax1, lMax2, rMin1, rMin2, rMax1, rMax2] = floats(response)
+    expect(lMin1).toBeCloseTo(-0.5, 3)
+    expect(lMax2).toBeCloseTo(0.5, 3)
+    expect(lMin2).toBeCloseTo(-0.5, 3)
+    expect(lMax1).toBeCloseTo(0.5, 3)
+    expect([rMin1, rMax1]).toEqual([0, 0])
+    expect(rMin2).toBeCloseTo(-0.25, 3)
+    expect(rMax2).toBeCloseTo(0.25, 3)
+  })
+
+  it('serves a spectrogram of the visible range whose loudest band is where the tone is', async () => {
+    const mels = 64
+    const columns = 20
+    const response = await get(`audio/${sound.id}/spectrogram`, { start: 0, end: 0.5, columns, mels })
+    expect(response.status).toBe(200)
+    const image = bodyBytes(response)
+    expect(image.length).toBe(mels * columns)
+    expect(Number(response.headers['X-Max-Db'])).toBeGreaterThan(Number(response.headers['X-Min-Db']))
+    // In the first half only the 1 kHz tone sounds: every column's brightest row is the same band.
+    const rows = Array.from({ length: columns }, (_, c) => {
+      let best = 0
+      for (let m = 1; m < mels; m++) if (image[m * columns + c]! > image[best * columns + c]!) best = m
+      return best
+    })
+    expect(new Set(rows.slice(2, -2)).size).toBe(1)
+    // 1 kHz on a 64-band Slaney mel scale to 8 kHz sits in the lower third.
+    expect(rows[10]).toBeGreaterThan(10)
+    expect(rows[10]).toBeLessThan(30)
+  })
+
+  it('serves the media with Range requests', async () => {
+    const size = readFileSync(wavPath).length
+    const whole = await get(`audio/${sound.id}/media`)
+    expect(whole.status).toBe(200)
+    expect(whole.headers['Content-Type']).toBe('audio/wav')
+    expect(whole.body).toEqual({ kind: 'file', path: wavPath, start: 0, end: size - 1 })
+    const part = await get(`audio/${sound.id}/media`, {}, 'bytes=44-')
+    expect(part.status).toBe(206)
+    expect(part.headers['Content-Range']).toBe(`bytes 44-${size - 1}/${size}`)
+  })
+
+  it('refuses bad resource requests with a message', async () => {
+    const bad = await get(`audio/${sound.id}/peaks`, { start: 0, end: 1, buckets: 0 })
+    expect(bad.status).toBe(400)
+    expect(new TextDecoder().decode(bodyBytes(bad))).toMatch(/buckets must be a whole number/)
+    const gone = await get('audio/nope/peaks', { buckets: 4 })
+    expect(gone.status).toBe(404)
+  })
+
+  it('exports a region with gain as WAV, which opens again with the right samples', async () => {
+    const out = join(home, 'region.wav')
+    const exported = await call<{ frames: number; clipped: number }>('audio.export', { id: sound.id, path: out, start: 0.25, end: 0.75, gainDb: -6 })
+    expect(exported.frames).toBe(rate / 2)
+    expect(exported.clipped).toBe(0)
+    const again = await call<OpenSound>('audio.open', { path: out })
+    expect(again.info.frames).toBe(rate / 2)
+    expect(again.info.peak).toBeCloseTo(0.5 * 10 ** (-6 / 20), 3)
+    expect(await fail('audio.export', { id: sound.id, path: join(home, 'no-such-folder', 'x.wav') })).toMatchObject({ code: 'NOT_FOUND' })
+    expect(await fail('audio.export', { id: sound.id, path: join(home, 'x.mp3') })).toMatchObject({ code: 'VALIDATION' })
+  })
+
+  it('writes and reads Audacity labels', async () => {
+    const path = join(home, 'labels.txt')
+    const labels = [
+      { start: 0.5, end: 0.75, label: 'low tone' },
+      { start: 0.1, end: 0.1, label: 'marker' },
+    ]
+    expect(await call('audio.labels.write', { path, labels })).toEqual({ path, count: 2 })
+    expect(readFileSync(path, 'utf8')).toBe('0.100000\t0.100000\tmarker\n0.500000\t0.750000\tlow tone\n')
+    expect((await call<{ labels: unknown[] }>('audio.labels.read', { path })).labels).toEqual([labels[1], labels[0]])
+  })
+
+  it('opens a dropped file sent as bytes, kept in the workspace', async () => {
+    const bytes = pcm16Wav(8000, [Array.from({ length: 800 }, (_, i) => 0.1 * Math.sin(i / 3))])
+    const response = await app.resources({
+      method: 'POST',
+      path: ['audio', 'import'],
+      query: new URLSearchParams({ name: 'dropped clip.wav' }),
+      range: null,
+      body: (async function* () {
+        yield bytes.subarray(0, 100)
+        yield bytes.subarray(100)
+      })(),
+    })
+    expect(response.status).toBe(200)
+    const opened = JSON.parse(new TextDecoder().decode(bodyBytes(response))) as OpenSound
+    expect(opened.info).toMatchObject({ sampleRate: 8000, frames: 800, channels: 1 })
+    expect(opened.path.startsWith(join(home, 'datasets', 'uploads'))).toBe(true)
+    expect(opened.path.endsWith('dropped clip.wav')).toBe(true)
+    expect(readFileSync(opened.path).equals(bytes)).toBe(true)
+  })
+
+  it('refuses what is not a sound, clearly, and keeps nothing of it', async () => {
+    const text = join(home, 'notes.wav')
+    writeFileSync(text, 'these are my notes, not audio')
+    const error = await fail('audio.open', { path: text })
+    expect(error.code).toBe('INVALID_FILE')
+    expect(error.message).toMatch(/notes\.wav/)
+    expect(await fail('audio.open', { path: join(home, 'missing.wav') })).toMatchObject({ code: 'NOT_FOUND' })
+    const upload = await app.resources({ method: 'POST', path: ['audio', 'import'], query: new URLSearchParams({ name: 'x.exe' }), range: null, body: null })
+    expect(upload.status).toBe(400)
+  })
+
+  it('closes a sound: its resources are gone', async () => {
+    const other = await call<OpenSound>('audio.open', { path: wavPath })
+    expect(await call('audio.close', { id: other.id })).toEqual({ closed: true })
+    expect((await get(`audio/${other.id}/peaks`, { buckets: 2 })).status).toBe(404)
+    expect(await call('audio.close', { id: other.id })).toEqual({ closed: false })
+  })
+})
+
+describe('resources through the web door', () => {
+  let server: WebServer
+  beforeAll(async () => {
+    server = await startWebServer({ router: app.router, resources: app.resources, log: app.log, rendererDir: home, port: 0 })
+  })
+  afterAll(() => server.close())
+
+  it('serves peaks and media to a caller with the token, and nothing without it', async () => {
+    const base = `http://127.0.0.1:${server.port}`
+    const peaks = await fetch(`${base}/res/audio/${sound.id}/peaks?start=0&end=1&buckets=4&token=${server.token}`)
+    expect(peaks.status).toBe(200)
+    expect((await peaks.arrayBuffer()).byteLength).toBe(2 * 2 * 4 * 4)
+    const media = await fetch(`${base}/res/audio/${sound.id}/media?token=${server.token}`, { headers: { Range: 'bytes=0-3' } })
+    expect(media.status).toBe(206)
+    expect(Buffer.from(await media.arrayBuffer()).toString('ascii')).toBe('RIFF')
+    expect((await fetch(`${base}/res/audio/${sound.id}/peaks?buckets=4`)).status).toBe(401)
+    expect(existsSync(wavPath)).toBe(true)
+  })
+})
