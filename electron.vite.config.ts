@@ -13,6 +13,8 @@ export default defineConfig({
           cli: resolve('main/app/cli.ts'),
           // Job worker threads start from this file (out/main/job-worker.js); see main/core/jobs/worker-entry.ts.
           'job-worker': resolve('main/app/job-worker.ts'),
+          // Threads that open sounds for the editor (out/main/audio-worker.js).
+          'audio-worker': resolve('main/app/audio-worker.ts'),
         },
       },
     },

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResourceHandler } from '../api'
 import { AudioService } from '../audio/service'
+import { workerDecoder } from '../audio/worker-decode'
 import { ModelLibrary } from '../compute/model-package'
 import { EventBus } from '../core/event-bus'
 import { JobStore } from '../core/job-store'
@@ -23,6 +24,8 @@ export interface PerceptOptions {
   sqliteBinding?: string
   /** Where job workers start; by default job-worker.js beside the built app, or job-worker.ts via tsx from sources. */
   jobWorker?: JobWorkerEntry
+  /** Where audio-opening threads start (default: audio-worker beside the built app, as for jobWorker). */
+  audioWorker?: JobWorkerEntry
   /** Take up jobs left queued by the last session (the app does; a CLI that only looks does not). Default true. */
   runQueuedJobs?: boolean
 }
@@ -62,7 +65,12 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   const models = new ModelLibrary(workspace.folder('models'), events)
   const audioCache = join(workspace.folder('cache'), 'audio')
   mkdirSync(audioCache, { recursive: true })
-  const audio = new AudioService({ settings, uploadDir: join(workspace.folder('datasets'), 'uploads'), cacheDir: audioCache })
+  const audio = new AudioService({
+    settings,
+    uploadDir: join(workspace.folder('datasets'), 'uploads'),
+    cacheDir: audioCache,
+    decode: workerDecoder(options.audioWorker ?? locateJobWorker(import.meta.url, 'audio-worker')),
+  })
   const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio }), events, log.child('router'))
   const resources = createResourceHandler({ audio: (request) => audio.resource(request) }, log.child('resources'))
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)

@@ -3,8 +3,9 @@ import { rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { AudioInfo, OpenSound } from '../api'
 import { PerceptError } from '../core/errors'
-import { describeAudio, readAudioFile, writeWavFile, type DecodedAudio } from '../dsp/io'
-import { PeakPyramid } from './peak-pyramid'
+import { writeWavFile, type DecodedAudio } from '../dsp/io'
+import { decodeForEditor, type DecodedForEditor } from './editor-decode'
+import type { PeakPyramid } from './peak-pyramid'
 
 /** What the browser is served for playback: the file itself, or a WAV rendition of it. */
 export interface MediaSource {
@@ -39,11 +40,13 @@ export class OpenSounds {
   constructor(
     /** Where WAV renditions for playback are written (a cache folder). */
     private readonly renditionDir: string,
+    /** Decodes a file: in-process by default; the app passes one that uses a worker thread. */
+    private readonly decode: (path: string) => Promise<DecodedForEditor> = decodeForEditor,
     private readonly capacity = 12,
   ) {}
 
   async open(path: string): Promise<OpenedSound> {
-    const audio = await readAudioFile(path)
+    const { audio, info, peaks } = await this.decode(path)
     const id = `s${randomBytes(6).toString('hex')}`
     const media: MediaSource =
       audio.format !== 'wav' || playableWav.has(audio.encoding)
@@ -55,8 +58,8 @@ export class OpenSounds {
       path,
       name: basename(path),
       audio,
-      info: describeAudio(audio),
-      peaks: new PeakPyramid(audio.channels),
+      info,
+      peaks,
       media,
       lastUsed: Date.now(),
     }

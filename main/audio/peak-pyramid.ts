@@ -9,7 +9,7 @@
 export const baseBlock = 256
 const fanOut = 8
 
-interface Level {
+export interface PeakLevel {
   /** Frames per block. */
   block: number
   min: Float32Array
@@ -24,10 +24,14 @@ export interface PeakWindow {
 
 export class PeakPyramid {
   /** Per channel, finest first. */
-  private readonly levels: Level[][]
+  readonly levels: PeakLevel[][]
 
-  constructor(private readonly channels: readonly Float32Array[]) {
-    this.levels = channels.map((samples) => buildLevels(samples))
+  /** Builds the levels, or takes them as built elsewhere (a worker thread) for these channels. */
+  constructor(
+    private readonly channels: readonly Float32Array[],
+    levels?: PeakLevel[][],
+  ) {
+    this.levels = levels ?? channels.map((samples) => buildLevels(samples))
   }
 
   /** Total bytes held (for the open-sound budget). */
@@ -70,7 +74,7 @@ export class PeakPyramid {
 }
 
 /** Min and max of samples [lo, hi) into `out`: whole blocks of level `level`, edges from below. */
-function rangeExtremes(samples: Float32Array, levels: Level[], level: number, lo: number, hi: number, out: { min: number; max: number }): void {
+function rangeExtremes(samples: Float32Array, levels: PeakLevel[], level: number, lo: number, hi: number, out: { min: number; max: number }): void {
   if (lo >= hi) return
   if (level < 0) {
     for (let i = lo; i < hi; i++) {
@@ -92,7 +96,7 @@ function rangeExtremes(samples: Float32Array, levels: Level[], level: number, lo
   rangeExtremes(samples, levels, level - 1, last * block, hi, out)
 }
 
-function buildLevels(samples: Float32Array): Level[] {
+function buildLevels(samples: Float32Array): PeakLevel[] {
   const count = Math.ceil(samples.length / baseBlock)
   const min = new Float32Array(count)
   const max = new Float32Array(count)
@@ -108,10 +112,10 @@ function buildLevels(samples: Float32Array): Level[] {
     min[k] = mn
     max[k] = mx
   }
-  const levels: Level[] = [{ block: baseBlock, min, max }]
+  const levels: PeakLevel[] = [{ block: baseBlock, min, max }]
   for (let below = levels[0]!; below.min.length > 1; ) {
     const n = Math.ceil(below.min.length / fanOut)
-    const up: Level = { block: below.block * fanOut, min: new Float32Array(n), max: new Float32Array(n) }
+    const up: PeakLevel = { block: below.block * fanOut, min: new Float32Array(n), max: new Float32Array(n) }
     for (let k = 0; k < n; k++) {
       let mn = Infinity
       let mx = -Infinity

@@ -10,6 +10,7 @@ import { fileRangeResponse } from '../core/file-range'
 import type { SettingsStore } from '../core/settings-store'
 import { writeWavFile, type WavEncoding } from '../dsp/io'
 import { formatAudacityLabels, parseAudacityLabels } from './audacity-labels'
+import type { DecodedForEditor } from './editor-decode'
 import { describeOpenSound, OpenSounds, type OpenedSound } from './open-sounds'
 import { renderSpectrogram } from './spectrogram-view'
 
@@ -23,6 +24,8 @@ export interface AudioServiceOptions {
   uploadDir: string
   /** Where playback renditions are written. */
   cacheDir: string
+  /** How files are decoded (default: in this thread). */
+  decode?: (path: string) => Promise<DecodedForEditor>
 }
 
 function bytesResponse(bytes: Uint8Array, headers: Record<string, string>): ResourceResponse {
@@ -38,7 +41,7 @@ export class AudioService {
   readonly sounds: OpenSounds
 
   constructor(private readonly options: AudioServiceOptions) {
-    this.sounds = new OpenSounds(options.cacheDir)
+    this.sounds = new OpenSounds(options.cacheDir, options.decode)
   }
 
   async open(path: string): Promise<MethodOutput<'audio.open'>> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AudioInfo, OpenSound, ResourceResponse } from '../../main/api'
 import { createPercept, type PerceptApp } from '../../main/app/compose'
 import { startWebServer, type WebServer } from '../../main/app/web-server'
+import { repoRoot } from '../helpers/built-app'
 import { tempHome } from '../helpers/temp-home'
 
 // The audio core through the router and the resources every door serves: open, peaks, spectrogram,
@@ -100,9 +101,25 @@ describe('the audio core through the API', () => {
     expect(sound.name).toBe('tone.wav')
   })
 
+  it('opens FLAC, MP3 and Ogg Vorbis too (decoded in a worker thread), served as themselves for playback', async () => {
+    for (const [file, format, type] of [
+      ['sine-stereo.flac', 'flac', 'audio/flac'],
+      ['sine-mono.mp3', 'mp3', 'audio/mpeg'],
+      ['sine-mono.ogg', 'ogg', 'audio/ogg'],
+    ] as const) {
+      const path = join(repoRoot, 'test', 'fixtures', 'audio', file)
+      const opened = await call<OpenSound>('audio.open', { path })
+      expect(opened.info.format).toBe(format)
+      expect(opened.info.sampleRate).toBe(22050)
+      expect((await get(opened.media.replace(/^res\//, ''))).headers['Content-Type']).toBe(type)
+      await call('audio.close', { id: opened.id })
+    }
+  })
+
   it('remembers it among the recent sounds', async () => {
     const recent = await call<{ path: string }[]>('audio.recent', {})
-    expect(recent[0]!.path).toBe(wavPath)
+    // newest first: the three fixtures above, then the tone opened before them, once each
+    expect(recent.map((r) => r.path.split('/').pop())).toEqual(['sine-mono.ogg', 'sine-mono.mp3', 'sine-stereo.flac', 'tone.wav'])
   })
 
   it('serves peaks per channel: exact sample extremes', async () => {

@@ -52,12 +52,17 @@ function tsxApi(): string {
 
 /** Starts one job's worker thread. */
 export function spawnJobWorker(entry: JobWorkerEntry, start: WorkerStart): Worker {
-  const options = { workerData: start, resourceLimits: entry.resourceLimits, stdout: false, stderr: false }
+  return spawnWorker(entry, start)
+}
+
+/** Starts a worker thread from `entry` (built .js, or TypeScript through tsx) with `workerData`. */
+export function spawnWorker(entry: JobWorkerEntry, workerData: unknown): Worker {
+  const options = { workerData, resourceLimits: entry.resourceLimits, stdout: false, stderr: false }
   if (entry.loader !== 'tsx') {
     if (entry.url.protocol === 'file:' && !existsSync(fileURLToPath(entry.url))) {
       throw new PerceptError(
         'UNAVAILABLE',
-        `The job worker ${fileURLToPath(entry.url)} is missing: the build is incomplete. Rebuild with \`npm run build\`.`,
+        `The worker ${fileURLToPath(entry.url)} is missing: the build is incomplete. Rebuild with \`npm run build\`.`,
       )
     }
     return new Worker(entry.url, options)

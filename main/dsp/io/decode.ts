@@ -51,7 +51,7 @@ async function runDecoder<D extends WasmDecoder>(
   if (error) {
     throw invalidFile(
       `${name} is damaged: the ${codec} decoder failed at frame ${error.frameNumber} (byte ${error.inputBytes}): ` +
-        `${error.message}. ${again}`,
+        `${error.message.replace(/[.\s]+$/, '')}. ${again}`,
     )
   }
   if (out.samplesDecoded === 0 || out.channelData.length === 0 || !(out.sampleRate > 0)) {
@@ -85,8 +85,8 @@ export async function decodeFlac(bytes: Uint8Array, name = unnamed): Promise<Dec
   )
   if (expected > 0 && out.samplesDecoded < expected) {
     throw invalidFile(
-      `${name} is truncated: its header announces ${expected} samples per channel but the file holds only ` +
-        `${out.samplesDecoded}. ${again}`,
+      `${name} is truncated or damaged: its header announces ${expected} samples per channel but only ` +
+        `${out.samplesDecoded} could be decoded. ${again}`,
     )
   }
   // The decoder divides by 2^(bits-1) - 1; WAV reading (and libsndfile) by 2^(bits-1), so -1.0 is the

@@ -146,7 +146,7 @@ describe('broken or foreign inputs are refused with INVALID_FILE, naming the pro
     await expectInvalid(() => decodeAudio(streamInfoThenGarbage, 'b.flac'), /b\.flac holds no FLAC audio that could be decoded/)
     await expectInvalid(
       () => decodeAudio(flac.subarray(0, 3000), 'c.flac'),
-      /c\.flac is truncated: its header announces 11025 samples per channel but the file holds only \d+\. Re-export/,
+      /c\.flac is truncated or damaged: its header announces 11025 samples per channel but only \d+ could be decoded\./,
     )
   })
 
@@ -157,6 +157,20 @@ describe('broken or foreign inputs are refused with INVALID_FILE, naming the pro
     await expectInvalid(() => decodeAudio(id3, 'b.mp3'), /b\.mp3 holds no MPEG audio frames/)
     const cut = mp3.subarray(0, 1000)
     await expectInvalid(() => decodeAudio(cut, 'c.mp3'), /c\.mp3 is truncated: it ends inside an MP3 frame at byte \d+ of 1000/)
+  })
+
+  it('damaged inside: the decoder errors become INVALID_FILE naming where', async () => {
+    const damaged = (file: string) => {
+      const bytes = fixture(file)
+      bytes.set(garbage(50), 1000)
+      return bytes
+    }
+    await expectInvalid(
+      () => decodeAudio(damaged('sine-stereo.ogg'), 'd.ogg'),
+      /^d\.ogg is damaged: the Ogg Vorbis decoder failed at frame \d+ \(byte \d+\): .*[^.]\. Re-export or re-download it\.$/,
+    )
+    const flac = damaged('sine-stereo.flac')
+    await expectInvalid(() => decodeAudio(flac, 'd.flac'), /^d\.flac holds no FLAC audio that could be decoded/)
   })
 
   it('Ogg: garbage pages, cut short, or a codec other than Vorbis', async () => {
