@@ -390,6 +390,7 @@ export class JobRunner {
         input,
         runDir,
         modelsDir: this.options.workspace.folder('models'),
+        cacheDir: this.options.workspace.folder('cache'),
         attempt,
       })
     } catch (error) {

@@ -39,6 +39,8 @@ export interface JobContext {
   runDir: string
   /** models/ in the workspace: a training kind installs its exported package here. */
   modelsDir: string
+  /** cache/ in the workspace: what can be recomputed (features); may be deleted at any time. */
+  cacheDir: string
   /** 1 for the first run, 2 after the first resume, ... */
   attempt: number
   /** Aborts when the job is cancelled; a kind checks it between steps (signal.throwIfAborted()). */

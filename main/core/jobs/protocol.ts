@@ -15,6 +15,8 @@ export interface WorkerStart {
   runDir: string
   /** The workspace's models folder, where a kind installs the model package it produces. */
   modelsDir: string
+  /** The workspace's cache folder, for results that can be recomputed (e.g. features). */
+  cacheDir: string
   attempt: number
 }
 

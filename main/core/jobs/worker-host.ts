@@ -44,6 +44,7 @@ export function runJobWorker(kinds: readonly JobKind[]): void {
     jobId: start.jobId,
     runDir: start.runDir,
     modelsDir: start.modelsDir,
+    cacheDir: start.cacheDir,
     attempt: start.attempt,
     signal: controller.signal,
     progress(fraction, stage = '') {

@@ -1,0 +1,84 @@
+import type { AudioData } from '../../dsp/audio-data'
+import { logMelFeatures } from '../../dsp/audio-features'
+
+/**
+ * The paper's input (Chen et al. 2019, after Piczak 2015): mono, 22050 Hz, log-mel with n_fft 1024,
+ * hop 512 and 64 bands (librosa defaults otherwise), cut into segments of 41 frames with 50%
+ * overlap, the delta (librosa default width 9) as a second channel: inputs of 64 x 41 x 2,
+ * channels last.
+ */
+export interface SegmentConfig {
+  sr: number
+  nFft: number
+  hopLength: number
+  nMels: number
+  /** Frames per segment. */
+  frames: number
+  /** Frames between segment starts: floor(frames / 2) for the paper's 50% overlap. */
+  step: number
+}
+
+export const paperSegments: SegmentConfig = { sr: 22050, nFft: 1024, hopLength: 512, nMels: 64, frames: 41, step: 20 }
+
+/** One clip's segments: count x (nMels x frames x 2), channels last ([band][frame][log-mel, delta]). */
+export interface ClipSegments {
+  count: number
+  /** Seconds at which each segment starts in the clip. */
+  starts: number[]
+  data: Float32Array
+}
+
+/** Values per segment: nMels x frames x 2. */
+export function segmentSize(config: SegmentConfig): number {
+  return config.nMels * config.frames * 2
+}
+
+/**
+ * Samples one segment spans (at config.sr). A clip shorter than that is padded with silence (zeros)
+ * at its end to exactly that length before the log-mel is computed, so it yields one segment whose
+ * tail is the quietest level power_to_db gives (top_db below the clip's loudest cell).
+ */
+export function segmentSamples(config: SegmentConfig): number {
+  return (config.frames - 1) * config.hopLength
+}
+
+/**
+ * Segments of a clip: the log-mel and delta of the whole (padded) clip, then every `step` frames
+ * a window of `frames` frames; a tail shorter than a segment is dropped, as in the paper's code.
+ */
+export async function clipSegments(audio: AudioData, config: SegmentConfig = paperSegments): Promise<ClipSegments> {
+  const padded = padToSegment(audio, config)
+  const features = await logMelFeatures(padded, { sr: config.sr, nFft: config.nFft, hopLength: config.hopLength, nMels: config.nMels, delta: true })
+  const [, bands, total] = features.shape as [number, number, number]
+  const count = total < config.frames ? 0 : 1 + Math.floor((total - config.frames) / config.step)
+  const size = segmentSize(config)
+  const data = new Float32Array(count * size)
+  const plane = bands * total
+  for (let s = 0; s < count; s++) {
+    const first = s * config.step
+    for (let b = 0; b < bands; b++) {
+      for (let f = 0; f < config.frames; f++) {
+        const at = s * size + (b * config.frames + f) * 2
+        data[at] = features.data[b * total + first + f]!
+        data[at + 1] = features.data[plane + b * total + first + f]!
+      }
+    }
+  }
+  const starts = Array.from({ length: count }, (_, s) => (s * config.step * config.hopLength) / config.sr)
+  return { count, starts, data }
+}
+
+/** The clip with zeros appended so that, at config.sr, it spans at least one segment. */
+function padToSegment(audio: AudioData, config: SegmentConfig): AudioData {
+  const needed = Math.ceil((segmentSamples(config) * audio.sampleRate) / config.sr)
+  const length = audio.channels[0]?.length ?? 0
+  if (length >= needed) return audio
+  return {
+    sampleRate: audio.sampleRate,
+    channels: audio.channels.map((channel) => {
+      const out = new Float32Array(needed)
+      out.set(channel)
+      return out
+    }),
+  }
+}
