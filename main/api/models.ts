@@ -57,7 +57,7 @@ export type ModelProvenance = z.infer<typeof modelProvenanceSchema>
  *
  * `preprocessing` is free-form, read by the domain of `task`. What each domain writes there:
  * - sound-classification: `{ sampleRate, frameLength, hopLength, nMels, fMin, fMax, log: 'db' | 'log1p', frames }`
- *   (input: log-mel patches [N, frames, mels, channels]; output: class probabilities in `labels` order).
+ *   (input: log-mel patches [N, nMels, frames, channels], channel 0 log-mel, 1 delta; output: class probabilities in `labels` order).
  * - speech-enhancement: `{ sampleRate, nFft, hopLength, window: 'hann', target: 'mask' | 'spectrum' }`.
  * - speech-synthesis: `{ sampleRate, symbols: string[] | 'phonemes', vocoder?: string }`.
  * - mri-segmentation: `{ spacingMm: [x, y, z], orientation: 'RAS', intensity: 'zscore' | 'minmax', patch: [d, h, w] }`

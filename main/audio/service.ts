@@ -39,6 +39,7 @@ function asBytes(array: Float32Array | Uint8Array): Uint8Array {
 /** The audio core behind the editor: audio.* methods and the res/audio/... resources. */
 export class AudioService {
   readonly sounds: OpenSounds
+  private readonly loudest = new Map<string, number>()
 
   constructor(private readonly options: AudioServiceOptions) {
     this.sounds = new OpenSounds(options.cacheDir, options.decode)
@@ -54,6 +55,7 @@ export class AudioService {
   }
 
   close(id: string): MethodOutput<'audio.close'> {
+    for (const key of this.loudest.keys()) if (key.startsWith(`${id}/`)) this.loudest.delete(key)
     return { closed: this.sounds.close(id) }
   }
 
@@ -119,10 +121,24 @@ export class AudioService {
     if (what === 'spectrogram') {
       const columns = integer(q, 'columns', 1, audioResourceLimits.maxColumns)
       const mels = q.has('mels') ? integer(q, 'mels', audioResourceLimits.minMels, audioResourceLimits.maxMels) : 128
-      const image = renderSpectrogram(sound.audio, from, to, columns, mels)
+      const image = renderSpectrogram(sound.audio, from, to, columns, mels, this.loudestMel(sound, mels))
       return bytesResponse(image.bytes, { 'X-Min-Db': String(image.minDb), 'X-Max-Db': String(image.maxDb) })
     }
     throw new PerceptError('NOT_FOUND', `No resource audio/${request.path.join('/')}.`)
+  }
+
+  /**
+   * The sound's loudest mel cell in dB, from a coarse pass over all of it (1024 columns), so every
+   * view of it maps the same dB range (maxDb - 80 .. maxDb) to the same colours.
+   */
+  private loudestMel(sound: OpenedSound, mels: number): number {
+    const key = `${sound.id}/${mels}`
+    let db = this.loudest.get(key)
+    if (db === undefined) {
+      db = renderSpectrogram(sound.audio, 0, sound.info.frames, 1024, mels).maxDb
+      this.loudest.set(key, db)
+    }
+    return db
   }
 
   dispose(): void {
@@ -152,9 +168,11 @@ export class AudioService {
     }
     if (!request.body) throw new PerceptError('VALIDATION', 'The upload has no body.')
     mkdirSync(this.options.uploadDir, { recursive: true })
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-    const target = join(this.options.uploadDir, `${stamp}-${name}`)
-    const temp = `${target}.${randomBytes(4).toString('hex')}.part`
+    // A folder per upload keeps the file's own name (recent files show it) without collisions.
+    const folder = join(this.options.uploadDir, new Date().toISOString().replace(/[:.]/g, '-') + '-' + randomBytes(3).toString('hex'))
+    mkdirSync(folder)
+    const target = join(folder, name)
+    const temp = `${target}.part`
     const out = createWriteStream(temp)
     let size = 0
     try {

@@ -21,9 +21,11 @@ function bank(sr: number, nFft: number, nMels: number): MelFilterbank {
  * What the editor's spectrogram shows for frames [from, to): one Hann-windowed frame of the mono
  * mixdown per pixel column, centred on the column's time (so any zoom costs `columns` FFTs, from
  * a whole hour down to single samples), through librosa's mel filterbank (Slaney) and power_to_db
- * (ref 1, top_db 80 below the loudest visible cell). nFft ~46 ms: 1024 up to 24 kHz, else 2048.
+ * (ref 1, top_db 80). nFft ~46 ms: 1024 up to 24 kHz, else 2048. The bytes map `loudestDb - 80 ..
+ * loudestDb` (the whole sound's loudest cell, so colours stay put while scrolling), or without it
+ * the view's own range.
  */
-export function renderSpectrogram(audio: AudioData, from: number, to: number, columns: number, nMels: number): SpectrogramImage {
+export function renderSpectrogram(audio: AudioData, from: number, to: number, columns: number, nMels: number, loudestDb?: number): SpectrogramImage {
   const { sampleRate, channels } = audio
   const nFft = sampleRate > 24_000 ? 2048 : 1024
   const plan = realFft(nFft)
@@ -54,8 +56,12 @@ export function renderSpectrogram(audio: AudioData, from: number, to: number, co
     if (v > maxDb) maxDb = v
     if (v < minDb) minDb = v
   }
+  if (loudestDb !== undefined) {
+    maxDb = Math.max(loudestDb, maxDb)
+    minDb = maxDb - 80
+  }
   const bytes = new Uint8Array(cells.length)
   const span = maxDb - minDb || 1
-  for (let i = 0; i < cells.length; i++) bytes[i] = Math.round(((cells[i]! - minDb) / span) * 255)
+  for (let i = 0; i < cells.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, (cells[i]! - minDb) / span)) * 255)
   return { bytes, minDb, maxDb }
 }

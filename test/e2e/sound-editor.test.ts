@@ -23,6 +23,8 @@ let cleanup: () => void
 let sounds: string
 let exchange: string
 let foreignRequests: string[] = []
+/** Ids of the sounds the page fetched resources of, in order. */
+const openedIds: string[] = []
 let consoleErrors: string[] = []
 
 /** A 44-byte RIFF/WAVE header for 16-bit PCM. */
@@ -98,6 +100,10 @@ beforeAll(async () => {
   served = await startServe(home)
   browser = await launchChromium()
   ;({ page, foreignRequests, consoleErrors } = await openWatchedPage(browser, served.url))
+  page.on('request', (request) => {
+    const id = /\/res\/audio\/([^/]+)\/(?:peaks|media|spectrogram)/.exec(request.url())?.[1]
+    if (id && openedIds.at(-1) !== id) openedIds.push(decodeURIComponent(id))
+  })
 }, 180_000)
 
 afterAll(async () => {
@@ -162,6 +168,16 @@ function paintedPixels(canvas: Locator): Promise<number> {
   })
 }
 
+/** "1:02.500" -> 62.5 */
+function seconds(text: string): number {
+  const [minutes, rest] = text.split(':')
+  return Number(minutes) * 60 + Number(rest)
+}
+
+function formatSeconds(value: number): string {
+  return `${Math.floor(value / 60)}:${(value % 60).toFixed(3).padStart(6, '0')}`
+}
+
 async function playheadSeconds(): Promise<number> {
   return Number(await page.getByTestId('playhead-time').getAttribute('data-seconds'))
 }
@@ -224,12 +240,22 @@ describe('the sound editor', () => {
     await page.keyboard.press('Enter')
     const row = page.getByTestId('region-row').filter({ hasText: 'dog bark' })
     await row.waitFor()
-    const [start, end] = (await row.locator('.region-time').allInnerTexts()).map((text) => {
-      const [minutes, seconds] = text.split(':')
-      return Number(minutes) * 60 + Number(seconds)
-    })
+    const [start, first] = (await row.locator('.region-time').allInnerTexts()).map(seconds)
+    let end = first!
     expect(start).toBeGreaterThan(1.5)
     expect(end! - start!).toBeGreaterThan(1)
+
+    // Its end moves with the handle wavesurfer draws on its right edge.
+    const handle = (await waveform().locator('[part~="region-handle-right"]').first().boundingBox())!
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2)
+    await page.mouse.down()
+    for (let step = 1; step <= 5; step++) await page.mouse.move(handle.x + handle.width / 2 + step * 8, handle.y + handle.height / 2)
+    await page.mouse.up()
+    await expect.poll(async () => (await row.locator('.region-time').allInnerTexts())[1]).not.toBe(formatSeconds(end!))
+    const resized = (await row.locator('.region-time').allInnerTexts()).map(seconds)
+    expect(resized[0]).toBe(start)
+    expect(resized[1]! - end!).toBeGreaterThan(0.1)
+    end = resized[1]!
 
     await page.keyboard.press('l')
     await expect.poll(() => page.getByTestId('play-toggle').getAttribute('aria-label'), { timeout: 10_000 }).toBe('Pause')
@@ -390,6 +416,17 @@ describe('the sound editor', () => {
     await page.keyboard.press('0')
     await expect.poll(async () => (await viewState()).pxPerSec).toBeCloseTo(fit.pxPerSec, 6)
   }, 240_000)
+
+  it('closes the sounds it opened when the page is left', async () => {
+    const id = openedIds.at(-1)!
+    const peaks = `${new URL(served.url).origin}/res/audio/${id}/peaks?start=0&end=1&buckets=4&token=${served.token}`
+    expect((await fetch(peaks)).status).toBe(200)
+    await nav().getByRole('link', { name: 'Models', exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor()
+    await expect.poll(async () => (await fetch(peaks)).status).toBe(404)
+    await nav().getByRole('link', { name: 'Sound', exact: true }).click()
+    await page.getByText('Open a sound to edit it').waitFor()
+  })
 
   it('made no request outside its own origin, logged no errors and violated no CSP directive', async () => {
     expect(await page.evaluate(() => (window as { __cspViolations?: string[] }).__cspViolations)).toEqual([])

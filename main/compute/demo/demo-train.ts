@@ -4,9 +4,6 @@ import { z } from 'zod'
 import { seededRandom } from '../seeded-random'
 import { defineJobKind, type Checkpoint, type JobContext } from '../../core/jobs/kind'
 
-type Tf = typeof import('@tensorflow/tfjs-core')
-type Tensor = import('@tensorflow/tfjs-core').Tensor
-
 export const demoTrainInput = z
   .object({
     epochs: z.number().int().min(1).max(1000).default(5),
@@ -49,19 +46,6 @@ function shuffled(count: number, seed: number): number[] {
     ;[order[i], order[j]] = [order[j]!, order[i]!]
   }
   return order
-}
-
-/** Tensors to a checkpoint's pair of files (binary data + JSON specs), in order. */
-async function encodeTensors(tf: Tf, tensors: Tensor[]): Promise<{ bin: Uint8Array; json: Uint8Array }> {
-  const { data, specs } = await tf.io.encodeWeights(tensors.map((tensor, i) => ({ name: `t${i}`, tensor })))
-  return { bin: new Uint8Array(data), json: new TextEncoder().encode(JSON.stringify(specs)) }
-}
-
-function decodeTensors(tf: Tf, bin: Uint8Array, json: Uint8Array): Tensor[] {
-  const specs = JSON.parse(new TextDecoder().decode(json)) as import('@tensorflow/tfjs-core').io.WeightsManifestEntry[]
-  const buffer = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer
-  const map = tf.io.decodeWeights(buffer, specs)
-  return specs.map((spec) => map[spec.name]!)
 }
 
 function requireFiles(checkpoint: Checkpoint, names: string[]): Record<string, Uint8Array> {
@@ -127,6 +111,8 @@ export const demoTrain = defineJobKind({
     const tf = await import('@tensorflow/tfjs-core')
     await import('@tensorflow/tfjs-backend-cpu')
     const tfl = await import('@tensorflow/tfjs-layers')
+    // Loaded here, not at the top: the main thread imports this module for the kind's spec only.
+    const { decodeTensors, encodeTensors } = await import('../tensor-files')
     tf.env().set('PROD', true) // no "install tfjs-node" banner; the CPU backend is chosen for determinism
     await tf.setBackend('cpu')
 
@@ -151,8 +137,8 @@ export const demoTrain = defineJobKind({
     const checkpoint = await ctx.checkpoint.load()
     if (checkpoint) {
       const files = requireFiles(checkpoint, ['model.bin', 'model.json', 'optimizer.bin', 'optimizer.json'])
-      model.setWeights(decodeTensors(tf, files['model.bin']!, files['model.json']!))
-      const optimizerWeights = decodeTensors(tf, files['optimizer.bin']!, files['optimizer.json']!)
+      model.setWeights(decodeTensors(files['model.bin']!, files['model.json']!))
+      const optimizerWeights = decodeTensors(files['optimizer.bin']!, files['optimizer.json']!)
       await optimizer.setWeights(optimizerWeights.map((tensor, i) => ({ name: `t${i}`, tensor })))
       firstEpoch = checkpoint.state.epoch + 1
       ctx.log('info', `loaded the checkpoint of epoch ${checkpoint.state.epoch}; continuing at epoch ${firstEpoch}`)
@@ -195,8 +181,8 @@ export const demoTrain = defineJobKind({
       last = { loss: lossSum / samples, accuracy: accuracySum / samples }
       ctx.metric({ epoch, name: 'loss', value: last.loss })
       ctx.metric({ epoch, name: 'accuracy', value: last.accuracy })
-      const modelFiles = await encodeTensors(tf, model.getWeights())
-      const optimizerFiles = await encodeTensors(tf, (await optimizer.getWeights()).map((w) => w.tensor))
+      const modelFiles = await encodeTensors(model.getWeights())
+      const optimizerFiles = await encodeTensors((await optimizer.getWeights()).map((w) => w.tensor))
       await ctx.checkpoint.save(
         { epoch, step: epoch * stepsPerEpoch, loss: last.loss, accuracy: last.accuracy },
         {

@@ -76,8 +76,12 @@ export const useSoundEditorStore = defineStore('soundEditor', () => {
   let generation = 0
 
   function closeQuietly(list: readonly OpenSound[]): void {
-    // Closing frees memory in the core; a sound it no longer knows needs no closing.
-    for (const opened of list) void api.call('audio.close', { id: opened.id }).catch(() => {})
+    if (!list.length) return
+    // A task later, when the editor has released the sounds' media elements and aborted its fetches,
+    // so none of their requests reaches a closed sound. A sound the core no longer knows needs no closing.
+    setTimeout(() => {
+      for (const opened of list) void api.call('audio.close', { id: opened.id }).catch(() => {})
+    }, 0)
   }
 
   function resetEditing(): void {
@@ -165,9 +169,11 @@ export const useSoundEditorStore = defineStore('soundEditor', () => {
     closeQuietly(previous)
   }
 
+  /** Sets the selection (null, or an empty range, clears it); a selection deselects the region. */
   function setSelection(range: TimeRange | null): void {
-    selection.value = range && range.end > range.start ? normaliseRange(range.start, range.end, duration.value) : null
-    if (range) selectedId.value = null
+    const bounds = range ? normaliseRange(range.start, range.end, duration.value) : null
+    selection.value = bounds && bounds.end > bounds.start ? bounds : null
+    if (selection.value) selectedId.value = null
   }
 
   function selectRegion(id: string | null): void {

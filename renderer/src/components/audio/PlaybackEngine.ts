@@ -155,10 +155,6 @@ export class PlaybackEngine {
     if (!this.playing) await this.play()
   }
 
-  get looping(): PlaybackRange | null {
-    return this.loop
-  }
-
   /** Stops everything and releases the elements and the audio graph. */
   destroy(): void {
     this.destroyed = true

@@ -126,11 +126,6 @@ export class WavesurferLayer {
     this.listen()
   }
 
-  /** The element wavesurfer lives in (tests drag on it). */
-  get element(): HTMLElement {
-    return this.host
-  }
-
   /** Another version with another length is now playing. */
   setDuration(duration: number): void {
     if (duration === this.duration) return
@@ -245,7 +240,11 @@ export class WavesurferLayer {
     this.ready = true
     this.zoomed = 0
     this.apply()
-    if (!this.loading) this.syncRegions()
+    if (this.loading) return
+    this.syncRegions()
+    // The cursor is placed in world time: a new world needs it placed again (without seeking).
+    const { length } = this.world
+    if (length > 0) this.ws.getRenderer().renderProgress(this.media.currentTime / length, this.ws.isPlaying())
   }
 
   /** Brings wavesurfer to the view: another world when needed, then zoom, then scroll. */

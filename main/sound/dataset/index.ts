@@ -1,0 +1,6 @@
+export { loadClassFolders, hashFold, hashedFolds, soundExtensions } from './class-folders'
+export { loadSoundDataset } from './detect'
+export { loadEsc50 } from './esc50'
+export { foldSplit, type FoldSplit, type FoldSplitOptions } from './folds'
+export type { DatasetProblem, DatasetSummary, SoundClass, SoundClip, SoundDataset, SoundDatasetLayout } from './types'
+export { loadUrbanSound8K } from './urbansound8k'

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPercept, type PerceptApp } from '../../../main/app/compose'
+import { generateUrbanSoundFixture } from '../../../main/sound/fixtures/urbansound-synth'
+import type { CrossValidationReport } from '../../../main/sound/train/report'
+import { tempHome } from '../../helpers/temp-home'
+
+// The paper's protocol end to end as a job: an UrbanSound8K-shaped fixture (3 folds, 30 clips), features,
+// one small model per held-out fold, clip accuracy, the report and the installed ONNX package.
+let app: PerceptApp
+let home: string
+let cleanup: () => void
+let dataset: string
+
+beforeAll(async () => {
+  ;({ home, cleanup } = tempHome())
+  dataset = join(home, 'UrbanSound8K')
+  await generateUrbanSoundFixture(dataset, { seed: 3, clipsPerClassPerFold: 1, folds: 3 })
+  process.env.PERCEPT_HOME = home
+  app = createPercept({ door: 'test' })
+  delete process.env.PERCEPT_HOME
+}, 60_000)
+afterAll(() => {
+  app.close()
+  cleanup()
+})
+
+describe('sound.train (cross-validation)', () => {
+  it('trains one model per held-out fold, never on that fold, and reports clip accuracy per fold', async () => {
+    const start = await app.router.call('jobs.start', {
+      kind: 'sound.train',
+      input: { dataset, folds: [1, 3], epochs: 2, filters: [4, 4, 8, 8], learningRate: 0.01, validation: true },
+    }, { door: 'test' })
+    if (!start.ok) throw new Error(start.error.message)
+    const job = start.value as { id: string }
+    const settled = await app.jobs.whenSettled(job.id)
+    expect(settled.state, JSON.stringify(settled)).toBe('done')
+    const detail = await app.router.call('jobs.get', { id: job.id }, { door: 'test' })
+    if (!detail.ok) throw new Error(detail.error.message)
+    const report = (detail.value as { result: CrossValidationReport }).result
+    expect(report.classNames).toEqual(['air_conditioner', 'car_horn', 'children_playing', 'dog_bark', 'drilling', 'engine_idling', 'gun_shot', 'jackhammer', 'siren', 'street_music'])
+    expect(report.folds.map((f) => f.fold)).toEqual([1, 3])
+    for (const fold of report.folds) {
+      // 3 folds with validation: test on one, validate on the next, train on the third only
+      expect(fold.trainFolds).not.toContain(fold.fold)
+      expect(fold.trainFolds).toHaveLength(1)
+      expect(fold.testClips).toBe(10)
+      expect(fold.validationClips).toBe(10)
+      expect(fold.trainClips).toBe(10)
+      expect(fold.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10)
+      expect(fold.accuracy).toBeGreaterThanOrEqual(0)
+      expect(fold.accuracy).toBeLessThanOrEqual(1)
+    }
+    expect(report.summary.confusion.flat().reduce((a, b) => a + b, 0)).toBe(20)
+    expect(report.config.layers.filter((l) => l.kind === 'conv').map((l) => (l as { filters: number }).filters)).toEqual([4, 4, 8, 8])
+    const saved = JSON.parse(readFileSync(join(home, 'runs', job.id, 'report.json'), 'utf8')) as CrossValidationReport
+    expect(saved.summary.accuracy.mean).toBeCloseTo(report.summary.accuracy.mean, 12)
+    // the last fold's model is installed with a card that states what it was trained on
+    expect(report.modelId).toBe(`esc-dilated-${job.id}`.toLowerCase())
+    const pkg = join(home, 'models', report.modelId!)
+    expect(existsSync(join(pkg, 'model.onnx'))).toBe(true)
+    const meta = JSON.parse(readFileSync(join(pkg, 'model.json'), 'utf8'))
+    expect(meta.task).toBe('sound-classification')
+    expect(meta.labels).toHaveLength(10)
+    expect(meta.inputs[0].shape.slice(1)).toEqual([64, 41, 2])
+    expect(readFileSync(join(pkg, 'card.md'), 'utf8')).toMatch(/fold 3 held out/)
+  }, 300_000)
+})

@@ -1,0 +1,73 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { describe, expect, it } from 'vitest'
+import { createSSRApp, defineComponent, h } from 'vue'
+import { renderToString } from 'vue/server-renderer'
+import { RouterView, createMemoryHistory } from 'vue-router'
+import type { OpenSound } from '../../../main/api'
+import { ApiClient } from '../../../renderer/src/api/client'
+import { apiKey } from '../../../renderer/src/api/inject'
+import { createAppRouter } from '../../../renderer/src/router'
+import { useSoundEditorStore } from '../../../renderer/src/stores/sound-editor'
+import { FakeBridge } from './fake-bridge'
+
+// The Sound page rendered to HTML by Vue's server renderer with a prepared store: what the editor shows.
+
+function sound(id: string, lufs: number): OpenSound {
+  return {
+    id,
+    path: `/sounds/${id}.wav`,
+    name: `${id}.wav`,
+    media: `res/audio/${id}/media`,
+    info: { format: 'wav', encoding: 'pcm24', sampleRate: 48000, channels: 2, frames: 480000, duration: 10, peak: 0.9, rms: 0.2, lufs },
+  }
+}
+
+async function renderSoundPage(prepare: () => void): Promise<string> {
+  const router = createAppRouter(createMemoryHistory())
+  const pinia = createPinia()
+  const app = createSSRApp(defineComponent({ render: () => h(RouterView) }))
+  app.provide(apiKey, new ApiClient(new FakeBridge(), 'web'))
+  app.use(pinia)
+  app.use(router)
+  setActivePinia(pinia)
+  prepare()
+  await router.push('/sound')
+  await router.isReady()
+  return renderToString(app)
+}
+
+function text(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+describe('the Sound page with a sound open', () => {
+  it('shows the transport, the versions with their gains, the facts, the regions and the results region', async () => {
+    const html = await renderSoundPage(() => {
+      const store = useSoundEditorStore()
+      store.versions = [sound('take', -16), sound('denoised', -22)]
+      store.addRegion({ start: 1, end: 2.5 }, 'dog bark')
+      store.addMarker(4)
+    })
+    const page = text(html)
+    expect(html).toMatch(/<h1[^>]*>Sound<\/h1>/)
+    expect(page).not.toContain('Open a sound to edit it')
+    for (const name of ['Play', 'To start', 'To end', 'Zoom in', 'Zoom out', 'Zoom to fit', 'Keyboard shortcuts']) {
+      expect(html).toMatch(new RegExp(`<button[^>]*aria-label="${name}"`))
+    }
+    expect(page).toMatch(/1 take\.wav −16\.0 LUFS · matched −6\.0 dB/)
+    expect(page).toMatch(/2 denoised\.wav −22\.0 LUFS · matched 0\.0 dB/)
+    expect(html).toMatch(/<button[^>]*aria-label="Remove version denoised\.wav"/)
+    expect(page).toMatch(/WAV pcm24 48 kHz stereo 0:10\.000 −16\.0 LUFS/)
+    expect(html).toMatch(/role="scrollbar"[^>]*aria-label="Scroll through the sound"/)
+    expect(page).toMatch(/dog bark 0:01\.000 0:02\.500/)
+    expect(page).toMatch(/Marker 1 0:04\.000 —/)
+    expect(html).toMatch(/aria-label="dog bark, 0:01\.000 to 0:02\.500"[^>]*aria-pressed="false"|aria-pressed="false"[^>]*aria-label="dog bark/)
+    expect(html).toMatch(/<button[^>]*aria-label="Loop dog bark"/)
+    expect(html).toMatch(/<aside[^>]*aria-labelledby="sound-results-title"/)
+    expect(page).toContain('None has run on this sound yet.')
+  })
+})
