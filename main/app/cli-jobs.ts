@@ -50,7 +50,7 @@ function describeJob(job: JobDetail): string {
 const finalStates: readonly JobState[] = ['done', 'failed', 'cancelled', 'interrupted']
 
 /** Prints progress until the job settles: events when it runs here, polling when another app runs it. */
-async function follow(client: WorkspaceClient, id: string, say: (text: string) => void): Promise<JobSummary> {
+export async function follow(client: WorkspaceClient, id: string, say: (text: string) => void): Promise<JobSummary> {
   let last = ''
   const show = (job: JobSummary): void => {
     const line = `${job.state} ${percent(job.fraction)} ${job.stage}`.trim()

@@ -7,6 +7,7 @@ import { appMeta } from './app-meta'
 import { createPercept } from './compose'
 import { registerAudioCommands } from './cli-audio'
 import { registerBenchCommands } from './cli-bench'
+import { registerEscCommands } from './cli-esc'
 import { registerJobCommands } from './cli-jobs'
 import { registerModelCommands } from './cli-models'
 import { collectAppInfo } from './handlers'
@@ -93,6 +94,7 @@ export function buildProgram(): Command {
   registerJobCommands(program)
   registerModelCommands(program)
   registerAudioCommands(program)
+  registerEscCommands(program)
   registerBenchCommands(program)
   return program
 }

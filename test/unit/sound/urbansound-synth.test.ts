@@ -138,7 +138,8 @@ describe('generateUrbanSoundFixture (the default set: 2 clips per class per fold
     const full = fixture.clips.filter((c) => c.frames === 4 * c.sampleRate).length
     expect(full).toBeGreaterThan(120) // mostly 4 s ...
     expect(full).toBeLessThan(200) // ... some shorter, most of all gun shots
-    const short = (className: string) => fixture.clips.filter((c) => c.className === className && c.frames < 4 * c.sampleRate).length
+    const short = (className: string) =>
+      fixture.clips.filter((c) => c.className === className && c.frames < 4 * c.sampleRate).length
     expect(short('gun_shot')).toBeGreaterThan(short('air_conditioner'))
   })
 })
@@ -165,7 +166,8 @@ describe('generateUrbanSoundFixture determinism and options', () => {
 
   it('rejects sizes outside UrbanSound8K\'s shape with a VALIDATION error', async () => {
     const dir = tempDir()
-    for (const options of [{ seed: 1, folds: 11 }, { seed: 1, folds: 0 }, { seed: 1, clipsPerClassPerFold: 1.5 }, { seed: Number.NaN }]) {
+    const bad = [{ seed: 1, folds: 11 }, { seed: 1, folds: 0 }, { seed: 1, clipsPerClassPerFold: 1.5 }, { seed: Number.NaN }]
+    for (const options of bad) {
       await expect(generateUrbanSoundFixture(dir, options)).rejects.toMatchObject({ code: 'VALIDATION' })
     }
   })

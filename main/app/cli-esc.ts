@@ -1,0 +1,107 @@
+import { type Command, InvalidArgumentError } from 'commander'
+import { resolve } from 'node:path'
+import { PerceptError } from '../core/errors'
+import { resolveWorkspaceHome } from '../core/workspace-home'
+import { loadSoundDataset } from '../sound/dataset'
+import { generateUrbanSoundFixture } from '../sound/fixtures/urbansound-synth'
+import { listPresets } from '../sound/model'
+import type { CrossValidationReport } from '../sound/train/report'
+import { table, withWorkspace } from './cli-connection'
+import { follow } from './cli-jobs'
+
+function integerList(value: string): number[] {
+  const list = value.split(',').map((v) => Number(v.trim()))
+  if (!list.length || list.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('expected whole numbers separated by commas, e.g. 1,2,3.')
+  return list
+}
+
+function positive(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0.')
+  return n
+}
+
+const pct = (v: number): string => `${(100 * v).toFixed(1)}%`
+
+/** `percept esc ...`: environmental sound classification (Chen et al. 2019). */
+export function registerEscCommands(program: Command): Command {
+  const esc = program.command('esc').description('environmental sound classification with dilated CNNs: data sets, training, presets')
+  esc
+    .command('import <dir>')
+    .description('read a data set (UrbanSound8K, ESC-50 or a folder per class): classes, folds, clips and problems')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, opts: { json?: boolean }) => {
+      const dataset = await loadSoundDataset(resolve(dir))
+      if (opts.json) {
+        const { clips, ...rest } = dataset
+        return void process.stdout.write(JSON.stringify({ ...rest, clips: clips.length }, null, 2) + '\n')
+      }
+      process.stdout.write(`${dataset.name} (${dataset.layout}) at ${dataset.root}: ${dataset.clips.length} clips, ${dataset.classes.length} classes, folds ${dataset.folds.join(', ')}\n\n`)
+      process.stdout.write(table([['ID', 'CLASS', 'CLIPS'], ...dataset.summary.perClass.map((c) => [String(c.classId), c.name, String(c.clips)])]))
+      if (dataset.problems.length) {
+        process.stdout.write(`\n${dataset.problems.length} problem(s), left out:\n`)
+        for (const p of dataset.problems.slice(0, 20)) process.stdout.write(`  ${p.path ?? ''}${p.line ? `:${p.line}` : ''} ${p.message}\n`)
+      }
+    })
+  esc
+    .command('presets')
+    .description("the model structures of the paper's Tables 1-3")
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const presets = listPresets()
+      if (opts.json) return void process.stdout.write(JSON.stringify(presets, null, 2) + '\n')
+      process.stdout.write(table([['NAME', 'STRUCTURE'], ...presets.map((p) => [p.name, p.notation])]))
+    })
+  esc
+    .command('train')
+    .description('cross-validate a preset: one model per held-out fold, trained on the other folds (a job)')
+    .requiredOption('--dataset <dir>', 'the data set folder (or its metadata CSV)')
+    .option('--preset <name>', "model structure (see 'percept esc presets')", 'dilated')
+    .option('--folds <list>', 'held-out folds to run, e.g. 1,2 (default: every fold)', integerList)
+    .option('--epochs <n>', 'epochs per fold (the paper: 500)', (v) => Math.round(positive(v)), 50)
+    .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', integerList)
+    .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
+    .option('--validation', 'also validate on the fold after the held-out one (left out of training)')
+    .option('--vote', 'clip label by majority vote of its segments instead of their mean probability')
+    .option('--out <path>', 'also write the model package as a .zip (a folder: <folder>/<model>.zip)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { dataset: string; preset: string; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; validation?: boolean; vote?: boolean; out?: string; json?: boolean }) => {
+      const input = {
+        dataset: resolve(opts.dataset),
+        preset: opts.preset,
+        epochs: opts.epochs,
+        learningRate: opts.learningRate,
+        validation: Boolean(opts.validation),
+        aggregation: opts.vote ? ('vote' as const) : ('mean' as const),
+        ...(opts.folds ? { folds: opts.folds } : {}),
+        ...(opts.filters ? { filters: opts.filters } : {}),
+      }
+      await withWorkspace(resolveWorkspaceHome(), {}, async (client) => {
+        const job = await client.call('jobs.start', { kind: 'sound.train', input })
+        const say = (text: string): void => void (opts.json ? process.stderr : process.stdout).write(text)
+        say(`job ${job.id} (${client.where})\n`)
+        const final = await follow(client, job.id, say)
+        const detail = await client.call('jobs.get', { id: job.id })
+        if (final.state !== 'done') throw new PerceptError(detail.error?.code ?? 'INTERNAL', `Training ${final.state}: ${detail.error?.message ?? final.stage}`)
+        const report = detail.result as unknown as CrossValidationReport
+        if (opts.out && report.modelId) await client.call('models.export', { id: report.modelId, path: resolve(opts.out) })
+        if (opts.json) {
+          const folds = report.folds.map((f) => ({ fold: f.fold, trainClips: f.trainClips, testClips: f.testClips, accuracy: f.accuracy }))
+          return void process.stdout.write(JSON.stringify({ job: job.id, preset: report.preset, folds, summary: report.summary, classNames: report.classNames, modelId: report.modelId ?? null }, null, 2) + '\n')
+        }
+        process.stdout.write(table([['HELD-OUT FOLD', 'TRAIN CLIPS', 'TEST CLIPS', 'ACCURACY'], ...report.folds.map((f) => [String(f.fold), String(f.trainClips), String(f.testClips), pct(f.accuracy)])]))
+        process.stdout.write(`\n${report.preset}: ${pct(report.summary.accuracy.mean)} +- ${pct(report.summary.accuracy.std)}; model ${report.modelId ?? 'not exported'}\n`)
+      })
+    })
+  esc
+    .command('fixture <dir>')
+    .description('write a synthetic, seeded data set in UrbanSound8K\'s layout (for trying things out and for tests)')
+    .option('--seed <n>', 'seed', (v) => Math.round(positive(v)), 1)
+    .option('--clips <n>', 'clips of each class in each fold', (v) => Math.round(positive(v)), 2)
+    .option('--folds <n>', 'folds (at most 10)', (v) => Math.round(positive(v)), 10)
+    .action(async (dir: string, opts: { seed: number; clips: number; folds: number }) => {
+      const fixture = await generateUrbanSoundFixture(resolve(dir), { seed: opts.seed, clipsPerClassPerFold: opts.clips, folds: opts.folds })
+      process.stdout.write(`${resolve(dir)}: ${fixture.clips.length} clips in UrbanSound8K's layout (metadata/UrbanSound8K.csv, audio/fold1..)\n`)
+    })
+  return program
+}

@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireBuild, runCli } from '../helpers/built-app'
+import { tempHome } from '../helpers/temp-home'
+
+// `percept esc fixture|import|presets|train` as a user runs them, on the built app.
+let home: string
+let cleanup: () => void
+let dataset: string
+
+beforeAll(() => {
+  requireBuild()
+  ;({ home, cleanup } = tempHome())
+  dataset = join(home, 'UrbanSound8K')
+})
+afterAll(() => cleanup())
+
+describe('percept esc', () => {
+  it('fixture writes an UrbanSound8K-shaped set that import reads back', async () => {
+    const made = await runCli(['esc', 'fixture', dataset, '--seed', '5', '--clips', '1', '--folds', '3'], { PERCEPT_HOME: home })
+    expect(made.code, made.stderr).toBe(0)
+    expect(made.stdout).toMatch(/30 clips in UrbanSound8K's layout/)
+    const { code, stdout } = await runCli(['esc', 'import', dataset, '--json'], { PERCEPT_HOME: home })
+    expect(code).toBe(0)
+    const summary = JSON.parse(stdout)
+    expect(summary.layout).toBe('urbansound8k')
+    expect(summary.clips).toBe(30)
+    expect(summary.folds).toEqual([1, 2, 3])
+    expect(summary.classes.map((c: { name: string }) => c.name)).toContain('street_music')
+    expect(summary.problems).toEqual([])
+  }, 60_000)
+
+  it('import explains what it looked for in a folder that holds no data set', async () => {
+    const empty = join(home, 'empty')
+    mkdirSync(empty)
+    const { code, stderr } = await runCli(['esc', 'import', empty], { PERCEPT_HOME: home })
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/UrbanSound8K|ESC-50|class/i)
+  })
+
+  it('presets lists the paper\'s structures, dilated and pooling first', async () => {
+    const { stdout } = await runCli(['esc', 'presets', '--json'], { PERCEPT_HOME: home })
+    const presets = JSON.parse(stdout) as { name: string; notation: string }[]
+    expect(presets.slice(0, 2).map((p) => [p.name, p.notation])).toEqual([
+      ['dilated', 'Cov1 + DilaCov1 + DilaCov2 + DilaCov3'],
+      ['pooling', 'Cov1 + Max-pooling + Cov2 + Cov3 + Cov4'],
+    ])
+  })
+
+  it('train --json gives one object per held-out fold and the summary', async () => {
+    const args = ['esc', 'train', '--dataset', dataset, '--folds', '2', '--epochs', '1', '--filters', '4,4,8,8', '--json', '--out', join(home, 'dilated.zip')]
+    const { code, stdout, stderr } = await runCli(args, { PERCEPT_HOME: home })
+    expect(code, stderr).toBe(0)
+    const result = JSON.parse(stdout)
+    expect(result.folds).toEqual([{ fold: 2, trainClips: 20, testClips: 10, accuracy: expect.any(Number) }])
+    expect(result.summary.accuracy.mean).toBe(result.folds[0].accuracy)
+    expect(result.modelId).toMatch(/^esc-dilated-/)
+    expect(stderr).toMatch(/done 100%/)
+    expect(existsSync(join(home, 'dilated.zip'))).toBe(true)
+  }, 180_000)
+})
