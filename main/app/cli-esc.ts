@@ -1,5 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { writeFileAtomic } from '../core/atomic-file'
+import { openOnnxSession } from '../compute/onnx/onnx-session'
+import { readAudioFile } from '../dsp/io'
+import { classifySound, type SoundClassification } from '../sound/infer/classify'
+import { resolveSoundModel, soundFilesUnder } from '../sound/infer/model-choice'
+import { predictionsCsv } from '../sound/infer/predictions-csv'
 import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { loadSoundDataset } from '../sound/dataset'
@@ -92,6 +98,39 @@ export function registerEscCommands(program: Command): Command {
         process.stdout.write(table([['HELD-OUT FOLD', 'TRAIN CLIPS', 'TEST CLIPS', 'ACCURACY'], ...report.folds.map((f) => [String(f.fold), String(f.trainClips), String(f.testClips), pct(f.accuracy)])]))
         process.stdout.write(`\n${report.preset}: ${pct(report.summary.accuracy.mean)} +- ${pct(report.summary.accuracy.std)}; model ${report.modelId ?? 'not exported'}\n`)
       })
+    })
+  esc
+    .command('predict <path>')
+    .description('classify a sound file (segment probabilities over time and a clip label) or every sound in a folder')
+    .option('--model <dir-or-id>', 'a model package folder, or the id of an installed one (default: the newest installed sound classifier, else the bundled one)')
+    .option('--csv <file>', 'for a folder: also write one row per file as CSV')
+    .option('--vote', 'clip label by majority vote instead of mean probability')
+    .option('--json', 'print JSON')
+    .action(async (target: string, opts: { model?: string; csv?: string; vote?: boolean; json?: boolean }) => {
+      const pkg = await resolveSoundModel(opts.model, join(resolveWorkspaceHome(), 'models'))
+      const session = await openOnnxSession(pkg.onnxPath)
+      try {
+        const files = await soundFilesUnder(resolve(target))
+        const rows: { path: string; result: SoundClassification | { error: string } }[] = []
+        for (const file of files) {
+          try {
+            rows.push({ path: file, result: await classifySound(await readAudioFile(file), session, pkg.meta, opts.vote ? { aggregation: 'vote' } : {}) })
+          } catch (error) {
+            rows.push({ path: file, result: { error: (error as Error).message } })
+          }
+        }
+        if (opts.csv) await writeFileAtomic(resolve(opts.csv), predictionsCsv(rows, pkg.meta.labels ?? []))
+        const single = files.length === 1 && files[0] === resolve(target)
+        if (opts.json) {
+          const out = rows.map(({ path, result }) => ({ file: path, model: pkg.id, ...result }))
+          return void process.stdout.write(JSON.stringify(single ? out[0] : out, null, 2) + '\n')
+        }
+        for (const { path, result } of rows) {
+          process.stdout.write('error' in result ? `${path}: ${result.error}\n` : `${path}: ${result.label} (${pct(result.probability)}, ${result.segments.length} segments)\n`)
+        }
+      } finally {
+        await session.release()
+      }
     })
   esc
     .command('fixture <dir>')

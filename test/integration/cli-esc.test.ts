@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuild, runCli } from '../helpers/built-app'
@@ -59,4 +59,28 @@ describe('percept esc', () => {
     expect(stderr).toMatch(/done 100%/)
     expect(existsSync(join(home, 'dilated.zip'))).toBe(true)
   }, 180_000)
+
+  it('predict gives segment probabilities over time and a clip label, and a folder as CSV', async () => {
+    const one = join(dataset, 'audio', 'fold1')
+    const file = join(one, readdirSync(one).sort()[0]!)
+    const single = await runCli(['esc', 'predict', file, '--json'], { PERCEPT_HOME: home })
+    expect(single.code, single.stderr).toBe(0)
+    const result = JSON.parse(single.stdout)
+    expect(result.file).toBe(file)
+    expect(result.model).toMatch(/^esc-dilated-/)
+    expect(result.classNames).toHaveLength(10)
+    expect(result.classNames).toContain(result.label)
+    expect(result.segments.length).toBeGreaterThan(0)
+    for (const segment of result.segments) {
+      expect(segment.end).toBeGreaterThan(segment.start)
+      expect(segment.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4)
+    }
+    const csv = join(home, 'fold1.csv')
+    const batch = await runCli(['esc', 'predict', one, '--csv', csv, '--json'], { PERCEPT_HOME: home })
+    expect(batch.code, batch.stderr).toBe(0)
+    expect(JSON.parse(batch.stdout)).toHaveLength(10)
+    const lines = readFileSync(csv, 'utf8').trim().split('\n')
+    expect(lines[0]).toBe(['path', 'label', 'probability', 'segments', 'error', ...result.classNames.map((c: string) => `p_${c}`)].join(','))
+    expect(lines).toHaveLength(11)
+  }, 120_000)
 })

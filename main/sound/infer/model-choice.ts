@@ -1,0 +1,35 @@
+import { existsSync, statSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PerceptError } from '../../core/errors'
+import { listModelPackages, readModelPackage, type ModelPackage } from '../../compute/model-package'
+import { soundExtensions } from '../dataset'
+
+/**
+ * The sound classifier to use: a package folder, or the id of one installed in the workspace;
+ * by default the newest installed sound-classification package.
+ */
+export async function resolveSoundModel(choice: string | undefined, modelsDir: string): Promise<ModelPackage> {
+  if (choice) {
+    const dir = existsSync(choice) && statSync(choice).isDirectory() ? choice : join(modelsDir, choice)
+    if (!existsSync(dir)) throw new PerceptError('NOT_FOUND', `No model package "${choice}": give a package folder or the id of an installed model (percept models list).`)
+    return readModelPackage(dir)
+  }
+  const installed = existsSync(modelsDir) ? (await listModelPackages(modelsDir)).filter((p) => p.meta.task === 'sound-classification') : []
+  const newest = installed.sort((a, b) => b.meta.provenance.createdAt.localeCompare(a.meta.provenance.createdAt))[0]
+  if (!newest) throw new PerceptError('NOT_FOUND', 'No sound classifier is installed: train one (percept esc train) or pass --model <package folder>.')
+  return readModelPackage(newest.dir)
+}
+
+/** The file itself, or every sound file under a folder (recursively, sorted). */
+export async function soundFilesUnder(path: string): Promise<string[]> {
+  if (!existsSync(path)) throw new PerceptError('NOT_FOUND', `${path} does not exist.`)
+  if (!statSync(path).isDirectory()) return [path]
+  const entries = await readdir(path, { recursive: true, withFileTypes: true })
+  const files = entries
+    .filter((e) => e.isFile() && soundExtensions.includes(e.name.slice(e.name.lastIndexOf('.')).toLowerCase()))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort()
+  if (!files.length) throw new PerceptError('NOT_FOUND', `No sound files (${soundExtensions.join(', ')}) under ${path}.`)
+  return files
+}
