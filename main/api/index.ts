@@ -10,6 +10,7 @@ export * from './models'
 export * from './model-methods'
 export * from './files'
 export * from './audio'
+export * from './sound'
 export * from './resources'
 
 /** What a door exposes to the renderer: one call and one event subscription. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { audioMethods, recentSoundSchema } from './audio'
 import { jobSummarySchema } from './events'
+import { soundMethods } from './sound'
 import { fileMethods } from './files'
 import { jobMethods } from './jobs'
 import { modelMethods } from './model-methods'
@@ -83,6 +84,7 @@ export const methods = {
   ...modelMethods,
   ...fileMethods,
   ...audioMethods,
+  ...soundMethods,
 } as const
 
 export type Methods = typeof methods

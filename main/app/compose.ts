@@ -1,9 +1,12 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { ResourceHandler } from '../api'
 import { AudioService } from '../audio/service'
 import { workerDecoder } from '../audio/worker-decode'
 import { ModelLibrary } from '../compute/model-package'
+import { OnnxSessionCache } from '../compute/onnx/onnx-session'
+import { SoundService } from '../sound/service'
 import { EventBus } from '../core/event-bus'
 import { JobStore } from '../core/job-store'
 import { JobRunner } from '../core/jobs/job-runner'
@@ -41,6 +44,17 @@ export interface PerceptApp {
   close(): void
 }
 
+/**
+ * The models that ship with the app (models/<domain>/<name>): beside the sources or the build
+ * (out/main or out/main/chunks), or in the packaged app's resources.
+ */
+function bundledModelsDir(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const resources = (process as { resourcesPath?: string }).resourcesPath
+  const candidates = [resolve(here, '../../models'), resolve(here, '../../../models'), ...(resources ? [join(resources, 'models')] : [])]
+  return candidates.find((dir) => existsSync(join(dir, 'sound')) || existsSync(join(dir, 'README.md'))) ?? null
+}
+
 /** The composition root: every service is created here and handed down, never reached through a global. */
 export function createPercept(options: PerceptOptions): PerceptApp {
   const events = new EventBus()
@@ -71,7 +85,9 @@ export function createPercept(options: PerceptOptions): PerceptApp {
     cacheDir: audioCache,
     decode: workerDecoder(options.audioWorker ?? locateJobWorker(import.meta.url, 'audio-worker')),
   })
-  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio }), events, log.child('router'))
+  const sessions = new OnnxSessionCache()
+  const sound = new SoundService({ audio, modelsDir: workspace.folder('models'), bundledDir: bundledModelsDir(), sessions })
+  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound }), events, log.child('router'))
   const resources = createResourceHandler({ audio: (request) => audio.resource(request) }, log.child('resources'))
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)
   return {
@@ -85,6 +101,7 @@ export function createPercept(options: PerceptOptions): PerceptApp {
       // Marks running jobs interrupted synchronously, then ends their workers; the database can close now.
       void runner.shutdown()
       audio.dispose()
+      void sessions.releaseAll()
       workspace.close()
     },
   }

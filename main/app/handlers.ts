@@ -2,6 +2,7 @@ import type { AppInfo } from '../api'
 import { probeBackends } from '../compute/backend'
 import { onnxRuntimeVersion } from '../compute/onnx-runtime'
 import type { AudioService } from '../audio/service'
+import type { SoundService } from '../sound/service'
 import type { ModelLibrary } from '../compute/model-package'
 import { listFolder } from '../core/file-browser'
 import type { JobRunner } from '../core/jobs/job-runner'
@@ -32,9 +33,10 @@ export interface Services {
   jobs: JobRunner
   models: ModelLibrary
   audio: AudioService
+  sound: SoundService
 }
 
-export function createHandlers({ workspace, settings, jobs, models, audio }: Services): Handlers {
+export function createHandlers({ workspace, settings, jobs, models, audio, sound }: Services): Handlers {
   return {
     'app.info': (_input, context) => collectAppInfo(workspace.home, context.door),
     'workspace.info': () => ({
@@ -62,6 +64,8 @@ export function createHandlers({ workspace, settings, jobs, models, audio }: Ser
     'audio.labels.read': ({ path }) => audio.readLabels(path),
     'audio.labels.write': ({ path, labels }) => audio.writeLabels(path, labels),
     'audio.recent': () => audio.recent(),
+    'sound.classifiers': () => sound.classifiers(),
+    'sound.classify': (input) => sound.classify(input),
     'models.list': () => models.list(),
     'models.get': ({ id }) => models.get(id),
     'models.import': ({ path }) => models.import(path),

@@ -84,3 +84,15 @@ describe('percept esc', () => {
     expect(lines).toHaveLength(11)
   }, 120_000)
 })
+
+describe('percept bench esc', () => {
+  it('--quick --json prints the training step and the inference figures', async () => {
+    const { code, stdout, stderr } = await runCli(['bench', 'esc', '--quick', '--json'], { PERCEPT_HOME: home })
+    expect(code, stderr).toBe(0)
+    const result = JSON.parse(stdout)
+    expect(result.train_step_batch32_ms).toBeGreaterThan(0)
+    expect(result.infer_4s_clip_ms).toBeGreaterThan(0)
+    expect(result.infer_realtime_x).toBeGreaterThan(1)
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(result.backend)
+  }, 120_000)
+})

@@ -46,7 +46,7 @@ export function segmentConfigOf(meta: ModelMeta): { config: SegmentConfig; aggre
  * Classifies a sound with an ONNX sound-classification package: its 64 x 41 x 2 segments (the
  * package's preprocessing) through onnxruntime in batches, then one label for the whole sound.
  */
-export async function classifySound(audio: AudioData, session: OnnxModelSession, meta: ModelMeta, options: { aggregation?: Aggregation; batchSize?: number } = {}): Promise<SoundClassification> {
+export async function classifySound(audio: AudioData, session: Pick<OnnxModelSession, 'run'>, meta: ModelMeta, options: { aggregation?: Aggregation; batchSize?: number } = {}): Promise<SoundClassification> {
   const { config, aggregation: declared } = segmentConfigOf(meta)
   const aggregation = options.aggregation ?? declared
   const classNames = meta.labels!

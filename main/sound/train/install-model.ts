@@ -32,7 +32,7 @@ Parameters: ${description.params}. Receptive field before global pooling: ${desc
 Not in the paper, chosen here: ${description.notInPaper.join('; ')}.
 
 ## Training
-Data set: ${report.dataset.name} (${report.dataset.layout}, ${report.dataset.clips} clips) at ${report.dataset.root}.
+Data set: ${report.dataset.name} (${report.dataset.layout} layout, ${report.dataset.clips} clips).
 SGD with Nesterov momentum 0.9, learning rate ${report.learningRate}, batch ${report.batchSize}, ${report.epochs} epochs, seed ${report.seed}, backend ${report.backend}.
 This package holds the model trained with fold ${exportedFold} held out.
 
