@@ -6,24 +6,16 @@ import { createPercept, type PerceptApp } from '../../main/app/compose'
 import { startWebServer, type WebServer } from '../../main/app/web-server'
 import { repoRoot } from '../helpers/built-app'
 import { tempHome } from '../helpers/temp-home'
+import { routerCalls } from '../helpers/router-calls'
 
 // The audio core through the router and the resources every door serves: open, peaks, spectrogram,
 // media with Range, export, labels, drag-and-drop upload, and clear errors for broken files.
 let app: PerceptApp
 let cleanup: () => void
+const { call, fail } = routerCalls(() => app)
 let home: string
 
-async function call<T = unknown>(method: string, input: unknown): Promise<T> {
-  const result = await app.router.call(method, input, { door: 'test' })
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
-  return result.value as T
-}
 
-async function fail(method: string, input: unknown): Promise<{ code: string; message: string }> {
-  const result = await app.router.call(method, input, { door: 'test' })
-  if (result.ok) throw new Error(`${method} unexpectedly succeeded`)
-  return result.error
-}
 
 function get(path: string, query: Record<string, string | number> = {}, range: string | null = null): Promise<ResourceResponse> {
   return app.resources({

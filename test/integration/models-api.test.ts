@@ -3,24 +3,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPercept, type PerceptApp } from '../../main/app/compose'
 import { tempHome } from '../helpers/temp-home'
+import { routerCalls } from '../helpers/router-calls'
 
 // A short demo training run installs its ONNX model; the models.* methods then list, check, export,
 // delete and re-import it, through the same router every door uses.
 let app: PerceptApp
 let cleanup: () => void
+const { call, fail } = routerCalls(() => app)
 let home: string
 
-async function call<T = unknown>(method: string, input: unknown): Promise<T> {
-  const result = await app.router.call(method, input, { door: 'test' })
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
-  return result.value as T
-}
 
-async function fail(method: string, input: unknown): Promise<{ code: string; message: string }> {
-  const result = await app.router.call(method, input, { door: 'test' })
-  if (result.ok) throw new Error(`${method} unexpectedly succeeded`)
-  return result.error
-}
 
 beforeAll(() => {
   ;({ home, cleanup } = tempHome())

@@ -10,17 +10,14 @@ import { encodeWav } from '../../../main/dsp/io'
 import { buildEscModel } from '../../../main/sound/model'
 import { sine } from '../../helpers/audio-signals'
 import { tempHome } from '../../helpers/temp-home'
+import { routerCalls } from '../../helpers/router-calls'
 
 // sound.classifiers and sound.classify through the router, with a small classifier installed in the workspace.
 let app: PerceptApp
 let home: string
 let cleanup: () => void
+const { call } = routerCalls(() => app)
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const result = await app.router.call(method, input, { door: 'test' })
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })
-  return result.value as T
-}
 
 beforeAll(async () => {
   ;({ home, cleanup } = tempHome())
