@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the bundled default sound classifier (models/sound/dilated-fixture) with the project's own
 # commands, on the synthetic UrbanSound8K-shaped fixture, and writes where it came from into its card.
-# Needs a build (npm run build). Takes about ten minutes on two cores.
+# Needs a build (npm run build). Takes about half an hour on two cores.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 export PERCEPT_HOME="$work/home"
 percept() { node "$root/bin/percept.mjs" "$@"; }
 
-seed=1 clips=2 folds=10 heldout=10 epochs=25 filters=16,16,32,32 lr=0.01
+seed=1 clips=3 folds=10 heldout=10 epochs=40 filters=16,16,32,32 lr=0.01
 percept esc fixture "$work/UrbanSound8K" --seed $seed --clips $clips --folds $folds
 percept esc train --dataset "$work/UrbanSound8K" --preset dilated --folds $heldout --epochs $epochs \
   --filters $filters --learning-rate $lr --json > "$work/result.json"

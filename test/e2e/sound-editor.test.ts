@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import { tempHome } from '../helpers/temp-home'
 // The Sound page's waveform editor in Chromium against the built app (`percept serve`): a sound opened
 // through the in-app file browser, its waveform and spectrogram drawn, a region dragged, labelled and
 // looped, labels exported as an Audacity track, a second version switched to at the same position, a
+// sound classified (a lane of class probabilities under the spectrogram, regions made of it), a
 // dropped file uploaded, and a one-hour file opened, zoomed to single samples and scrolled; each state
 // screenshot in both themes, without a CSP violation, a console error or a foreign request.
 
@@ -84,6 +85,37 @@ function writeHour(path: string): void {
   }
 }
 
+/**
+ * A fresh workspace lists the classifier bundled with the app (models/sound/dilated-fixture). While a
+ * checkout has none (it is being retrained), an untrained one of its shape is installed in the
+ * workspace instead, made by the app's own code.
+ */
+async function ensureClassifier(home: string): Promise<void> {
+  if (existsSync(join(repoRoot, 'models', 'sound', 'dilated-fixture', 'model.json'))) return
+  const { useBackend } = await import('../../main/compute/backend')
+  const { buildEscModel } = await import('../../main/sound/model')
+  const { exportToOnnxWithSignature } = await import('../../main/compute/onnx')
+  const { writeModelPackage } = await import('../../main/compute/model-package')
+  const labels = ['air_conditioner', 'car_horn', 'children_playing', 'dog_bark', 'drilling', 'engine_idling', 'gun_shot', 'jackhammer', 'siren', 'street_music']
+  await useBackend('cpu')
+  const model = buildEscModel({ classes: labels.length, layers: [{ kind: 'conv', filters: 4 }], seed: 3 }, { compile: false })
+  const { bytes, inputs, outputs } = exportToOnnxWithSignature(model)
+  model.dispose()
+  await writeModelPackage(join(home, 'models', 'untrained-esc'), {
+    onnx: bytes,
+    meta: {
+      formatVersion: 1,
+      name: 'untrained-esc',
+      task: 'sound-classification',
+      inputs,
+      outputs,
+      preprocessing: { sampleRate: 22050, frameLength: 1024, hopLength: 512, nMels: 64, frames: 41, step: 20 },
+      labels,
+      provenance: { createdAt: '2026-11-01T00:00:00.000Z' },
+    },
+  })
+}
+
 beforeAll(async () => {
   requireBuild()
   mkdirSync(shots, { recursive: true })
@@ -97,6 +129,7 @@ beforeAll(async () => {
   writeSweep(join(sounds, 'sweep-quiet.wav'), 6, -18)
   writeFileSync(join(sounds, 'broken.wav'), 'RIFF but not really a sound')
   writeHour(join(sounds, 'hour.wav'))
+  await ensureClassifier(home)
   served = await startServe(home)
   browser = await launchChromium()
   ;({ page, foreignRequests, consoleErrors } = await openWatchedPage(browser, served.url))
@@ -355,6 +388,62 @@ describe('the sound editor', () => {
     await help.waitFor({ state: 'detached' })
   })
 
+  it('classifies the active version, draws a lane of its classes on the time axis, and adds them as regions', async () => {
+    const panel = page.getByTestId('classification-panel')
+    await expect.poll(() => panel.getByTestId('classifier-select').locator('option').count()).toBeGreaterThan(0)
+    const classify = panel.getByRole('button', { name: 'Classify' })
+    await classify.click()
+    const label = panel.getByTestId('classification-label')
+    await label.waitFor({ timeout: 60_000 })
+    const ranked = await panel.getByTestId('class-ranking').locator('.ranking-name').allInnerTexts()
+    expect(ranked.length).toBeGreaterThan(1)
+    expect(ranked[0]).toBe(await label.innerText())
+
+    // 6 s at the paper's settings: 11 half-overlapping segments, every one in view at fit.
+    const lane = page.getByTestId('classification-lane')
+    const canvas = page.getByTestId('classification-canvas')
+    const cells = async () => Number(await lane.getAttribute('data-visible-cells'))
+    await expect.poll(cells).toBe(11)
+    expect(await lane.getAttribute('data-rows')).toBe(String(Math.min(10, ranked.length)))
+    await expect.poll(() => paintedPixels(canvas)).toBeGreaterThan(2000)
+    expect(Math.abs((await lane.boundingBox())!.width - (await waveform().boundingBox())!.width)).toBeLessThan(1)
+    await shootBoth('classify')
+    // The cell under the pointer says what it holds.
+    const box = (await canvas.boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.3, box.y + 5)
+    await expect.poll(() => canvas.getAttribute('title')).toMatch(new RegExp(`^${ranked[0]} [01]\\.\\d\\d, 0:0\\d\\.\\d{3} to 0:0\\d\\.\\d{3}$`))
+
+    // It follows the zoom and the scroll of the waveform, as the spectrogram does.
+    const before = await canvas.evaluate((element) => (element as HTMLCanvasElement).toDataURL())
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Zoom in' }).click()
+    await expect.poll(cells).toBeLessThan(7)
+    await expect.poll(() => canvas.evaluate((element) => (element as HTMLCanvasElement).toDataURL())).not.toBe(before)
+    expect(await paintedPixels(canvas)).toBeGreaterThan(2000)
+    await shootBoth('classify-zoomed')
+    await page.getByRole('button', { name: 'Zoom to fit' }).click()
+    await expect.poll(cells).toBe(11)
+
+    // The lane is the active version's: the other version has none until it is classified.
+    await page.locator('#main-content').focus()
+    await page.keyboard.press('1')
+    await expect.poll(() => lane.count()).toBe(0)
+    await page.keyboard.press('2')
+    await expect.poll(() => lane.count()).toBe(1)
+
+    // Every run of a top class becomes a region at threshold 0; they are listed like the user's.
+    const threshold = panel.getByLabel('Minimum probability')
+    await threshold.fill('0')
+    await threshold.press('Tab')
+    const existing = await page.getByTestId('region-row').count()
+    await panel.getByRole('button', { name: 'Add as regions' }).click()
+    await expect.poll(() => page.getByTestId('sound-notice').innerText()).toMatch(/^Added \d+ regions? from the classification/)
+    const labels = (await page.getByTestId('region-row').locator('.region-name').allInnerTexts()).map((text) => text.trim())
+    const classLabel = new RegExp(`^(${ranked.join('|')}) [01]\\.\\d\\d$`)
+    expect(labels.length).toBeGreaterThan(existing)
+    expect(labels.filter((text) => classLabel.test(text)).length).toBe(labels.length - existing)
+    await shootBoth('classify-regions')
+  })
+
   it('opens a dropped file by uploading it', async () => {
     const bytes = [...readFileSync(join(sounds, 'sweep-quiet.wav'))]
     const transfer = await page.evaluateHandle((data) => {
@@ -368,6 +457,9 @@ describe('the sound editor', () => {
     await zone.dispatchEvent('drop', { dataTransfer: transfer })
     await expect.poll(() => page.getByTestId('version').first().innerText(), { timeout: 20_000 }).toContain('dropped.wav')
     expect(await page.getByTestId('version').count()).toBe(1)
+    // The classification of the sound it replaced went with it.
+    expect(await page.getByTestId('classification-lane').count()).toBe(0)
+    expect(await page.getByTestId('classification-result').count()).toBe(0)
   })
 
   it('opens a one-hour file in seconds, zooms to single samples and scrolls', async () => {

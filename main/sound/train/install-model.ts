@@ -29,7 +29,7 @@ A clip's label is the arg-max of its segments' ${report.aggregation === 'mean' ?
 ${layerTableMarkdown(description)}
 
 Parameters: ${description.params}. Receptive field before global pooling: ${description.receptiveField.frames} frames x ${description.receptiveField.bands} bands.
-Not in the paper, chosen here: ${description.notInPaper.join('; ')}.
+Not in the paper, chosen here: ${description.notInPaper.join(' ')}
 
 ## Training
 Data set: ${report.dataset.name} (${report.dataset.layout} layout, ${report.dataset.clips} clips).

@@ -54,6 +54,11 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
     }
   }
 
+  /** Sets the threshold for regions, kept within 0..1; a value that is not a number changes nothing. */
+  function setThreshold(value: number): void {
+    if (Number.isFinite(value)) threshold.value = Math.min(1, Math.max(0, value))
+  }
+
   /** Adds the proposed regions through the editor's region API, so they are edited and exported like any. */
   function addRegions(): number {
     const added = newRegionsOnly(proposedRegions.value, editor.regions)
@@ -74,5 +79,5 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
     },
   )
 
-  return { classifiers, chosenId, results, classifying, threshold, current, proposedRegions, loadClassifiers, classify, addRegions }
+  return { classifiers, chosenId, results, classifying, threshold, current, proposedRegions, loadClassifiers, classify, setThreshold, addRegions }
 })

@@ -124,3 +124,17 @@ export function laneCells(cells: readonly TimeSpan[], view: Viewport, width: num
   })
   return visible
 }
+
+/** The index of the cell holding `time` (cells in order, as segmentCells gives them), or -1 outside them all. */
+export function cellAt(cells: readonly TimeSpan[], time: number): number {
+  let low = 0
+  let high = cells.length - 1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const cell = cells[middle]!
+    if (time < cell.start) high = middle - 1
+    else if (time >= cell.end && middle < cells.length - 1) low = middle + 1
+    else return time <= cell.end ? middle : -1
+  }
+  return -1
+}
