@@ -18,6 +18,8 @@ id=$(node -e "console.log(JSON.parse(require('fs').readFileSync(process.argv[1],
 target="$root/models/sound/dilated-fixture"
 rm -rf "$target.new" && mkdir -p "$root/models/sound"
 cp -r "$PERCEPT_HOME/models/$id" "$target.new"
+# Named for the folder (the job id that trained it stays in the provenance).
+node -e "const f = process.argv[1], fs = require('fs'), m = JSON.parse(fs.readFileSync(f, 'utf8')); m.name = 'dilated-fixture'; m.description = 'dilated preset of the dilated CNN of Chen et al. (2019), trained on the synthetic UrbanSound8K-shaped fixture (see card.md)'; fs.writeFileSync(f, JSON.stringify(m, null, 2) + '\\n')" "$target.new/model.json"
 cat >> "$target.new/card.md" <<CARD
 
 ## Where this bundled model came from

@@ -68,7 +68,7 @@ export async function installEscModel(model: tfl.LayersModel, report: CrossValid
         formatVersion: 1,
         name: id,
         task: 'sound-classification',
-        description: `${report.preset} dilated CNN (Chen et al. 2019) trained on ${report.dataset.name}`,
+        description: `${report.preset} preset of the dilated CNN of Chen et al. (2019), trained on ${report.dataset.name}`,
         inputs,
         outputs,
         preprocessing: {
