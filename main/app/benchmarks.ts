@@ -1,0 +1,26 @@
+import { formatAudioBench, runAudioBench } from '../audio/bench/audio-bench'
+import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
+import { formatEscBench, runEscBench } from '../sound/bench/esc-bench'
+
+export interface BenchOptions {
+  /** One repetition and the smallest inputs: a smoke run, not figures. */
+  quick: boolean
+  log: (line: string) => void
+}
+
+interface Benchmark {
+  description: string
+  run(options: BenchOptions): Promise<{ date: string }>
+  format(result: { date: string }): string
+}
+
+function benchmark<R extends { date: string }>(description: string, run: (o: BenchOptions) => Promise<R>, format: (r: R) => string): Benchmark {
+  return { description, run, format: format as (r: { date: string }) => string }
+}
+
+/** Every benchmark, by the name `percept bench <name>` and `bench/run.ts <name>` take. */
+export const benchmarks: Record<string, Benchmark> = {
+  compute: benchmark('TF.js ops and a training step on every backend that loads, and onnxruntime inference (ms per item)', runComputeBench, formatComputeBench),
+  audio: benchmark('log-mel + delta throughput, resampling, and opening a 1-hour file (decode, loudness, peaks)', runAudioBench, formatAudioBench),
+  esc: benchmark("sound classification: a training step of the 'dilated' preset at batch 32, and features + ONNX inference of a clip", runEscBench, formatEscBench),
+}
