@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander'
-import { join, resolve } from 'node:path'
-import { writeFileAtomic } from '../core/atomic-file'
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file'
 import { openOnnxSession } from '../compute/onnx/onnx-session'
 import { readAudioFile } from '../dsp/io'
 import { classifySound, type SoundClassification } from '../sound/infer/classify'
@@ -11,8 +12,9 @@ import { resolveWorkspaceHome } from '../core/workspace-home'
 import { loadSoundDataset } from '../sound/dataset'
 import { generateUrbanSoundFixture } from '../sound/fixtures/urbansound-synth'
 import { listPresets } from '../sound/model'
+import { experimentMarkdown, tablePresets, type Experiment, type ExperimentRow } from '../sound/train/experiment'
 import type { CrossValidationReport } from '../sound/train/report'
-import { table, withWorkspace } from './cli-connection'
+import { table, withWorkspace, type WorkspaceClient } from './cli-connection'
 import { follow } from './cli-jobs'
 
 function integerList(value: string): number[] {
@@ -28,6 +30,17 @@ function positive(value: string): number {
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`
+
+/** Runs one sound.train job to its end, progress on stdout (stderr with --json); its report, or the job's error. */
+async function trainJob(client: WorkspaceClient, input: Record<string, unknown>, json: boolean | undefined, what: string): Promise<{ id: string; report: CrossValidationReport }> {
+  const job = await client.call('jobs.start', { kind: 'sound.train', input })
+  const say = (text: string): void => void (json ? process.stderr : process.stdout).write(text)
+  say(`${what}: job ${job.id} (${client.where})\n`)
+  const final = await follow(client, job.id, say)
+  const detail = await client.call('jobs.get', { id: job.id })
+  if (final.state !== 'done') throw new PerceptError(detail.error?.code ?? 'INTERNAL', `Training ${final.state}: ${detail.error?.message ?? final.stage}`)
+  return { id: job.id, report: detail.result as unknown as CrossValidationReport }
+}
 
 /** `percept esc ...`: environmental sound classification (Chen et al. 2019). */
 export function registerEscCommands(program: Command): Command {
@@ -59,6 +72,51 @@ export function registerEscCommands(program: Command): Command {
       process.stdout.write(table([['NAME', 'STRUCTURE'], ...presets.map((p) => [p.name, p.notation])]))
     })
   esc
+    .command('experiment')
+    .description("train every preset of one of the paper's Tables 1-3 on the same folds and print the table with our numbers (kept in the workspace's runs/experiments/)")
+    .requiredOption('--dataset <dir>', 'the data set folder (or its metadata CSV)')
+    .requiredOption('--table <n>', 'the paper\'s table: 1, 2 or 3', (v) => {
+      if (!['1', '2', '3'].includes(v)) throw new InvalidArgumentError('the paper has Tables 1, 2 and 3.')
+      return Number(v) as 1 | 2 | 3
+    })
+    .option('--folds <list>', 'held-out folds to run, e.g. 1,2 (default: every fold)', integerList)
+    .option('--epochs <n>', 'epochs per fold (the paper: 500)', (v) => Math.round(positive(v)), 50)
+    .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', integerList)
+    .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
+    .option('--json', 'print JSON')
+    .action(async (opts: { dataset: string; table: 1 | 2 | 3; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; json?: boolean }) => {
+      const home = resolveWorkspaceHome()
+      const rows: ExperimentRow[] = []
+      await withWorkspace(home, {}, async (client) => {
+        for (const preset of tablePresets(opts.table)) {
+          const input = {
+            dataset: resolve(opts.dataset),
+            preset: preset.name,
+            epochs: opts.epochs,
+            learningRate: opts.learningRate,
+            exportModel: false,
+            ...(opts.folds ? { folds: opts.folds } : {}),
+            ...(opts.filters ? { filters: opts.filters } : {}),
+          }
+          const { id, report } = await trainJob(client, input, opts.json, `${preset.name} (${preset.notation})`)
+          rows.push({ preset: { name: preset.name, table: preset.table, group: preset.group, test: preset.test, notation: preset.notation }, jobId: id, report })
+        }
+      })
+      const experiment: Experiment = {
+        table: opts.table,
+        dataset: rows[0]?.report.dataset.name ?? opts.dataset,
+        folds: rows[0]?.report.folds.map((f) => f.fold) ?? [],
+        epochs: opts.epochs,
+        createdAt: new Date().toISOString(),
+        rows,
+      }
+      const base = join(home, 'runs', 'experiments', `table${opts.table}-${experiment.createdAt.replace(/[:.]/g, '-')}`)
+      mkdirSync(dirname(base), { recursive: true })
+      await writeJsonAtomic(`${base}.json`, experiment)
+      await writeFileAtomic(`${base}.md`, experimentMarkdown(experiment))
+      process.stdout.write(opts.json ? JSON.stringify({ ...experiment, file: `${base}.json` }, null, 2) + '\n' : experimentMarkdown(experiment) + `\nKept as ${base}.md\n`)
+    })
+  esc
     .command('train')
     .description('cross-validate a preset: one model per held-out fold, trained on the other folds (a job)')
     .requiredOption('--dataset <dir>', 'the data set folder (or its metadata CSV)')
@@ -83,17 +141,11 @@ export function registerEscCommands(program: Command): Command {
         ...(opts.filters ? { filters: opts.filters } : {}),
       }
       await withWorkspace(resolveWorkspaceHome(), {}, async (client) => {
-        const job = await client.call('jobs.start', { kind: 'sound.train', input })
-        const say = (text: string): void => void (opts.json ? process.stderr : process.stdout).write(text)
-        say(`job ${job.id} (${client.where})\n`)
-        const final = await follow(client, job.id, say)
-        const detail = await client.call('jobs.get', { id: job.id })
-        if (final.state !== 'done') throw new PerceptError(detail.error?.code ?? 'INTERNAL', `Training ${final.state}: ${detail.error?.message ?? final.stage}`)
-        const report = detail.result as unknown as CrossValidationReport
+        const { id, report } = await trainJob(client, input, opts.json, input.preset)
         if (opts.out && report.modelId) await client.call('models.export', { id: report.modelId, path: resolve(opts.out) })
         if (opts.json) {
           const folds = report.folds.map((f) => ({ fold: f.fold, trainClips: f.trainClips, testClips: f.testClips, accuracy: f.accuracy }))
-          return void process.stdout.write(JSON.stringify({ job: job.id, preset: report.preset, folds, summary: report.summary, classNames: report.classNames, modelId: report.modelId ?? null }, null, 2) + '\n')
+          return void process.stdout.write(JSON.stringify({ job: id, preset: report.preset, folds, summary: report.summary, classNames: report.classNames, modelId: report.modelId ?? null }, null, 2) + '\n')
         }
         process.stdout.write(table([['HELD-OUT FOLD', 'TRAIN CLIPS', 'TEST CLIPS', 'ACCURACY'], ...report.folds.map((f) => [String(f.fold), String(f.trainClips), String(f.testClips), pct(f.accuracy)])]))
         process.stdout.write(`\n${report.preset}: ${pct(report.summary.accuracy.mean)} +- ${pct(report.summary.accuracy.std)}; model ${report.modelId ?? 'not exported'}\n`)

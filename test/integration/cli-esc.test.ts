@@ -85,6 +85,28 @@ describe('percept esc', () => {
   }, 120_000)
 })
 
+describe('percept esc experiment', () => {
+  it("trains every preset of the paper's Table 2 on the same folds and keeps the table with the runs", async () => {
+    const args = ['esc', 'experiment', '--dataset', dataset, '--table', '2', '--folds', '1', '--epochs', '1', '--filters', '2', '--json']
+    const { code, stdout, stderr } = await runCli(args, { PERCEPT_HOME: home })
+    expect(code, stderr).toBe(0)
+    const experiment = JSON.parse(stdout)
+    expect(experiment.rows.map((r: { preset: { group: number; test: number; name: string } }) => [r.preset.group, r.preset.test, r.preset.name])).toEqual([
+      [1, 1, 't2-g1-rate2'],
+      [1, 2, 't2-g1-rate3'],
+      [2, 3, 't2-g2-rate2'],
+      [2, 4, 't2-g2-rate3'],
+      [3, 5, 't2-g3-rate2'],
+      [3, 6, 't2-g3-rate3'],
+    ])
+    for (const row of experiment.rows) expect(row.report.folds.map((f: { fold: number }) => f.fold)).toEqual([1])
+    const markdown = readFileSync(experiment.file.replace(/\.json$/, '.md'), 'utf8')
+    expect(markdown).toMatch(/^Table 2: Dilated convolution with different dilation rate\./)
+    expect(markdown).toContain('| Group1 | Test1 | Cov1 + Cov2 + Cov3 + DilaCov1(2) |')
+    expect(markdown).toContain('| Group3 | Test6 | Cov1 + DilaCov1(3) + DilaCov2(3) + DilaCov3(3) |')
+  }, 300_000)
+})
+
 describe('percept bench esc', () => {
   it('--quick --json prints the training step and the inference figures', async () => {
     const { code, stdout, stderr } = await runCli(['bench', 'esc', '--quick', '--json'], { PERCEPT_HOME: home })
