@@ -11,6 +11,7 @@ export * from './model-methods'
 export * from './files'
 export * from './audio'
 export * from './sound'
+export * from './mri'
 export * from './resources'
 
 /** What a door exposes to the renderer: one call and one event subscription. */

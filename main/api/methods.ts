@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { audioMethods, recentSoundSchema } from './audio'
 import { jobSummarySchema } from './events'
 import { soundMethods } from './sound'
+import { mriMethods } from './mri'
 import { fileMethods } from './files'
 import { jobMethods } from './jobs'
 import { modelMethods } from './model-methods'
@@ -85,6 +86,7 @@ export const methods = {
   ...fileMethods,
   ...audioMethods,
   ...soundMethods,
+  ...mriMethods,
 } as const
 
 export type Methods = typeof methods

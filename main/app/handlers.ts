@@ -5,6 +5,7 @@ import type { AudioService } from '../audio/service'
 import type { SoundService } from '../sound/service'
 import type { ModelLibrary } from '../compute/model-package'
 import { listFolder } from '../core/file-browser'
+import { PerceptError } from '../core/errors'
 import type { JobRunner } from '../core/jobs/job-runner'
 import type { SettingsStore } from '../core/settings-store'
 import type { Workspace } from '../core/workspace'
@@ -73,6 +74,15 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'models.delete': ({ id }) => models.delete(id),
     'models.check': ({ id }) => models.check(id),
     'files.list': (input) => listFolder(input, workspace.home),
+    ...mriPending(),
   }
 }
 
+
+// Placeholder while the MRI service is being built (issue 6): every mri.* method answers UNAVAILABLE.
+function mriPending(): Pick<Handlers, `mri.${string}` & keyof Handlers> {
+  const pending = () => {
+    throw new PerceptError('UNAVAILABLE', 'The MRI workspace is not built yet.')
+  }
+  return { 'mri.open': pending, 'mri.series': pending, 'mri.close': pending, 'mri.meshes': pending, 'mri.dice': pending, 'mri.exportLabels': pending, 'mri.exportMeshes': pending, 'mri.recent': pending }
+}
