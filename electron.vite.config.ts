@@ -15,6 +15,8 @@ export default defineConfig({
           'job-worker': resolve('main/app/job-worker.ts'),
           // Threads that open sounds for the editor (out/main/audio-worker.js).
           'audio-worker': resolve('main/app/audio-worker.ts'),
+          // Threads that read volumes and build label surfaces (out/main/mri-worker.js).
+          'mri-worker': resolve('main/app/mri-worker.ts'),
         },
       },
     },

@@ -32,6 +32,15 @@ export const eventSchemas = {
     message: z.string(),
     time: z.string(),
   }),
+  /** Progress of an MRI task (reading a volume, building surfaces) started by an mri.* call. */
+  'mri.progress': z.object({
+    task: z.enum(['open', 'meshes']),
+    /** The volume's path (open) or id (meshes). */
+    target: z.string(),
+    /** 0..1 */
+    fraction: z.number().min(0).max(1),
+    stage: z.string(),
+  }),
   'workspace.changed': z.object({
     /** What changed: a table or folder of the workspace. */
     area: z.enum(['settings', 'jobs', 'datasets', 'models', 'runs']),

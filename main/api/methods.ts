@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { audioMethods, recentSoundSchema } from './audio'
 import { jobSummarySchema } from './events'
 import { soundMethods } from './sound'
-import { mriMethods } from './mri'
+import { mriMethods, recentVolumeSchema } from './mri'
 import { fileMethods } from './files'
 import { jobMethods } from './jobs'
 import { modelMethods } from './model-methods'
@@ -17,10 +17,13 @@ export const settingSchemas = {
   theme: themeSchema,
   /** Kept by audio.open, newest first. */
   recentSounds: z.array(recentSoundSchema).max(20),
+  /** Kept by mri.open, newest first. */
+  recentVolumes: z.array(recentVolumeSchema).max(20),
 } as const
 export const settingDefaults: { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> } = {
   theme: 'system',
   recentSounds: [],
+  recentVolumes: [],
 }
 export type SettingKey = keyof typeof settingSchemas
 export const settingKeySchema = z.enum(Object.keys(settingSchemas) as [SettingKey, ...SettingKey[]])

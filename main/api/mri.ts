@@ -59,7 +59,10 @@ export const openVolumeSchema = z.object({
     dims: intVec3,
     /** Display index to world mm. */
     affine: mat4,
-    /** Native index along native axis a = axes[a] of the display index, flipped (n - 1 - v) where flip[a]. */
+    /**
+     * Native index along native axis a = axes[a] of the display index, flipped (n - 1 - v) where flip[a].
+     * A label map opened on a reference image's grid carries the reference's mapping.
+     */
     toNative: z.object({ axes: z.tuple([z.number().int(), z.number().int(), z.number().int()]), flip: z.tuple([z.boolean(), z.boolean(), z.boolean()]) }),
     /** `res/mri/<id>/voxels`: little-endian float32 (images) or int32 (labels), display order, x fastest. */
     voxels: z.string(),
@@ -101,7 +104,7 @@ export const diceResultSchema = z.object({
 })
 export type DiceResult = z.infer<typeof diceResultSchema>
 
-export const recentVolumeSchema = z.object({ path: z.string(), name: z.string(), openedAt: z.string() })
+export const recentVolumeSchema = z.object({ path: z.string(), name: z.string(), kind: z.enum(['image', 'labels']), openedAt: z.string() })
 export type RecentVolume = z.infer<typeof recentVolumeSchema>
 
 const volumeId = z.object({ id: z.string().min(1) })
@@ -119,6 +122,12 @@ export const mriMethods = {
         series: z.string().optional(),
         /** Label maps: a colour table (ITK-SNAP label description, FreeSurfer LUT, CSV or JSON). */
         lut: z.string().optional(),
+        /**
+         * Label maps: an open image (its id) whose display grid the overlay is shown on, resampled by nearest
+         * neighbour through world coordinates (an atlas on another grid than the scan). Volumes and Dice are
+         * still measured on the label map's own grid.
+         */
+        reference: z.string().optional(),
       })
       .strict(),
     output: openVolumeSchema,

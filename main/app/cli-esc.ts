@@ -83,8 +83,9 @@ export function registerEscCommands(program: Command): Command {
     .option('--epochs <n>', 'epochs per fold (the paper: 500)', (v) => Math.round(positive(v)), 50)
     .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', integerList)
     .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
+    .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset: string; table: 1 | 2 | 3; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; json?: boolean }) => {
+    .action(async (opts: { dataset: string; table: 1 | 2 | 3; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; standardize: boolean; json?: boolean }) => {
       const home = resolveWorkspaceHome()
       const rows: ExperimentRow[] = []
       await withWorkspace(home, {}, async (client) => {
@@ -94,6 +95,7 @@ export function registerEscCommands(program: Command): Command {
             preset: preset.name,
             epochs: opts.epochs,
             learningRate: opts.learningRate,
+            standardize: opts.standardize,
             exportModel: false,
             ...(opts.folds ? { folds: opts.folds } : {}),
             ...(opts.filters ? { filters: opts.filters } : {}),
@@ -127,15 +129,17 @@ export function registerEscCommands(program: Command): Command {
     .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
     .option('--validation', 'also validate on the fold after the held-out one (left out of training)')
     .option('--vote', 'clip label by majority vote of its segments instead of their mean probability')
+    .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
     .option('--out <path>', 'also write the model package as a .zip (a folder: <folder>/<model>.zip)')
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset: string; preset: string; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; validation?: boolean; vote?: boolean; out?: string; json?: boolean }) => {
+    .action(async (opts: { dataset: string; preset: string; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; validation?: boolean; vote?: boolean; standardize: boolean; out?: string; json?: boolean }) => {
       const input = {
         dataset: resolve(opts.dataset),
         preset: opts.preset,
         epochs: opts.epochs,
         learningRate: opts.learningRate,
         validation: Boolean(opts.validation),
+        standardize: opts.standardize,
         aggregation: opts.vote ? ('vote' as const) : ('mean' as const),
         ...(opts.folds ? { folds: opts.folds } : {}),
         ...(opts.filters ? { filters: opts.filters } : {}),

@@ -10,6 +10,7 @@ import { registerBenchCommands } from './cli-bench'
 import { registerEscCommands } from './cli-esc'
 import { registerJobCommands } from './cli-jobs'
 import { registerModelCommands } from './cli-models'
+import { registerMriCommands } from './cli-mri'
 import { collectAppInfo } from './handlers'
 import { advertiseEndpoint } from './instance-endpoint'
 import { openBrowser } from './open-browser'
@@ -94,6 +95,7 @@ export function buildProgram(): Command {
   registerJobCommands(program)
   registerModelCommands(program)
   registerAudioCommands(program)
+  registerMriCommands(program)
   registerEscCommands(program)
   registerBenchCommands(program)
   return program

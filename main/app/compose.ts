@@ -7,6 +7,8 @@ import { workerDecoder } from '../audio/worker-decode'
 import { ModelLibrary } from '../compute/model-package'
 import { OnnxSessionCache } from '../compute/onnx/onnx-session'
 import { SoundService } from '../sound/service'
+import { MriService } from '../mri/service'
+import { workerRunner } from '../mri/worker-client'
 import { EventBus } from '../core/event-bus'
 import { JobStore } from '../core/job-store'
 import { JobRunner } from '../core/jobs/job-runner'
@@ -29,6 +31,8 @@ export interface PerceptOptions {
   jobWorker?: JobWorkerEntry
   /** Where audio-opening threads start (default: audio-worker beside the built app, as for jobWorker). */
   audioWorker?: JobWorkerEntry
+  /** Where MRI threads start (default: mri-worker beside the built app). */
+  mriWorker?: JobWorkerEntry
   /** Take up jobs left queued by the last session (the app does; a CLI that only looks does not). Default true. */
   runQueuedJobs?: boolean
 }
@@ -87,8 +91,9 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   })
   const sessions = new OnnxSessionCache()
   const sound = new SoundService({ audio, modelsDir: workspace.folder('models'), bundledDir: bundledModelsDir(), sessions })
-  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound }), events, log.child('router'))
-  const resources = createResourceHandler({ audio: (request) => audio.resource(request) }, log.child('resources'))
+  const mri = new MriService({ settings, events, run: workerRunner(options.mriWorker ?? locateJobWorker(import.meta.url, 'mri-worker')) })
+  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound, mri }), events, log.child('router'))
+  const resources = createResourceHandler({ audio: (request) => audio.resource(request), mri: (request) => mri.resource(request) }, log.child('resources'))
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)
   return {
     router,

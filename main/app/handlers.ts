@@ -3,9 +3,9 @@ import { probeBackends } from '../compute/backend'
 import { onnxRuntimeVersion } from '../compute/onnx-runtime'
 import type { AudioService } from '../audio/service'
 import type { SoundService } from '../sound/service'
+import type { MriService } from '../mri/service'
 import type { ModelLibrary } from '../compute/model-package'
 import { listFolder } from '../core/file-browser'
-import { PerceptError } from '../core/errors'
 import type { JobRunner } from '../core/jobs/job-runner'
 import type { SettingsStore } from '../core/settings-store'
 import type { Workspace } from '../core/workspace'
@@ -35,9 +35,10 @@ export interface Services {
   models: ModelLibrary
   audio: AudioService
   sound: SoundService
+  mri: MriService
 }
 
-export function createHandlers({ workspace, settings, jobs, models, audio, sound }: Services): Handlers {
+export function createHandlers({ workspace, settings, jobs, models, audio, sound, mri }: Services): Handlers {
   return {
     'app.info': (_input, context) => collectAppInfo(workspace.home, context.door),
     'workspace.info': () => ({
@@ -74,15 +75,15 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'models.delete': ({ id }) => models.delete(id),
     'models.check': ({ id }) => models.check(id),
     'files.list': (input) => listFolder(input, workspace.home),
-    ...mriPending(),
+    'mri.open': (input) => mri.open(input),
+    'mri.series': ({ path }) => mri.series(path),
+    'mri.close': ({ id }) => mri.close(id),
+    'mri.meshes': (input) => mri.meshes(input),
+    'mri.dice': ({ a, b }) => mri.dice(a, b),
+    'mri.exportLabels': ({ id, path }) => mri.exportLabels(id, path),
+    'mri.exportMeshes': (input) => mri.exportMeshes(input),
+    'mri.recent': () => mri.recent(),
   }
 }
 
 
-// Placeholder while the MRI service is being built (issue 6): every mri.* method answers UNAVAILABLE.
-function mriPending(): Pick<Handlers, `mri.${string}` & keyof Handlers> {
-  const pending = () => {
-    throw new PerceptError('UNAVAILABLE', 'The MRI workspace is not built yet.')
-  }
-  return { 'mri.open': pending, 'mri.series': pending, 'mri.close': pending, 'mri.meshes': pending, 'mri.dice': pending, 'mri.exportLabels': pending, 'mri.exportMeshes': pending, 'mri.recent': pending }
-}

@@ -2,6 +2,7 @@
  * Custom TF.js layers. Importing this module registers every class with TF.js's serialisation, so models that
  * use them load with `tf.loadLayersModel`; each also writes itself into ONNX (`toOnnx`).
  */
+export { ChannelStandardization, type ChannelStandardizationArgs } from './channel-standardization'
 export { GroupNormalization, type GroupNormalizationArgs } from './group-normalization'
 export { SpatialDropout, type SpatialDropoutArgs } from './spatial-dropout'
 export { UpSampling3D, type UpSampling3DArgs } from './up-sampling-3d'

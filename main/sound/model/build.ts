@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { ChannelStandardization } from '../../compute/layers'
 import { parseEscModelConfig, type EscModelConfigInput } from './config'
 import { CONV_KERNEL, POOL_SIZE, dilationOf, layerLabels } from './geometry'
 
@@ -57,6 +58,7 @@ export function buildEscModel(input: EscModelConfigInput, options: BuildEscModel
     name: options.name ?? 'esc_cnn',
     layers: [
       tfl.layers.inputLayer({ name: ESC_INPUT_NAME, inputShape: [...config.inputShape] }),
+      ...(config.standardize ? [new ChannelStandardization({ name: 'standardize', ...config.standardize })] : []),
       ...stack,
       tfl.layers.globalAveragePooling2d({ name: 'global_average_pooling' }),
       tfl.layers.dropout({ name: 'dropout', rate: config.dropout, ...(options.dropoutSeed === undefined ? {} : { seed: options.dropoutSeed }) }),

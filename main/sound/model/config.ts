@@ -43,6 +43,15 @@ export const escModelConfigSchema = z
     dropout: z.number().min(0).lt(1).default(0.5),
     /** Padding of every conv and pooling layer; 'same' keeps the 41-frame axis whatever the dilation. */
     padding: z.enum(['same', 'valid']).default('same'),
+    /**
+     * Per input channel, the training data's mean and std; the model subtracts and divides first (not in
+     * the paper, which trains 500 epochs on the raw dB values; standardised inputs converge in far fewer).
+     */
+    standardize: z
+      .object({ mean: z.array(z.number()).min(1), std: z.array(z.number().positive()).min(1) })
+      .strict()
+      .refine((s) => s.mean.length === s.std.length, { message: 'mean and std need one value per channel each' })
+      .optional(),
     /** Seeds the initial weights (layer i: seed + i); default 1. */
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   })

@@ -86,9 +86,14 @@ export function describeEscModel(input: EscModelConfigInput): EscModelDescriptio
       `Filters per convolution ${filters.join('/')}: the paper gives none.`,
       `Padding '${config.padding}' in every convolution and pooling: the paper gives none.`,
       'Kernels Glorot-uniform, biases zero (Keras defaults): the paper does not say.',
+      ...(config.standardize
+        ? [`Each input channel standardised with the training folds' mean and std (log-mel ${fmt(config.standardize, 0)}, delta ${fmt(config.standardize, 1)}): the paper trains on the raw values.`]
+        : []),
     ],
   }
 }
+
+const fmt = (s: { mean: number[]; std: number[] }, c: number): string => `mean ${s.mean[c]?.toFixed(2)}, std ${s.std[c]?.toFixed(2)}`
 
 /** The layer table as Markdown, for a model card. */
 export function layerTableMarkdown(description: EscModelDescription): string {

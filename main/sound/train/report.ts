@@ -18,6 +18,8 @@ export interface FoldResult {
   confusion: number[][]
   finalLoss: number | null
   validationAccuracy: number | null
+  /** The input statistics of this fold's training clips, when the run standardised its inputs. */
+  standardize?: { mean: number[]; std: number[] }
 }
 
 /** What a cross-validation run reports (and keeps as runs/<job>/report.json). */

@@ -52,6 +52,30 @@ export function segmentRows(clips: readonly FeatureClip[]): Int32Array {
   return rows
 }
 
+/**
+ * Mean and (population) std of each input channel over these segment rows, in float64: the statistics a
+ * ChannelStandardization layer needs. Overlapping segments count their shared frames twice, as training sees them.
+ */
+export function channelStats(features: FeatureSet, rows: ArrayLike<number>): { mean: number[]; std: number[] } {
+  const size = features.index.segmentSize
+  const channels = 2
+  const sum = new Float64Array(channels)
+  const squares = new Float64Array(channels)
+  for (let r = 0; r < rows.length; r++) {
+    const segment = features.data.subarray(rows[r]! * size, (rows[r]! + 1) * size)
+    for (let i = 0; i < size; i++) {
+      const v = segment[i]!
+      sum[i % channels]! += v
+      squares[i % channels]! += v * v
+    }
+  }
+  const n = (rows.length * size) / channels
+  const mean = Array.from(sum, (s) => s / n)
+  // A constant channel (silence) keeps std 1, so the layer is still valid.
+  const std = Array.from(squares, (q, c) => Math.sqrt(Math.max(0, q / n - mean[c]! ** 2)) || 1)
+  return { mean, std }
+}
+
 function batchTensors(features: FeatureSet, rows: ArrayLike<number>, from: number, to: number, labels: Int32Array | null, classes: number) {
   const size = features.index.segmentSize
   const x = new Float32Array((to - from) * size)

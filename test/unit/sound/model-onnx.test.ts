@@ -18,9 +18,14 @@ beforeAll(async () => {
  * backend. Biases get seeded non-zero values (they start at zero), so their export is checked too.
  * Measured: max |difference| of the probabilities 1.2e-7 for both.
  */
-describe.each(['dilated', 'pooling'])('ONNX export of %s', (name) => {
+const standardize = { mean: [-42.5, 0.25], std: [17, 1.75] }
+describe.each([
+  ['dilated', undefined],
+  ['pooling', undefined],
+  ['dilated', standardize],
+])('ONNX export of %s (standardised inputs: %o)', (name, stats) => {
   it(`runs in onnxruntime-node and agrees with TF.js within ${TOLERANCE}`, async () => {
-    const model = buildEscModel(presetConfig(name, 10), { compile: false })
+    const model = buildEscModel({ ...presetConfig(name, 10), ...(stats ? { standardize: stats } : {}) }, { compile: false })
     model.layers.forEach((layer, i) => {
       const [kernel, bias] = layer.getWeights()
       if (kernel && bias) layer.setWeights([kernel, tf.tensor(seededValues(bias.size, 100 + i).map((v) => v * 0.1), bias.shape)])
@@ -36,6 +41,7 @@ describe.each(['dilated', 'pooling'])('ONNX export of %s', (name) => {
     const ops = decodeModel(bytes).graph!.node!.map((n) => n.opType)
     expect(ops.filter((op) => op === 'Conv')).toHaveLength(4)
     expect(ops.includes('MaxPool')).toBe(name === 'pooling')
+    expect(ops.includes('Add') && ops.includes('Mul')).toBe(stats !== undefined)
 
     const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, logSeverityLevel: 3 })
     try {

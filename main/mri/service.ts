@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+import type { LabelEntry, MethodInput, MethodOutput, OpenVolume, RecentVolume, ResourceRequest, ResourceResponse } from '../api'
+import { writeFileAtomic } from '../core/atomic-file'
+import { PerceptError } from '../core/errors'
+import type { EventBus } from '../core/event-bus'
+import type { SettingsStore } from '../core/settings-store'
+import { scanDicomFolder } from '../imaging/dicom'
+import { diceByLabel } from '../imaging/labels'
+import { meshFromBuffer, meshToObj, meshToStl } from '../imaging/mesh'
+import { writeNifti } from '../imaging/nifti'
+import { reorientToRas } from '../imaging/reorient'
+import type { Volume } from '../imaging/volume'
+import type { DisplayVolume } from './display-volume'
+import { inProcessRunner, type MriTaskRunner } from './worker-client'
+import type { BuiltMesh } from './worker-tasks'
+
+const recentLimit = 20
+
+export interface MriServiceOptions {
+  settings: SettingsStore
+  events?: EventBus
+  /** How the heavy work runs (default: in this thread). */
+  run?: MriTaskRunner
+  /** Volumes kept open; opening one more closes the least recently used. */
+  capacity?: number
+}
+
+interface OpenedVolume {
+  id: string
+  path: string
+  name: string
+  display: DisplayVolume
+  meshes: Map<number, BuiltMesh>
+  lastUsed: number
+}
+
+/** The MRI core behind the viewer: mri.* methods and the res/mri/... resources. */
+export class MriService {
+  private readonly volumes = new Map<string, OpenedVolume>()
+  private readonly run: MriTaskRunner
+
+  constructor(private readonly options: MriServiceOptions) {
+    this.run = options.run ?? inProcessRunner
+  }
+
+  async open(input: MethodInput<'mri.open'>): Promise<OpenVolume> {
+    const path = resolve(input.path)
+    if (!existsSync(path)) throw new PerceptError('NOT_FOUND', `No file or folder at ${path}.`)
+    const kind = input.kind ?? 'image'
+    const reference = input.reference === undefined ? undefined : this.volumes.get(input.reference)
+    if (input.reference !== undefined && (!reference || reference.display.kind !== 'image')) {
+      throw new PerceptError('NOT_FOUND', `No open image ${input.reference} to show the label map on: open the image first.`)
+    }
+    if (reference && kind !== 'labels') throw new PerceptError('VALIDATION', 'A reference grid applies to label maps only.')
+    const result = await this.run(
+      {
+        task: 'open',
+        path,
+        options: {
+          kind,
+          ...(input.frame === undefined ? {} : { frame: input.frame }),
+          ...(input.series === undefined ? {} : { series: input.series }),
+          ...(input.lut === undefined ? {} : { lut: resolve(input.lut) }),
+          ...(reference ? { grid: { dims: reference.display.dims, affine: reference.display.affine, toNative: reference.display.toNative } } : {}),
+        },
+      },
+      (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'open', target: path, fraction, stage }),
+    )
+    if (result.task !== 'open') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
+    const opened: OpenedVolume = { id: `v${randomBytes(6).toString('hex')}`, path, name: basename(path), display: result.volume, meshes: new Map(), lastUsed: Date.now() }
+    this.volumes.set(opened.id, opened)
+    this.evict()
+    this.remember(opened)
+    return describe(opened)
+  }
+
+  async series(path: string): Promise<MethodOutput<'mri.series'>> {
+    const full = resolve(path)
+    if (!existsSync(full) || !statSync(full).isDirectory()) throw new PerceptError('NOT_FOUND', `No folder at ${full}: DICOM series are read from a folder.`)
+    return (await scanDicomFolder(full)).map(({ uid, description, modality, slices, rows, columns }) => ({ uid, description, modality, slices, rows, columns }))
+  }
+
+  close(id: string): { closed: boolean } {
+    return { closed: this.volumes.delete(id) }
+  }
+
+  recent(): RecentVolume[] {
+    return this.options.settings.get('recentVolumes').filter((r) => existsSync(r.path))
+  }
+
+  async meshes(input: MethodInput<'mri.meshes'>): Promise<MethodOutput<'mri.meshes'>> {
+    const started = performance.now()
+    const volume = this.labelMap(input.id)
+    const present = volume.display.labels!.map((l) => l.label)
+    const wanted = input.labels ?? present
+    const unknown = wanted.filter((l) => !present.includes(l))
+    if (unknown.length) throw new PerceptError('VALIDATION', `Label${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${volume.name}.`)
+    const missing = wanted.filter((l) => !volume.meshes.has(l))
+    if (missing.length) {
+      const { dims, affine, voxels } = volume.display
+      const result = await this.run(
+        { task: 'meshes', dims, affine, voxels: voxels as Int32Array, labels: missing, options: { smoothIterations: input.smoothing ?? 10, reduction: input.reduction ?? 0.5 } },
+        (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'meshes', target: volume.id, fraction, stage }),
+      )
+      if (result.task !== 'meshes') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
+      // Built with other settings than cached ones: the cache holds one surface per label, the latest.
+      for (const mesh of result.meshes) volume.meshes.set(mesh.label, mesh)
+    }
+    return {
+      meshes: wanted.map((label) => {
+        const mesh = volume.meshes.get(label)!
+        return { label, vertices: mesh.vertices, triangles: mesh.triangles, url: `res/mri/${volume.id}/mesh/${label}` }
+      }),
+      seconds: (performance.now() - started) / 1000,
+    }
+  }
+
+  dice(a: string, b: string): MethodOutput<'mri.dice'> {
+    const first = this.labelMap(a)
+    const second = this.labelMap(b)
+    const names = new Map<number, { name: string; color: [number, number, number] }>()
+    for (const entry of [...second.display.labels!, ...first.display.labels!]) names.set(entry.label, { name: entry.name, color: entry.color })
+    // Compared on their RAS+ grids (an exact reordering), so two maps of one grid stored in different axis orders still match.
+    const result = diceByLabel(reorientToRas(first.display.native!).volume, reorientToRas(second.display.native!).volume, names)
+    return { labels: result.labels.map(({ label, name, dice, voxelsA, voxelsB }) => ({ label, name, dice, voxelsA, voxelsB })), meanDice: result.meanDice }
+  }
+
+  async exportLabels(id: string, path: string): Promise<{ path: string }> {
+    const volume = this.labelMap(id)
+    const target = checkedTarget(path, /\.nii(\.gz)?$/i, 'Labels are written as NIfTI: give the file a .nii.gz name')
+    const native = volume.display.native!
+    const { sformCode, qformCode, description } = volume.display.info
+    const max = volume.display.labels!.reduce((m, l) => Math.max(m, l.label), 0)
+    const min = volume.display.labels!.reduce((m, l) => Math.min(m, l.label), 0)
+    const datatype = min >= 0 && max <= 255 ? 'uint8' : min >= -32768 && max <= 32767 ? 'int16' : 'int32'
+    await writeNifti(target, native, {
+      datatype,
+      qform: { code: qformCode || sformCode || 1 },
+      sform: { code: sformCode || qformCode || 1 },
+      description: description.slice(0, 79),
+    })
+    return { path: target }
+  }
+
+  async exportMeshes(input: MethodInput<'mri.exportMeshes'>): Promise<{ files: string[] }> {
+    const volume = this.labelMap(input.id)
+    const dir = resolve(input.dir)
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true })
+    const { meshes } = await this.meshes({ id: input.id, ...(input.labels ? { labels: input.labels } : {}), smoothing: 10, reduction: 0.5 })
+    const format = input.format ?? 'stl'
+    const files: string[] = []
+    for (const summary of meshes) {
+      const entry = volume.display.labels!.find((l) => l.label === summary.label)
+      const name = `${summary.label}-${safeName(entry?.name ?? `label-${summary.label}`)}`
+      const mesh = meshFromBuffer(volume.meshes.get(summary.label)!.buffer)
+      const file = join(dir, `${name}.${format}`)
+      await writeFileAtomic(file, format === 'stl' ? meshToStl(mesh, name) : meshToObj(mesh, name))
+      files.push(file)
+    }
+    return { files }
+  }
+
+  /** res/mri/<id>/voxels and res/mri/<id>/mesh/<label>. */
+  async resource(request: ResourceRequest): Promise<ResourceResponse> {
+    const [id, what, label] = request.path
+    const volume = id === undefined ? undefined : this.volumes.get(id)
+    if (!volume) throw new PerceptError('NOT_FOUND', `No open volume ${id ?? ''}: open it again.`)
+    volume.lastUsed = Date.now()
+    if (what === 'voxels' && request.path.length === 2) {
+      const v = volume.display.voxels
+      return bytes(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), { 'X-Voxel-Type': v instanceof Int32Array ? 'int32' : 'float32' })
+    }
+    if (what === 'mesh' && label !== undefined && request.path.length === 3) {
+      const mesh = volume.meshes.get(Number(label))
+      if (!mesh) throw new PerceptError('NOT_FOUND', `No surface of label ${label} yet: build it with mri.meshes.`)
+      return bytes(mesh.buffer, {})
+    }
+    throw new PerceptError('NOT_FOUND', `No resource mri/${request.path.join('/')}.`)
+  }
+
+  private labelMap(id: string): OpenedVolume {
+    const volume = this.volumes.get(id)
+    if (!volume) throw new PerceptError('NOT_FOUND', `No open volume ${id}: open it again.`)
+    if (volume.display.kind !== 'labels') throw new PerceptError('VALIDATION', `${volume.name} was opened as an image: open it as a label map.`)
+    volume.lastUsed = Date.now()
+    return volume
+  }
+
+  private evict(): void {
+    const capacity = this.options.capacity ?? 8
+    const byAge = [...this.volumes.values()].sort((a, b) => a.lastUsed - b.lastUsed)
+    for (const old of byAge.slice(0, Math.max(0, byAge.length - capacity))) this.volumes.delete(old.id)
+  }
+
+  private remember(volume: OpenedVolume): void {
+    const entry: RecentVolume = { path: volume.path, name: volume.name, kind: volume.display.kind, openedAt: new Date().toISOString() }
+    const rest = this.options.settings.get('recentVolumes').filter((r) => r.path !== volume.path)
+    this.options.settings.set('recentVolumes', [entry, ...rest].slice(0, recentLimit))
+  }
+}
+
+function describe(volume: OpenedVolume): OpenVolume {
+  const d = volume.display
+  const labels: LabelEntry[] | undefined = d.labels
+  return {
+    id: volume.id,
+    path: volume.path,
+    name: volume.name,
+    kind: d.kind,
+    info: d.info,
+    display: {
+      dims: [...d.dims],
+      affine: [...d.affine],
+      toNative: { axes: [...d.toNative.axes], flip: [...d.toNative.flip] },
+      voxels: `res/mri/${volume.id}/voxels`,
+      voxelType: d.voxels instanceof Int32Array ? 'int32' : 'float32',
+      window: d.window,
+    },
+    ...(labels ? { labels } : {}),
+  }
+}
+
+function asVolume(display: DisplayVolume): Volume {
+  return { dims: display.dims, affine: display.affine, data: display.voxels, components: 1, datatype: display.voxels instanceof Int32Array ? 'int32' : 'float32' }
+}
+
+function bytes(body: Uint8Array, headers: Record<string, string>): ResourceResponse {
+  return { status: 200, headers: { 'Content-Type': 'application/octet-stream', ...headers }, body: { kind: 'bytes', bytes: body } }
+}
+
+function checkedTarget(path: string, pattern: RegExp, hint: string): string {
+  const target = resolve(path)
+  if (!existsSync(dirname(target))) throw new PerceptError('NOT_FOUND', `The folder ${dirname(target)} does not exist.`)
+  if (!pattern.test(target)) throw new PerceptError('VALIDATION', `${hint} (${basename(target)}).`)
+  return target
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').slice(0, 80)
+}
