@@ -1,5 +1,6 @@
 import { formatAudioBench, runAudioBench } from '../audio/bench/audio-bench'
 import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
+import { formatMriBench, runMriBench } from '../mri/bench/mri-bench'
 import { formatEscBench, runEscBench } from '../sound/bench/esc-bench'
 
 export interface BenchOptions {
@@ -22,5 +23,6 @@ function benchmark<R extends { date: string }>(description: string, run: (o: Ben
 export const benchmarks: Record<string, Benchmark> = {
   compute: benchmark('TF.js ops and a training step on every backend that loads, and onnxruntime inference (ms per item)', runComputeBench, formatComputeBench),
   audio: benchmark('log-mel + delta throughput, resampling, and opening a 1-hour file (decode, loudness, peaks)', runAudioBench, formatAudioBench),
+  mri: benchmark('loading a 256^3 volume and ch2better for the viewer, and the surfaces of every label of an atlas', runMriBench, formatMriBench),
   esc: benchmark("sound classification: a training step of the 'dilated' preset at batch 32, and features + ONNX inference of a clip", runEscBench, formatEscBench),
 }

@@ -146,7 +146,7 @@ export function registerMriCommands(program: Command): Command {
       mkdirSync(dir, { recursive: true })
       const files = []
       for (const { label, voxels, mesh } of surfaces) {
-        const name = `${label}-${(names?.get(label)?.name ?? `label-${label}`).replace(/[^\w.-]+/g, '_').slice(0, 80)}`
+        const name = `${label}-${(names?.get(label)?.name ?? `Label ${label}`).replace(/[^\w.-]+/g, '_').slice(0, 80)}`
         const file = join(dir, `${name}.${opts.format}`)
         await writeFileAtomic(file, opts.format === 'stl' ? meshToStl(mesh, name) : meshToObj(mesh, name))
         files.push({ label, voxels, file, vertices: mesh.positions.length / 3, triangles: mesh.indices.length / 3 })

@@ -153,7 +153,7 @@ export class MriService {
     const files: string[] = []
     for (const summary of meshes) {
       const entry = volume.display.labels!.find((l) => l.label === summary.label)
-      const name = `${summary.label}-${safeName(entry?.name ?? `label-${summary.label}`)}`
+      const name = `${summary.label}-${safeName(entry?.name ?? `Label ${summary.label}`)}`
       const mesh = meshFromBuffer(volume.meshes.get(summary.label)!.buffer)
       const file = join(dir, `${name}.${format}`)
       await writeFileAtomic(file, format === 'stl' ? meshToStl(mesh, name) : meshToObj(mesh, name))

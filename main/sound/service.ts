@@ -1,11 +1,18 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { MethodInput, MethodOutput, ModelPackageSummary, SoundClassifier } from '../api'
+import type { MethodInput, MethodOutput, ModelPackageSummary, SoundClassifier, SoundDatasetInfo, SoundPreset } from '../api'
 import type { AudioService } from '../audio/service'
 import { listModelPackages, readModelPackage } from '../compute/model-package'
 import type { OnnxSessionCache } from '../compute/onnx/onnx-session'
 import { PerceptError } from '../core/errors'
+import { loadSoundDataset } from './dataset'
 import { classifySound } from './infer/classify'
+import { describeEscModel } from './model/describe'
+import { listPresets } from './model/presets'
+import { readExperimentFiles, experimentIndex } from './train/experiment-manifest'
+import { presetRef, startExperiment } from './train/experiment-start'
+import { listExperiments } from './train/experiments-index'
+import { listTrainingRuns, trainingReport, type TrainingContext } from './train/runs-index'
 
 /** Longer sounds are classified by `percept esc predict` (a request should not hold the core for long). */
 const maxSeconds = 600
@@ -18,6 +25,8 @@ export interface SoundServiceOptions {
   /** The app's bundled models (models/ beside the app); its sound/ folder holds classifiers. */
   bundledDir: string | null
   sessions: OnnxSessionCache
+  /** The app's job runner and the workspace's runs/ folder, for training from the app. */
+  training: TrainingContext
 }
 
 function toClassifier(p: ModelPackageSummary, source: SoundClassifier['source']): SoundClassifier {
@@ -31,9 +40,66 @@ function toClassifier(p: ModelPackageSummary, source: SoundClassifier['source'])
   }
 }
 
-/** The Sound domain's API: which classifiers there are, and classifying an open sound. */
+/** Problems of a data set shown before training on it. */
+const datasetProblemsShown = 5
+
+/** Training from the app: the cross-validation runs, their reports, and experiments comparing presets. */
+export class SoundTraining {
+  constructor(private readonly context: TrainingContext) {}
+
+  async runs(): Promise<MethodOutput<'sound.trainingRuns'>> {
+    return listTrainingRuns(this.context, experimentIndex(await readExperimentFiles(this.context.runsDir)))
+  }
+
+  report(id: string): Promise<MethodOutput<'sound.trainingReport'>> {
+    return trainingReport(this.context, id)
+  }
+
+  experiments(): Promise<MethodOutput<'sound.experiments'>> {
+    return listExperiments(this.context)
+  }
+
+  start(input: MethodInput<'sound.startExperiment'>): Promise<MethodOutput<'sound.startExperiment'>> {
+    return startExperiment(this.context, input)
+  }
+}
+
+/** The Sound domain's API: classifiers and classifying an open sound; presets, data sets and training runs. */
 export class SoundService {
-  constructor(private readonly options: SoundServiceOptions) {}
+  /** The training side: cross-validation runs, their reports, experiments. */
+  readonly training: SoundTraining
+
+  constructor(private readonly options: SoundServiceOptions) {
+    this.training = new SoundTraining(options.training)
+  }
+
+  /** Every preset with its place in the paper, filters and parameter count (with ten classes). */
+  presets(): SoundPreset[] {
+    const presets = listPresets()
+    return presets.map((p) => {
+      const description = describeEscModel(p.config)
+      const isTable = (name: string) => /^t[123]-/.test(name)
+      const twin = isTable(p.name) ? undefined : presets.find((q) => isTable(q.name) && q.table === p.table && q.group === p.group && q.test === p.test)
+      return { ...presetRef(p), description: p.description, filters: description.filters, params: description.params, aliasOf: twin?.name ?? null }
+    })
+  }
+
+  /** A data set folder read as training would read it: classes, folds, clips and the first problems. */
+  async dataset(path: string): Promise<SoundDatasetInfo> {
+    const dataset = await loadSoundDataset(path)
+    return {
+      root: dataset.root,
+      name: dataset.name,
+      layout: dataset.layout,
+      clips: dataset.clips.length,
+      classes: dataset.summary.perClass.map((c) => ({ id: c.classId, name: c.name, clips: c.clips })),
+      folds: dataset.summary.perFold.map((f) => ({ fold: f.fold, clips: f.clips })),
+      problems: {
+        count: dataset.problems.length,
+        first: dataset.problems.slice(0, datasetProblemsShown).map((p) => `${p.path ?? ''}${p.line ? `:${p.line}` : ''} ${p.message}`.trim()),
+      },
+    }
+  }
 
   async classifiers(): Promise<SoundClassifier[]> {
     const sound = (list: ModelPackageSummary[]) => list.filter((p) => p.meta.task === 'sound-classification')
