@@ -12,7 +12,6 @@ import { resolveWorkspaceHome } from '../core/workspace-home'
 import { loadSoundDataset } from '../sound/dataset'
 import { generateUrbanSoundFixture } from '../sound/fixtures/urbansound-synth'
 import { listPresets } from '../sound/model'
-import { experimentMarkdown, tablePresets, type Experiment, type ExperimentRow } from '../sound/train/experiment'
 import type { CrossValidationReport } from '../sound/train/report'
 import { table, withWorkspace, type WorkspaceClient } from './cli-connection'
 import { follow } from './cli-jobs'
@@ -73,50 +72,45 @@ export function registerEscCommands(program: Command): Command {
     })
   esc
     .command('experiment')
-    .description("train every preset of one of the paper's Tables 1-3 on the same folds and print the table with our numbers (kept in the workspace's runs/experiments/)")
+    .description("train several presets on the same folds and settings (every preset of one of the paper's Tables 1-3, or a list) and print the comparison table; kept in the workspace's runs/experiments/ and shown in the Sound workspace")
     .requiredOption('--dataset <dir>', 'the data set folder (or its metadata CSV)')
-    .requiredOption('--table <n>', 'the paper\'s table: 1, 2 or 3', (v) => {
+    .option('--table <n>', "the paper's table: 1, 2 or 3", (v) => {
       if (!['1', '2', '3'].includes(v)) throw new InvalidArgumentError('the paper has Tables 1, 2 and 3.')
       return Number(v) as 1 | 2 | 3
     })
+    .option('--presets <list>', 'presets to compare instead of a table, e.g. dilated,pooling', (v) => v.split(',').map((p) => p.trim()).filter(Boolean))
     .option('--folds <list>', 'held-out folds to run, e.g. 1,2 (default: every fold)', integerList)
     .option('--epochs <n>', 'epochs per fold (the paper: 500)', (v) => Math.round(positive(v)), 50)
     .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', integerList)
     .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
     .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset: string; table: 1 | 2 | 3; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; standardize: boolean; json?: boolean }) => {
-      const home = resolveWorkspaceHome()
-      const rows: ExperimentRow[] = []
-      await withWorkspace(home, {}, async (client) => {
-        for (const preset of tablePresets(opts.table)) {
-          const input = {
-            dataset: resolve(opts.dataset),
-            preset: preset.name,
-            epochs: opts.epochs,
-            learningRate: opts.learningRate,
-            standardize: opts.standardize,
-            exportModel: false,
-            ...(opts.folds ? { folds: opts.folds } : {}),
-            ...(opts.filters ? { filters: opts.filters } : {}),
+    .action(async (opts: { dataset: string; table?: 1 | 2 | 3; presets?: string[]; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; standardize: boolean; json?: boolean }) => {
+      if ((opts.table === undefined) === (opts.presets === undefined)) throw new PerceptError('VALIDATION', 'Give either --table 1|2|3 or --presets a,b (not both).')
+      const say = (text: string): void => void (opts.json ? process.stderr : process.stdout).write(text)
+      await withWorkspace(resolveWorkspaceHome(), {}, async (client) => {
+        const started = await client.call('sound.startExperiment', {
+          dataset: resolve(opts.dataset),
+          ...(opts.table ? { table: opts.table } : { presets: opts.presets! }),
+          epochs: opts.epochs,
+          learningRate: opts.learningRate,
+          standardize: opts.standardize,
+          ...(opts.folds ? { folds: opts.folds } : {}),
+          ...(opts.filters ? { filters: opts.filters } : {}),
+        })
+        say(`experiment ${started.id}: ${started.jobIds.length} runs (${client.where})\n`)
+        for (const [i, id] of started.jobIds.entries()) {
+          say(`run ${i + 1} of ${started.jobIds.length}: job ${id}\n`)
+          const final = await follow(client, id, say)
+          if (final.state !== 'done') {
+            const detail = await client.call('jobs.get', { id })
+            throw new PerceptError(detail.error?.code ?? 'INTERNAL', `Run ${id} ${final.state}: ${detail.error?.message ?? final.stage}`)
           }
-          const { id, report } = await trainJob(client, input, opts.json, `${preset.name} (${preset.notation})`)
-          rows.push({ preset: { name: preset.name, table: preset.table, group: preset.group, test: preset.test, notation: preset.notation }, jobId: id, report })
         }
+        const experiment = (await client.call('sound.experiments', {})).find((e) => e.id === started.id)
+        if (!experiment) throw new PerceptError('INTERNAL', `The experiment ${started.id} was not found after its runs.`)
+        process.stdout.write(opts.json ? JSON.stringify(experiment, null, 2) + '\n' : `${experiment.markdown ?? ''}\nKept in runs/experiments/${experiment.id}.md\n`)
       })
-      const experiment: Experiment = {
-        table: opts.table,
-        dataset: rows[0]?.report.dataset.name ?? opts.dataset,
-        folds: rows[0]?.report.folds.map((f) => f.fold) ?? [],
-        epochs: opts.epochs,
-        createdAt: new Date().toISOString(),
-        rows,
-      }
-      const base = join(home, 'runs', 'experiments', `table${opts.table}-${experiment.createdAt.replace(/[:.]/g, '-')}`)
-      mkdirSync(dirname(base), { recursive: true })
-      await writeJsonAtomic(`${base}.json`, experiment)
-      await writeFileAtomic(`${base}.md`, experimentMarkdown(experiment))
-      process.stdout.write(opts.json ? JSON.stringify({ ...experiment, file: `${base}.json` }, null, 2) + '\n' : experimentMarkdown(experiment) + `\nKept as ${base}.md\n`)
     })
   esc
     .command('train')

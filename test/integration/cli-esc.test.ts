@@ -99,11 +99,29 @@ describe('percept esc experiment', () => {
       [3, 5, 't2-g3-rate2'],
       [3, 6, 't2-g3-rate3'],
     ])
-    for (const row of experiment.rows) expect(row.report.folds.map((f: { fold: number }) => f.fold)).toEqual([1])
-    const markdown = readFileSync(experiment.file.replace(/\.json$/, '.md'), 'utf8')
+    expect(experiment).toMatchObject({ state: 'done', table: 2, folds: [1], epochs: 1 })
+    for (const row of experiment.rows) expect(row.folds).toBe(1)
+    const markdown = readFileSync(join(home, 'runs', 'experiments', `${experiment.id}.md`), 'utf8')
+    expect(markdown).toBe(experiment.markdown)
     expect(markdown).toMatch(/^Table 2: Dilated convolution with different dilation rate\./)
     expect(markdown).toContain('| Group1 | Test1 | Cov1 + Cov2 + Cov3 + DilaCov1(2) |')
     expect(markdown).toContain('| Group3 | Test6 | Cov1 + DilaCov1(3) + DilaCov2(3) + DilaCov3(3) |')
+  }, 300_000)
+
+  it('--presets compares named presets, and refuses --table with --presets', async () => {
+    const args = ['esc', 'experiment', '--dataset', dataset, '--presets', 'dilated,pooling', '--folds', '2', '--epochs', '1', '--filters', '2', '--json']
+    const { code, stdout, stderr } = await runCli(args, { PERCEPT_HOME: home })
+    expect(code, stderr).toBe(0)
+    const experiment = JSON.parse(stdout)
+    expect(experiment.rows.map((r: { preset: { name: string } }) => r.preset.name)).toEqual(['dilated', 'pooling'])
+    for (const row of experiment.rows) {
+      const report = JSON.parse(readFileSync(join(home, 'runs', row.jobId, 'report.json'), 'utf8'))
+      expect(report.folds.map((f: { fold: number }) => f.fold)).toEqual([2])
+      expect(row.mean).toBe(report.summary.accuracy.mean)
+    }
+    const both = await runCli(['esc', 'experiment', '--dataset', dataset, '--table', '1', '--presets', 'dilated'], { PERCEPT_HOME: home })
+    expect(both.code).not.toBe(0)
+    expect(both.stderr).toMatch(/either --table/)
   }, 300_000)
 })
 
