@@ -1,4 +1,4 @@
-import type { Mesh } from './mesh'
+import { faceNormal, type Mesh } from './mesh'
 
 const headerBytes = 80
 const facetBytes = 50
@@ -18,19 +18,15 @@ export function meshToStl(mesh: Mesh, name: string): Uint8Array {
   const view = new DataView(bytes.buffer)
   view.setUint32(headerBytes, triangles, true)
   let at = headerBytes + 4
+  const normal = new Float64Array(3)
   for (let t = 0; t < indices.length; t += 3) {
     const a = indices[t]! * 3
     const b = indices[t + 1]! * 3
     const c = indices[t + 2]! * 3
-    const ux = p[b]! - p[a]!
-    const uy = p[b + 1]! - p[a + 1]!
-    const uz = p[b + 2]! - p[a + 2]!
-    const vx = p[c]! - p[a]!
-    const vy = p[c + 1]! - p[a + 1]!
-    const vz = p[c + 2]! - p[a + 2]!
-    let nx = uy * vz - uz * vy
-    let ny = uz * vx - ux * vz
-    let nz = ux * vy - uy * vx
+    faceNormal(p, a, b, c, normal)
+    let nx = normal[0]!
+    let ny = normal[1]!
+    let nz = normal[2]!
     const length = Math.hypot(nx, ny, nz)
     if (length > 0) {
       nx /= length

@@ -37,19 +37,15 @@ export function triangleCount(mesh: Mesh): number {
  */
 export function vertexNormals(positions: Float32Array, indices: Uint32Array): Float32Array {
   const sums = new Float64Array(positions.length)
+  const normal = new Float64Array(3)
   for (let t = 0; t < indices.length; t += 3) {
     const a = indices[t]! * 3
     const b = indices[t + 1]! * 3
     const c = indices[t + 2]! * 3
-    const ux = positions[b]! - positions[a]!
-    const uy = positions[b + 1]! - positions[a + 1]!
-    const uz = positions[b + 2]! - positions[a + 2]!
-    const vx = positions[c]! - positions[a]!
-    const vy = positions[c + 1]! - positions[a + 1]!
-    const vz = positions[c + 2]! - positions[a + 2]!
-    const nx = uy * vz - uz * vy
-    const ny = uz * vx - ux * vz
-    const nz = ux * vy - uy * vx
+    faceNormal(positions, a, b, c, normal)
+    const nx = normal[0]!
+    const ny = normal[1]!
+    const nz = normal[2]!
     sums[a]! += nx
     sums[a + 1]! += ny
     sums[a + 2]! += nz
@@ -69,6 +65,19 @@ export function vertexNormals(positions: Float32Array, indices: Uint32Array): Fl
     normals[v + 2] = sums[v + 2]! / length
   }
   return normals
+}
+
+/** (b - a) x (c - a), unnormalised, of the triangle whose vertices start at offsets a, b, c of `p`, into `out`. */
+export function faceNormal(p: Float32Array, a: number, b: number, c: number, out: Float64Array): void {
+  const ux = p[b]! - p[a]!
+  const uy = p[b + 1]! - p[a + 1]!
+  const uz = p[b + 2]! - p[a + 2]!
+  const vx = p[c]! - p[a]!
+  const vy = p[c + 1]! - p[a + 1]!
+  const vz = p[c + 2]! - p[a + 2]!
+  out[0] = uy * vz - uz * vy
+  out[1] = uz * vx - ux * vz
+  out[2] = ux * vy - uy * vx
 }
 
 /**
