@@ -10,7 +10,7 @@ import { tempHome } from '../helpers/temp-home'
 
 // The Sound workspace's Training view in Chromium against the built app (`percept serve`): a
 // cross-validation of 'dilated' against 'pooling' started from the form (data set chosen in the
-// in-app file browser; two held-out folds of a 3-fold, 30-clip synthetic UrbanSound8K, two epochs,
+// in-app file browser; all ten folds of a 100-clip synthetic UrbanSound8K held out in turn, two epochs,
 // filters 2,2,4,4), followed live to the end; the per-fold table, per-class accuracy, confusion
 // matrices and the comparison table checked against the reports the API answers; a run cancelled
 // and resumed; each state screenshot in both themes, without a CSP violation, console error or
@@ -37,7 +37,7 @@ beforeAll(async () => {
   home = join(temp.home, 'workspace')
   dataset = join(temp.home, 'data', 'UrbanSound8K')
   mkdirSync(home)
-  await generateUrbanSoundFixture(dataset, { seed: 7, clipsPerClassPerFold: 1, folds: 3 })
+  await generateUrbanSoundFixture(dataset, { seed: 7, clipsPerClassPerFold: 1, folds: 10 })
   served = await startServe(home)
   browser = await launchChromium()
   ;({ page, foreignRequests, consoleErrors } = await openWatchedPage(browser, served.url))
@@ -135,16 +135,15 @@ describe('training from the Sound workspace', () => {
     await browserDialog.getByRole('option', { name: /^metadata/ }).waitFor()
     await browserDialog.getByRole('button', { name: 'Use this data set', exact: true }).click()
     await browserDialog.waitFor({ state: 'detached' })
-    await expect.poll(() => dialog.getByTestId('cv-dataset-info').innerText()).toBe('UrbanSound8K (urbansound8k): 30 clips, 10 classes, folds 1, 2, 3')
+    await expect.poll(() => dialog.getByTestId('cv-dataset-info').innerText()).toBe('UrbanSound8K (urbansound8k): 100 clips, 10 classes, folds 1, 2, 3, 4, 5, 6, 7, 8, 9, 10')
 
-    await dialog.getByRole('checkbox', { name: 'Fold 3 (10)' }).uncheck()
     await dialog.getByLabel('Epochs per fold').fill('0')
     await expect.poll(() => dialog.getByTestId('cv-problems').innerText()).toContain('Epochs: a whole number from 1 to 10000')
     await dialog.getByLabel('Epochs per fold').fill('2')
     await dialog.getByLabel('Filters per convolution').fill('2,2,4,4')
     await dialog.getByLabel('Learning rate').fill('0.05')
     await dialog.getByTestId('cv-problems').waitFor({ state: 'detached' })
-    expect(await dialog.getByTestId('cv-summary').innerText()).toBe('Trains 4 models: 2 presets × 2 held-out folds.')
+    expect(await dialog.getByTestId('cv-summary').innerText()).toBe('Trains 20 models: 2 presets × 10 held-out folds.')
     const body = dialog.locator('.modal-body')
     await body.evaluate((element) => element.scrollTo(0, 0))
     await shootBoth('form')
@@ -176,13 +175,13 @@ describe('training from the Sound workspace', () => {
     await expect.poll(() => row(runs.pooling).getAttribute('data-state'), { timeout: 240_000, interval: 1000 }).toBe('done')
     expect(await row(runs.dilated).getAttribute('data-state')).toBe('done')
     const report = await call<CrossValidationReportData>('sound.trainingReport', { id: runs.dilated })
-    expect(report.folds.map((f) => f.fold)).toEqual([1, 2])
-    expect(await row(runs.dilated).getByTestId('training-run-folds').innerText()).toBe('2 folds')
+    expect(report.folds.map((f) => f.fold)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(await row(runs.dilated).getByTestId('training-run-folds').innerText()).toBe('10 folds')
     expect(await row(runs.dilated).getByTestId('training-run-accuracy').innerText()).toBe(`${pct(report.summary.accuracy.mean)} ± ${pct(report.summary.accuracy.std)}`)
 
     await expect.poll(() => detail().getAttribute('data-report'), { timeout: 10_000 }).toBe('ready')
     const folds = detail().getByTestId('fold-row')
-    expect(await folds.count()).toBe(2)
+    expect(await folds.count()).toBe(10)
     for (const [i, fold] of report.folds.entries()) {
       const line = folds.nth(i)
       expect(await line.getAttribute('data-fold')).toBe(String(fold.fold))
@@ -197,7 +196,7 @@ describe('training from the Sound workspace', () => {
     expect(classValues).toEqual(report.summary.perClass.map((v) => (v === null ? 'no clips' : pct(v))))
 
     const matrix = detail().getByTestId('confusion-matrix')
-    expect(await matrix.getAttribute('data-total')).toBe('20')
+    expect(await matrix.getAttribute('data-total')).toBe('100')
     expect(await matrix.getAttribute('data-correct')).toBe(String(report.summary.confusion.reduce((s, r, k) => s + r[k]!, 0)))
     expect(await matrixCounts()).toEqual(report.summary.confusion)
     expect(await detail().getByTestId('confusion-row').evaluateAll((r) => r.map((e) => e.getAttribute('data-class')))).toEqual(report.classNames)
