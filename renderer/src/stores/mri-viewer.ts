@@ -3,7 +3,7 @@ import { computed, markRaw, ref, shallowRef } from 'vue'
 import type { LabelEntry, MethodOutput, OpenVolume, RecentVolume } from '../../../main/api'
 import { ApiError, toApiError } from '../api/client'
 import { useApi } from '../api/inject'
-import { ResourceError, codeForStatus } from '../lib/audio/resources'
+import { ResourceError, codeForStatus } from '../lib/resources'
 import { columnLengths, type Vec3 } from '../lib/mri/affine'
 import { centreIndex, clampIndex, displayToWorld, insideGrid, worldToDisplay, type DisplayGrid } from '../lib/mri/grid'
 import { labelLocation } from '../lib/mri/label-location'
@@ -27,6 +27,20 @@ export interface LoadedLabels {
 }
 
 export type MriVolumeKind = OpenVolume['kind']
+
+/** A per-voxel comparison of the label map with a second one (lib/mri/label-difference), drawn instead of the labels when shown. */
+export interface DifferenceOverlay {
+  /** The label map's display grid, which the second map shares. */
+  display: DisplayGrid
+  voxels: Int32Array
+  legend: readonly Pick<LabelEntry, 'label' | 'name' | 'color'>[]
+}
+
+/** What the slice views colour: a label sampler and its palette. */
+export interface SliceOverlaySource {
+  sampler: LabelSampler
+  palette: LabelPalette
+}
 
 /** What the page waits for: opening an image or a label map. */
 export type MriBusy = MriVolumeKind | null
@@ -71,6 +85,9 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
   const hiddenLabels = shallowRef<ReadonlySet<number>>(new Set())
   const convention = ref<Convention>('radiological')
   const recent = shallowRef<RecentVolume[]>([])
+  const difference = shallowRef<DifferenceOverlay | null>(null)
+  /** Whether the slice views show the difference map instead of the labels. */
+  const showDifference = ref(false)
   /** The file being opened, per kind, for "Loading ch2better.nii.gz…". */
   const loading = shallowRef<Partial<Record<MriVolumeKind, string>>>({})
 
@@ -91,6 +108,16 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     const reference = grid.value
     const loaded = labels.value
     return reference && loaded ? markRaw(new LabelSampler(reference, loaded.volume.display, loaded.voxels)) : null
+  })
+  /** What the slice views colour: the difference map while it is shown, else the label map. The readout keeps naming labels. */
+  const overlay = computed<SliceOverlaySource | null>(() => {
+    const reference = grid.value
+    const diff = difference.value
+    if (reference && diff && showDifference.value) {
+      return { sampler: markRaw(new LabelSampler(reference, diff.display, diff.voxels)), palette: markRaw(LabelPalette.from(diff.legend)) }
+    }
+    const sampler = labelSampler.value
+    return sampler ? { sampler, palette: palette.value } : null
   })
   const intensityStats = computed<IntensityStats | null>(() => {
     const volume = image.value?.volume
@@ -194,6 +221,7 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     const previous = labels.value
     labels.value = next
     hiddenLabels.value = new Set()
+    setDifference(null)
     if (!image.value) crosshair.value = centreIndex(next.volume.display.dims)
     if (previous) closeQuietly(previous.volume)
   }
@@ -212,6 +240,7 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     const previous = labels.value
     labels.value = null
     hiddenLabels.value = new Set()
+    setDifference(null)
     setLoading('labels', undefined)
     closeQuietly(previous?.volume)
   }
@@ -290,8 +319,35 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     hiddenLabels.value = visible ? new Set() : new Set(labelEntries.value.map((entry) => entry.label))
   }
 
+  /** Sets (or clears) the difference map; a new one is shown at once. */
+  function setDifference(next: DifferenceOverlay | null): void {
+    difference.value = next ? { ...next, voxels: markRaw(next.voxels) } : null
+    showDifference.value = next !== null
+  }
+
+  function setShowDifference(show: boolean): void {
+    showDifference.value = show && difference.value !== null
+  }
+
   function setConvention(next: Convention): void {
     convention.value = next
+  }
+
+  function openLabelId(method: string): string {
+    const id = labels.value?.volume.id
+    if (!id) throw new ApiError('VALIDATION', 'Open a label map first.', method)
+    return id
+  }
+
+  /** Writes the label map as .nii.gz on its native grid (geometry kept); answers the path written. Throws the core's error. */
+  async function exportLabels(path: string): Promise<string> {
+    return (await api.call('mri.exportLabels', { id: openLabelId('mri.exportLabels'), path })).path
+  }
+
+  /** Writes label surfaces (those of `labelList`, else all) as STL or OBJ files into a folder; answers the files. */
+  async function exportMeshes(dir: string, format: 'stl' | 'obj', labelList?: readonly number[]): Promise<string[]> {
+    const id = openLabelId('mri.exportMeshes')
+    return (await api.call('mri.exportMeshes', { id, dir, format, ...(labelList ? { labels: [...labelList] } : {}) })).files
   }
 
   /** The readout at a display index of the reference grid (the pointer's, or the crosshair's by default). */
@@ -322,6 +378,9 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     labelVisibility,
     palette,
     labelSampler,
+    difference,
+    showDifference,
+    overlay,
     intensityStats,
     loadingMessage,
     hasVolume,
@@ -344,6 +403,10 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     setLabelVisible,
     setAllLabelsVisible,
     setConvention,
+    setDifference,
+    setShowDifference,
+    exportLabels,
+    exportMeshes,
     readout,
   }
 })

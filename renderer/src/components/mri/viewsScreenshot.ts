@@ -8,10 +8,54 @@ export interface ScreenshotSource {
   size(): { width: number; height: number }
 }
 
+/** "ch2better.nii.gz" -> "ch2better" (safe in a file name). */
+export function volumeStem(volumeName: string): string {
+  return volumeName.replace(/\.(nii\.gz|nii|hdr|img)$/i, '').replace(/[^\w.-]+/g, '_') || 'mri'
+}
+
 /** "ch2better.nii.gz" -> "ch2better-views.png". */
 export function screenshotFileName(volumeName: string): string {
-  const stem = volumeName.replace(/\.(nii\.gz|nii|hdr|img)$/i, '').replace(/[^\w.-]+/g, '_') || 'mri'
-  return `${stem}-views.png`
+  return `${volumeStem(volumeName)}-views.png`
+}
+
+/** A picture already made (the 3-D view's PNG) as a screenshot source, drawn without letters (the view draws its own). */
+export function bitmapSource(bitmap: CanvasImageSource & { width: number; height: number }, title: string, size: { width: number; height: number }): ScreenshotSource {
+  return {
+    drawInto: (context, x, y, width, height) => context.drawImage(bitmap, x, y, width, height),
+    letters: { left: '', right: '', top: '', bottom: '' },
+    title,
+    size: () => size,
+  }
+}
+
+/** One view with its title and letters as a PNG data URL (for the report); null while it has no size. */
+export function viewPngDataUrl(source: ScreenshotSource): string | null {
+  const { width, height } = source.size()
+  if (width <= 0 || height <= 0) return null
+  const ratio = globalThis.devicePixelRatio || 1
+  const canvas = document.createElement('canvas')
+  canvas.width = Math.round(width * ratio)
+  canvas.height = Math.round(height * ratio)
+  const context = canvas.getContext('2d')
+  if (!context) return null
+  context.scale(ratio, ratio)
+  context.fillStyle = '#000'
+  context.fillRect(0, 0, width, height)
+  source.drawInto(context, 0, 0, width, height)
+  drawLabels(context, source, 0, width, height)
+  return canvas.toDataURL('image/png')
+}
+
+/** Saves a blob as a file through a download link (the browser's downloads; Electron asks where). */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
 }
 
 /**
@@ -42,14 +86,7 @@ export async function saveViewsScreenshot(sources: readonly ScreenshotSource[], 
   })
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'))
   if (!blob) throw new Error('The screenshot could not be encoded as PNG.')
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = fileName
-  document.body.appendChild(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 0)
+  downloadBlob(blob, fileName)
 }
 
 function drawLabels(context: CanvasRenderingContext2D, source: ScreenshotSource, x: number, width: number, height: number): void {

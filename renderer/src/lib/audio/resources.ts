@@ -1,4 +1,7 @@
-import type { ErrorCode, OpenSound } from '../../../../main/api'
+import type { OpenSound } from '../../../../main/api'
+import { browserFetch, failure, ResourceError, type FetchFn } from '../resources'
+
+export { codeForStatus, fetchBytes, isAbort, ResourceError, type FetchFn } from '../resources'
 
 /**
  * The core's binary resources for open sounds (see main/api/audio.ts). URLs are relative to the page,
@@ -25,45 +28,6 @@ export function spectrogramUrl(id: string, start: number, end: number, columns: 
 
 export function importUrl(fileName: string): string {
   return `res/audio/import?name=${encodeURIComponent(fileName)}`
-}
-
-/** A resource answered with an error status; the message is the core's plain-text explanation. */
-export class ResourceError extends Error {
-  override readonly name = 'ResourceError'
-
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-/** The API error code that a resource's HTTP status stands for (the core maps codes to statuses). */
-export function codeForStatus(status: number): ErrorCode {
-  const codes: Record<number, ErrorCode> = { 400: 'VALIDATION', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 409: 'CANCELLED', 422: 'INVALID_FILE', 503: 'UNAVAILABLE' }
-  return codes[status] ?? 'INTERNAL'
-}
-
-export type FetchFn = (url: string, init: RequestInit) => Promise<Response>
-
-const browserFetch: FetchFn = (url, init) => globalThis.fetch(url, init)
-
-async function failure(response: Response, what: string): Promise<ResourceError> {
-  let text = ''
-  try {
-    text = (await response.text()).trim()
-  } catch {
-    // the status alone has to do
-  }
-  return new ResourceError(response.status, text || `${what} failed (HTTP ${response.status}).`)
-}
-
-/** GETs a binary resource; throws ResourceError with the core's message on an error status. */
-export async function fetchBytes(url: string, signal?: AbortSignal, fetchFn: FetchFn = browserFetch): Promise<{ bytes: ArrayBuffer; headers: Headers }> {
-  const response = await fetchFn(url, { credentials: 'same-origin', ...(signal ? { signal } : {}) })
-  if (!response.ok) throw await failure(response, 'Loading sound data')
-  return { bytes: await response.arrayBuffer(), headers: response.headers }
 }
 
 function isOpenSound(value: unknown): value is OpenSound {
@@ -100,9 +64,4 @@ export async function uploadSound(file: Blob, fileName: string, signal?: AbortSi
   const value: unknown = await response.json()
   if (!isOpenSound(value)) throw new ResourceError(response.status, `The core answered the upload of ${fileName} with something that is not an opened sound.`)
   return value
-}
-
-/** Whether an error is an aborted fetch (superseded or cancelled), which nobody needs to see. */
-export function isAbort(error: unknown): boolean {
-  return error instanceof DOMException ? error.name === 'AbortError' : error instanceof Error && error.name === 'AbortError'
 }

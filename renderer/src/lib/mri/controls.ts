@@ -97,6 +97,24 @@ export const controlGroups: readonly { title: string; items: readonly ControlHel
       { keys: ['Page Up'], action: '10 slices on' },
       { keys: ['Page Down'], action: '10 slices back' },
       { keys: ['Home'], action: 'Fit the slice to the view' },
+      { keys: ['?'], action: 'This help' },
+    ],
+  },
+  {
+    title: '3D view',
+    items: [
+      { keys: ['Left drag'], action: 'Orbit' },
+      { keys: ['Right drag'], action: 'Pan (also Shift + Left drag)' },
+      { keys: ['Wheel'], action: 'Zoom' },
+      { keys: ['Click a surface'], action: 'Move the crosshair there' },
+    ],
+  },
+  {
+    title: 'Structure table (on a focused row)',
+    items: [
+      { keys: ['Enter'], action: 'Go to the structure (also a click)' },
+      { keys: ['Space'], action: 'Show or hide it in 2D and 3D' },
+      { keys: ['↑'], action: 'Previous row (↓ the next)' },
     ],
   },
 ]
