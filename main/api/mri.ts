@@ -75,6 +75,11 @@ export const openVolumeSchema = z.object({
 })
 export type OpenVolume = z.infer<typeof openVolumeSchema>
 
+/**
+ * Besides the resources named below, `POST res/mri/import?name=<file name>` takes a dropped .nii/.nii.gz
+ * (a browser's File has no path), keeps it in the workspace's datasets/uploads/ and answers JSON {path}
+ * for mri.open.
+ */
 export const meshSummarySchema = z.object({
   label: z.number().int(),
   vertices: z.number().int().nonnegative(),

@@ -91,7 +91,7 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   })
   const sessions = new OnnxSessionCache()
   const sound = new SoundService({ audio, modelsDir: workspace.folder('models'), bundledDir: bundledModelsDir(), sessions, training: { jobs: runner, runsDir: workspace.folder('runs') } })
-  const mri = new MriService({ settings, events, run: workerRunner(options.mriWorker ?? locateJobWorker(import.meta.url, 'mri-worker')) })
+  const mri = new MriService({ settings, events, uploadDir: join(workspace.folder('datasets'), 'uploads'), run: workerRunner(options.mriWorker ?? locateJobWorker(import.meta.url, 'mri-worker')) })
   const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound, mri }), events, log.child('router'))
   const resources = createResourceHandler({ audio: (request) => audio.resource(request), mri: (request) => mri.resource(request) }, log.child('resources'))
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)

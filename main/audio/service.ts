@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto'
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, resolve } from 'node:path'
 import type { AudioLabel, MethodInput, MethodOutput, RecentSound, ResourceRequest, ResourceResponse } from '../api'
 import { audioResourceLimits } from '../api/audio'
 import { writeFileAtomic } from '../core/atomic-file'
 import { PerceptError } from '../core/errors'
 import { fileRangeResponse } from '../core/file-range'
+import { storeUpload, uploadName } from '../core/upload'
 import type { SettingsStore } from '../core/settings-store'
 import { writeWavFile, type WavEncoding } from '../dsp/io'
 import { formatAudacityLabels, parseAudacityLabels } from './audacity-labels'
@@ -160,35 +160,13 @@ export class AudioService {
     this.options.settings.set('recentSounds', [entry, ...rest].slice(0, recentLimit))
   }
 
-  /** Streams a dropped file into the upload folder (temp name, then rename) and returns its path. */
-  private async storeUpload(request: ResourceRequest): Promise<string> {
-    const name = basename(request.query.get('name') ?? '').replace(/[^\w.\- ()]+/g, '_')
+  /** Stores a dropped sound file in the upload folder and returns its path. */
+  private storeUpload(request: ResourceRequest): Promise<string> {
+    const name = uploadName(request.query.get('name') ?? '')
     if (!audioExtensions.has(extname(name).toLowerCase())) {
       throw new PerceptError('VALIDATION', `"${name || 'this file'}" is not a sound file the editor opens (WAV, FLAC, MP3, Ogg Vorbis).`)
     }
-    if (!request.body) throw new PerceptError('VALIDATION', 'The upload has no body.')
-    mkdirSync(this.options.uploadDir, { recursive: true })
-    // A folder per upload keeps the file's own name (recent files show it) without collisions.
-    const folder = join(this.options.uploadDir, new Date().toISOString().replace(/[:.]/g, '-') + '-' + randomBytes(3).toString('hex'))
-    mkdirSync(folder)
-    const target = join(folder, name)
-    const temp = `${target}.part`
-    const out = createWriteStream(temp)
-    let size = 0
-    try {
-      for await (const chunk of request.body) {
-        size += chunk.byteLength
-        if (size > maxUploadBytes) throw new PerceptError('VALIDATION', `${name} is larger than 2 GB, more than the editor opens.`)
-        if (!out.write(chunk)) await new Promise<void>((drained) => out.once('drain', () => drained()))
-      }
-      await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
-      renameSync(temp, target)
-      return target
-    } catch (error) {
-      out.destroy()
-      rmSync(temp, { force: true })
-      throw error
-    }
+    return storeUpload(request.body, { dir: this.options.uploadDir, name, maxBytes: maxUploadBytes, limitHint: 'the editor opens' })
   }
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { LabelEntry, MethodInput, MethodOutput, OpenVolume, RecentVolume, ResourceRequest, ResourceResponse } from '../api'
 import { writeFileAtomic } from '../core/atomic-file'
+import { storeUpload, uploadName } from '../core/upload'
 import { PerceptError } from '../core/errors'
 import type { EventBus } from '../core/event-bus'
 import type { SettingsStore } from '../core/settings-store'
@@ -11,15 +12,17 @@ import { diceByLabel } from '../imaging/labels'
 import { meshFromBuffer, meshToObj, meshToStl } from '../imaging/mesh'
 import { writeNifti } from '../imaging/nifti'
 import { reorientToRas } from '../imaging/reorient'
-import type { Volume } from '../imaging/volume'
 import type { DisplayVolume } from './display-volume'
 import { inProcessRunner, type MriTaskRunner } from './worker-client'
 import type { BuiltMesh } from './worker-tasks'
 
 const recentLimit = 20
+const maxUploadBytes = 4 * 1024 ** 3
 
 export interface MriServiceOptions {
   settings: SettingsStore
+  /** Where dropped files are kept (a browser's File has no path); default: dropped files are refused. */
+  uploadDir?: string
   events?: EventBus
   /** How the heavy work runs (default: in this thread). */
   run?: MriTaskRunner
@@ -162,9 +165,14 @@ export class MriService {
     return { files }
   }
 
-  /** res/mri/<id>/voxels and res/mri/<id>/mesh/<label>. */
+  /** res/mri/<id>/voxels and res/mri/<id>/mesh/<label>; POST res/mri/import?name=... stores a dropped file. */
   async resource(request: ResourceRequest): Promise<ResourceResponse> {
     const [id, what, label] = request.path
+    if (id === 'import' && request.path.length === 1) {
+      if (request.method !== 'POST') throw new PerceptError('VALIDATION', 'Send the file with POST.')
+      const path = await this.storeUpload(request)
+      return bytes(new TextEncoder().encode(JSON.stringify({ path })), { 'Content-Type': 'application/json; charset=utf-8' })
+    }
     const volume = id === undefined ? undefined : this.volumes.get(id)
     if (!volume) throw new PerceptError('NOT_FOUND', `No open volume ${id ?? ''}: open it again.`)
     volume.lastUsed = Date.now()
@@ -178,6 +186,17 @@ export class MriService {
       return bytes(mesh.buffer, {})
     }
     throw new PerceptError('NOT_FOUND', `No resource mri/${request.path.join('/')}.`)
+  }
+
+  /** Keeps a dropped volume in the workspace's uploads; the page then opens it by path like any other. */
+  private storeUpload(request: ResourceRequest): Promise<string> {
+    if (!this.options.uploadDir) throw new PerceptError('UNAVAILABLE', 'This door takes no uploads: open the file by its path.')
+    const name = uploadName(request.query.get('name') ?? '')
+    if (/\.(hdr|img)(\.gz)?$/i.test(name)) {
+      throw new PerceptError('VALIDATION', `${name} is half of an ANALYZE-style .hdr/.img pair, which cannot travel alone: open the pair with Open image… instead.`)
+    }
+    if (!/\.nii(\.gz)?$/i.test(name)) throw new PerceptError('VALIDATION', `"${name || 'this file'}" is not a NIfTI volume (.nii, .nii.gz); DICOM folders open with Open image….`)
+    return storeUpload(request.body, { dir: this.options.uploadDir, name, maxBytes: maxUploadBytes, limitHint: 'the viewer opens' })
   }
 
   private labelMap(id: string): OpenedVolume {
@@ -220,10 +239,6 @@ function describe(volume: OpenedVolume): OpenVolume {
     },
     ...(labels ? { labels } : {}),
   }
-}
-
-function asVolume(display: DisplayVolume): Volume {
-  return { dims: display.dims, affine: display.affine, data: display.voxels, components: 1, datatype: display.voxels instanceof Int32Array ? 'int32' : 'float32' }
 }
 
 function bytes(body: Uint8Array, headers: Record<string, string>): ResourceResponse {

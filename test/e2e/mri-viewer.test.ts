@@ -385,6 +385,30 @@ describe.skipIf(!haveData)('the MRI viewer', () => {
     for (const [, base64] of figures) expect(await paintedPixelsOfPng(Buffer.from(base64!, 'base64'))).toBeGreaterThan(1000)
   })
 
+  it('opens a label map dropped from the desktop by uploading it', async () => {
+    const dropped = join(templates, 'JHU-WhiteMatter-labels-2mm.nii.gz')
+    const stats = await cliJson<{ labels: StatsRow[] }>(['mri', 'stats', dropped, '--json'])
+    const transfer = await page.evaluateHandle(
+      (data) => {
+        const dt = new DataTransfer()
+        dt.items.add(new File([new Uint8Array(data)], 'jhu-2mm.nii.gz', { type: 'application/gzip' }))
+        return dt
+      },
+      [...readFileSync(dropped)],
+    )
+    const zone = page.getByTestId('mri-drop-zone')
+    await zone.dispatchEvent('dragenter', { dataTransfer: transfer })
+    await zone.dispatchEvent('dragover', { dataTransfer: transfer })
+    await zone.locator('[data-drop="labels"]').dispatchEvent('drop', { dataTransfer: transfer })
+    await expect.poll(() => page.getByTestId('structure-row').count(), { timeout: 30_000 }).toBe(stats.labels.length)
+    expect(stats.labels.length).toBeGreaterThan(40)
+    const first = stats.labels[0]!
+    const cells = await page.locator(`[data-testid="structure-row"][data-label="${first.label}"] td`).allInnerTexts()
+    // The upload carries no companion colour table (its names come with Colour table…), so labels go by number.
+    expect(cells[3]).toBe(`Label ${first.label}`)
+    expect(Number(cells[4]!.replace(/[^\d]/g, ''))).toBe(first.voxels)
+  })
+
   it('fits its toolbar in a 1280 x 800 window', async () => {
     const toolbar = page.getByRole('toolbar', { name: 'MRI viewer' })
     const overflow = await toolbar.evaluate((element) => element.scrollWidth - element.clientWidth)

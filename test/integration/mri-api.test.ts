@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DiceResult, MeshSummary, OpenVolume, ResourceResponse } from '../../main/api'
 import { createPercept, type PerceptApp } from '../../main/app/compose'
+import { makeDicomPhantom, writeDicomSeries } from '../../main/imaging/fixtures/dicom-series'
 import { ellipsoidVolumeMm3, PHANTOM_MARKER, PHANTOM_SHELLS } from '../../main/imaging/fixtures/phantom'
 import { writePhantomSet, type PhantomFile } from '../../main/imaging/fixtures/phantom-files'
 import { meshFromBuffer, meshVolumeMm3 } from '../../main/imaging/mesh'
@@ -112,6 +113,42 @@ describe('mri.open', () => {
     const rgb = await fail('mri.open', { path: file('ras-rgb24.nii'), kind: 'labels' })
     expect(rgb.code).toBe('INVALID_FILE')
     expect(rgb.message).toMatch(/RGB/)
+  })
+})
+
+describe('DICOM folders and dropped files', () => {
+  it('lists the series of a folder, asks which to open, and opens the one chosen', async () => {
+    const folder = join(dir, 'dicom')
+    const { volume, marker } = makeDicomPhantom({ pixelSpacing: [0.8, 0.6], sliceGap: 2.5 })
+    const first = await writeDicomSeries(folder, volume, { seed: 1, description: 'T1 axial' })
+    await writeDicomSeries(join(folder, 'second'), volume, { seed: 2, description: 'T1 repeat', seriesNumber: 2 })
+    const series = await call<{ uid: string; description: string; slices: number }[]>('mri.series', { path: folder })
+    expect(series.map((s) => [s.description, s.slices])).toEqual([['T1 axial', 12], ['T1 repeat', 12]])
+    const unchosen = await fail('mri.open', { path: folder })
+    expect(unchosen.code).toBe('VALIDATION')
+    expect(unchosen.message).toContain(first.seriesUid)
+    const opened = await call<OpenVolume>('mri.open', { path: folder, series: first.seriesUid })
+    expect(opened.info).toMatchObject({ format: 'dicom', dims: [24, 20, 12], orientation: 'LPS' })
+    expect(opened.info.voxelSize.map((v) => Math.round(v * 1000) / 1000)).toEqual([0.6, 0.8, 2.5])
+    // The marker sits at native voxels from..to; the display grid (RAS+) flips i and j.
+    const voxels = new Float32Array(copy(await bytesOf(opened.display.voxels)))
+    const [i, j, k] = marker.from
+    expect(voxels[at(opened.display.dims, [24 - 1 - i, 20 - 1 - j, k])]).toBe(marker.value)
+  })
+
+  it('keeps a dropped .nii.gz in the workspace and answers its path; refuses half of a .hdr/.img pair', async () => {
+    const source = file('labels-ras-uint8.nii.gz')
+    const upload = (name: string, bytes: Uint8Array) =>
+      app.resources({ method: 'POST', path: ['mri', 'import'], query: new URLSearchParams({ name }), range: null, body: (async function* () { yield bytes })() })
+    const response = await upload('dropped labels.nii.gz', readFileSync(source))
+    expect(response.status).toBe(200)
+    const { path } = JSON.parse(new TextDecoder().decode(response.body?.kind === 'bytes' ? response.body.bytes : new Uint8Array()))
+    expect(path).toMatch(/datasets[\\/]uploads[\\/].+[\\/]dropped labels\.nii\.gz$/)
+    expect(readFileSync(path)).toEqual(readFileSync(source))
+    const opened = await call<OpenVolume>('mri.open', { path, kind: 'labels' })
+    expect(opened.labels!.map((l) => l.label)).toEqual([1, 2, 3, 4])
+    const half = await upload('scan.hdr', new Uint8Array(348))
+    expect(half.status).toBe(400)
   })
 })
 

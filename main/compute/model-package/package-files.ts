@@ -1,6 +1,5 @@
 /** Reading and writing a model package folder: model.onnx, model.json, card.md. */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, openSync } from 'node:fs'
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { modelMetaSchema, type ModelMeta, type ModelPackageSummary } from '../../api/models'

@@ -1,7 +1,8 @@
+import { browserFetch, failure, ResourceError, type FetchFn } from '../resources'
+
 /**
- * Files dropped on the MRI page. The core opens volumes by path and has no upload for them, so a
- * dropped file can only be opened when the shell tells its path (older Electron puts it on File.path;
- * a browser never does). Otherwise the page explains how to open it instead.
+ * Files dropped on the MRI page. The core opens volumes by path: a drop whose path the shell tells is
+ * opened there; otherwise (a browser never tells) the file is uploaded into the workspace first.
  */
 
 /** Whether a file name looks like a volume the core reads (.nii, .nii.gz, .hdr, .img). */
@@ -14,13 +15,27 @@ export function droppedPath(file: { name: string } & { path?: unknown }): string
   return typeof file.path === 'string' && file.path.length > 0 ? file.path : null
 }
 
-/** Why a dropped file was not opened, and what to do instead; null when it can be opened. */
+/** Why a dropped file cannot be opened, and what to do instead; null when it can be. */
 export function dropRefusal(file: { name: string } & { path?: unknown }): string | null {
   if (!isVolumeFileName(file.name)) {
-    return `${file.name} is not a NIfTI volume: drop a .nii, .nii.gz or .hdr/.img file, or use Open image… for a DICOM folder.`
+    return `${file.name} is not a NIfTI volume: drop a .nii or .nii.gz file, or use Open image… for a DICOM folder.`
   }
-  if (droppedPath(file) === null) {
-    return `${file.name} was dropped without its location on disk, which the workbench needs to read it: use Open image… or Open label map… and choose it there.`
+  if (droppedPath(file) === null && /\.(hdr|img)$/i.test(file.name)) {
+    return `${file.name} is half of a .hdr/.img pair, which cannot be uploaded alone: use Open image… or Open label map… and choose it there.`
   }
   return null
+}
+
+/** Uploads a dropped volume (POST res/mri/import) and answers the path the core stored it at. */
+export async function uploadVolume(file: Blob, fileName: string, fetchFn: FetchFn = browserFetch): Promise<string> {
+  const response = await fetchFn(`res/mri/import?name=${encodeURIComponent(fileName)}`, {
+    method: 'POST',
+    body: file,
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/octet-stream' },
+  })
+  if (!response.ok) throw await failure(response, `Uploading ${fileName}`)
+  const value = (await response.json()) as { path?: unknown }
+  if (typeof value.path !== 'string') throw new ResourceError(response.status, `The core answered the upload of ${fileName} without a path.`)
+  return value.path
 }

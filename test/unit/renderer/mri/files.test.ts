@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest'
 import { screenshotFileName } from '../../../../renderer/src/components/mri/viewsScreenshot'
-import { droppedPath, dropRefusal, isVolumeFileName } from '../../../../renderer/src/lib/mri/dropped-files'
+import { droppedPath, dropRefusal, isVolumeFileName, uploadVolume } from '../../../../renderer/src/lib/mri/dropped-files'
 import { viewVoxels } from '../../../../renderer/src/lib/mri/voxels'
 
 describe('dropped files', () => {
-  it('knows volume names, and opens a drop only when the shell gives its path', () => {
+  it('knows volume names; opens a drop by its path, else uploads it (never half of a .hdr/.img pair)', () => {
     expect(['a.nii', 'B.NII.GZ', 'c.hdr', 'c.img', 'd.nii.gz.txt', 'e.gz', 'f.dcm'].map(isVolumeFileName)).toEqual([true, true, true, true, false, false, false])
     expect(droppedPath({ name: 't1.nii.gz', path: '/scans/t1.nii.gz' })).toBe('/scans/t1.nii.gz')
     expect(droppedPath({ name: 't1.nii.gz', path: '' })).toBeNull()
     expect(dropRefusal({ name: 't1.nii.gz', path: '/scans/t1.nii.gz' })).toBeNull()
-    expect(dropRefusal({ name: 't1.nii.gz' })).toMatch(/use Open image… or Open label map…/)
+    expect(dropRefusal({ name: 't1.nii.gz' })).toBeNull()
+    expect(dropRefusal({ name: 't1.hdr' })).toMatch(/half of a \.hdr\/\.img pair/)
+    expect(dropRefusal({ name: 't1.hdr', path: '/scans/t1.hdr' })).toBeNull()
     expect(dropRefusal({ name: 'notes.txt', path: '/notes.txt' })).toMatch(/not a NIfTI volume/)
+  })
+
+  it('uploads a dropped volume and answers where the core keeps it, or the core\'s message', async () => {
+    const calls: { url: string; init: RequestInit }[] = []
+    const answer = (status: number, body: string) => async (url: string, init: RequestInit) => {
+      calls.push({ url, init })
+      return new Response(body, { status })
+    }
+    const path = await uploadVolume(new Blob(['x']), 'my scan.nii.gz', answer(200, JSON.stringify({ path: '/w/datasets/uploads/a/my scan.nii.gz' })))
+    expect(path).toBe('/w/datasets/uploads/a/my scan.nii.gz')
+    expect(calls[0]!.url).toBe('res/mri/import?name=my%20scan.nii.gz')
+    expect(calls[0]!.init.method).toBe('POST')
+    await expect(uploadVolume(new Blob(['x']), 'a.txt', answer(400, '"a.txt" is not a NIfTI volume'))).rejects.toThrow(/not a NIfTI volume/)
   })
 
   it('names a screenshot after the volume', () => {
