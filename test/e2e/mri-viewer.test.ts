@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot, requireBuild, runCli, startServe, type Served } from '../helpers/built-app'
+import { requireBuild, runCli, startServe, type Served } from '../helpers/built-app'
 import { launchChromium, openWatchedPage } from '../helpers/chromium'
+import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
 
 // The MRI page in Chromium against the built app (`percept serve`), on Debian's mricron-data: the
@@ -21,7 +22,6 @@ const atlas = join(templates, 'aal.nii.gz')
 const haveData = existsSync(image) && existsSync(atlas)
 if (!haveData) console.warn(`Skipping the MRI viewer e2e test: ${image} is absent (apt-get install mricron-data).`)
 
-const shots = join(repoRoot, 'test-results', 'screenshots')
 
 let served: Served
 let browser: Browser
@@ -50,26 +50,7 @@ const nav = () => page.getByRole('navigation', { name: 'Workspaces' })
 const slice = (plane: 'axial' | 'coronal' | 'sagittal') => page.getByTestId(`slice-${plane}`)
 const readout = () => page.getByTestId('mri-readout')
 
-async function shoot(name: string): Promise<void> {
-  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))))
-  await page.screenshot({ path: join(shots, `mri-${name}.png`) })
-}
-
-async function setTheme(wanted: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByRole('button', { name: 'Toggle theme' })
-  for (let i = 0; i < 3 && (await toggle.getAttribute('data-theme-preference')) !== wanted; i++) await toggle.click()
-  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(wanted)
-  await page.locator('#main-content').focus()
-  await page.waitForTimeout(300)
-}
-
-/** Screenshots in both themes, ending in the light one. */
-async function shootBoth(name: string): Promise<void> {
-  await shoot(name)
-  await setTheme('dark')
-  await shoot(`${name}-dark`)
-  await setTheme('light')
-}
+const { shootBoth } = themedScreenshots(() => page, 'mri')
 
 /** Shows `folder` in the file browser dialog and picks `name`. */
 async function pickInDialog(dialog: Locator, folder: string, name: string): Promise<void> {
@@ -179,7 +160,7 @@ async function goTo(world: string): Promise<void> {
 describe.skipIf(!haveData)('the MRI viewer', () => {
   beforeAll(async () => {
     requireBuild()
-    mkdirSync(shots, { recursive: true })
+    mkdirSync(screenshotsDir, { recursive: true })
     const temp = tempHome()
     cleanup = temp.cleanup
     const home = join(temp.home, 'workspace')

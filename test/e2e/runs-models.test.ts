@@ -180,7 +180,7 @@ describe('the Runs page', () => {
   })
 
   it('keeps the list keyboard navigable', async () => {
-    await page.locator(`[data-job-id="${runs.finished}"] button.run-open`).focus()
+    await page.locator(`[data-job-id="${runs.finished}"] button.list-table-open`).focus()
     await page.keyboard.press('ArrowDown')
     await expect.poll(() => runIdFromUrl()).toBe(runs.cancelled)
     await page.keyboard.press('ArrowUp')

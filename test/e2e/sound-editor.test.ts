@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dbfs, noise, sweep } from '../helpers/audio-signals'
 import { repoRoot, requireBuild, startServe, type Served } from '../helpers/built-app'
 import { launchChromium, openWatchedPage } from '../helpers/chromium'
+import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
 
 // The Sound page's waveform editor in Chromium against the built app (`percept serve`): a sound opened
@@ -14,7 +15,6 @@ import { tempHome } from '../helpers/temp-home'
 // dropped file uploaded, and a one-hour file opened, zoomed to single samples and scrolled; each state
 // screenshot in both themes, without a CSP violation, a console error or a foreign request.
 
-const shots = join(repoRoot, 'test-results', 'screenshots')
 const rate = 44100
 
 let served: Served
@@ -118,7 +118,7 @@ async function ensureClassifier(home: string): Promise<void> {
 
 beforeAll(async () => {
   requireBuild()
-  mkdirSync(shots, { recursive: true })
+  mkdirSync(screenshotsDir, { recursive: true })
   const temp = tempHome()
   cleanup = temp.cleanup
   const home = join(temp.home, 'workspace')
@@ -146,30 +146,10 @@ afterAll(async () => {
 })
 
 const nav = () => page.getByRole('navigation', { name: 'Workspaces' })
-const editor = () => page.getByTestId('sound-editor')
 const stage = () => page.getByTestId('sound-stage')
 const waveform = () => page.getByTestId('waveform')
 
-async function shoot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `sound-${name}.png`) })
-}
-
-async function setTheme(wanted: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByRole('button', { name: 'Toggle theme' })
-  for (let i = 0; i < 3 && (await toggle.getAttribute('data-theme-preference')) !== wanted; i++) await toggle.click()
-  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(wanted)
-  // Keys go to the page again, not to the toggle (Space would press it).
-  await page.locator('#main-content').focus()
-  await page.waitForTimeout(300)
-}
-
-/** Screenshots in both themes, ending in the light one. */
-async function shootBoth(name: string): Promise<void> {
-  await shoot(name)
-  await setTheme('dark')
-  await shoot(`${name}-dark`)
-  await setTheme('light')
-}
+const { shoot, shootBoth } = themedScreenshots(() => page, 'sound')
 
 /** Opens `name` from the sounds folder through the in-app file browser. */
 async function openThroughDialog(opener: Locator, title: string, name: string, confirm: string): Promise<void> {
