@@ -9,7 +9,7 @@ import { labelSurfaces, meshToObj, meshToStl, presentLabels } from '../imaging/m
 import { writeNifti } from '../imaging/nifti'
 import { isOrientationCode } from '../imaging/orientation'
 import { resampleIsotropic } from '../imaging/preprocess'
-import { reorient } from '../imaging/reorient'
+import { reorient, reorientToRas } from '../imaging/reorient'
 import { loadVolume } from '../mri/volume-source'
 
 function positive(value: string): number {
@@ -118,7 +118,8 @@ export function registerMriCommands(program: Command): Command {
     .option('--json', 'print JSON')
     .action(async (a: string, b: string, opts: { lut?: string; json?: boolean }) => {
       const [first, second, names] = await Promise.all([loadVolume(resolve(a)), loadVolume(resolve(b)), colorTable(a, opts.lut)])
-      const result = diceByLabel(first.volume, second.volume, names)
+      // On their RAS+ grids (an exact reordering): one grid stored in two axis orders still compares.
+      const result = diceByLabel(reorientToRas(first.volume).volume, reorientToRas(second.volume).volume, names)
       const labels = result.labels.map(({ label, name, dice, voxelsA, voxelsB }) => ({ label, name, dice, voxelsA, voxelsB }))
       if (opts.json) return print({ labels, meanDice: result.meanDice })
       process.stdout.write(table([['LABEL', 'NAME', 'DICE', 'VOXELS A', 'VOXELS B'], ...labels.map((l) => [String(l.label), l.name, l.dice === null ? '-' : l.dice.toFixed(4), String(l.voxelsA), String(l.voxelsB)])]))

@@ -102,7 +102,12 @@ describe('percept mri', () => {
     }
     const dice = JSON.parse((await mri('dice', labels, labels, '--json')).stdout)
     expect(dice.meanDice).toBe(1)
-    const other = await mri('dice', labels, file('labels-ras-uint8.nii.gz').file)
+    // The same phantom stored LPS and RAS: one grid in two axis orders.
+    const reordered = JSON.parse((await mri('dice', labels, file('labels-ras-uint8.nii.gz').file, '--json')).stdout)
+    expect(reordered.meanDice).toBe(1)
+    const resampled = join(home, 'labels-1mm-for-dice.nii.gz')
+    await mri('convert', labels, resampled, '--resample', '1', '--labels')
+    const other = await mri('dice', labels, resampled)
     expect(other.code).not.toBe(0)
     expect(other.stderr).toMatch(/different grids|grids differ/i)
   })
