@@ -36,6 +36,8 @@ interface OpenedVolume {
   name: string
   display: DisplayVolume
   meshes: Map<number, BuiltMesh>
+  /** The smoothing and reduction the cached meshes were built with. */
+  meshSettings: string | null
   lastUsed: number
 }
 
@@ -72,7 +74,7 @@ export class MriService {
       (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'open', target: path, fraction, stage }),
     )
     if (result.task !== 'open') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
-    const opened: OpenedVolume = { id: `v${randomBytes(6).toString('hex')}`, path, name: basename(path), display: result.volume, meshes: new Map(), lastUsed: Date.now() }
+    const opened: OpenedVolume = { id: `v${randomBytes(6).toString('hex')}`, path, name: basename(path), display: result.volume, meshes: new Map(), meshSettings: null, lastUsed: Date.now() }
     this.volumes.set(opened.id, opened)
     this.evict()
     this.remember(opened)
@@ -100,15 +102,21 @@ export class MriService {
     const wanted = input.labels ?? present
     const unknown = wanted.filter((l) => !present.includes(l))
     if (unknown.length) throw new PerceptError('VALIDATION', `Label${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${volume.name}.`)
+    const options = { smoothIterations: input.smoothing ?? 10, reduction: input.reduction ?? 0.5 }
+    // The cache holds surfaces of one setting; asking with another rebuilds them.
+    const settings = JSON.stringify(options)
+    if (volume.meshSettings !== settings) {
+      volume.meshes.clear()
+      volume.meshSettings = settings
+    }
     const missing = wanted.filter((l) => !volume.meshes.has(l))
     if (missing.length) {
-      const { dims, affine, voxels } = volume.display
+      // The label map's own grid (not a finer reference grid it may be shown on): the same surfaces in world mm, fewer voxels.
       const result = await this.run(
-        { task: 'meshes', dims, affine, voxels: voxels as Int32Array, labels: missing, options: { smoothIterations: input.smoothing ?? 10, reduction: input.reduction ?? 0.5 } },
+        { task: 'meshes', volume: volume.display.native!, labels: missing, options },
         (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'meshes', target: volume.id, fraction, stage }),
       )
       if (result.task !== 'meshes') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
-      // Built with other settings than cached ones: the cache holds one surface per label, the latest.
       for (const mesh of result.meshes) volume.meshes.set(mesh.label, mesh)
     }
     return {

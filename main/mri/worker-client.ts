@@ -14,7 +14,7 @@ export const inProcessRunner: MriTaskRunner = runMriTask
 export function workerRunner(entry: JobWorkerEntry): MriTaskRunner {
   return (task, progress) =>
     new Promise((resolve, reject) => {
-      // The labels of a mesh task are copied in: the service keeps its own array.
+      // workerData is copied: the service keeps its own arrays.
       const worker = spawnWorker(entry, task)
       let settled = false
       worker.on('message', (reply: Reply) => {

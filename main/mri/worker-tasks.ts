@@ -1,11 +1,11 @@
 import { labelSurfaces, meshToBuffer, type SurfaceOptions } from '../imaging/mesh'
-import type { Mat4, Vec3 } from '../imaging/volume'
+import type { Volume } from '../imaging/volume'
 import { loadDisplayVolume, type DisplayOptions, type DisplayVolume } from './display-volume'
 
 /** The heavy MRI work, done in a thread of its own (main/app/mri-worker.ts) so the core keeps answering. */
 export type MriTask =
   | { task: 'open'; path: string; options: DisplayOptions }
-  | { task: 'meshes'; dims: Vec3; affine: Mat4; voxels: Int32Array; labels: number[]; options: SurfaceOptions }
+  | { task: 'meshes'; volume: Volume; labels: number[]; options: SurfaceOptions }
 
 export interface BuiltMesh {
   label: number
@@ -24,8 +24,7 @@ export async function runMriTask(task: MriTask, progress: Progress): Promise<Mri
     progress(0, 'reading')
     return { task: 'open', volume: await loadDisplayVolume(task.path, task.options) }
   }
-  const volume = { dims: task.dims, affine: task.affine, data: task.voxels, components: 1 as const, datatype: 'int32' as const }
-  const surfaces = await labelSurfaces(volume, task.labels, task.options, (done, total, label) => progress(done / total, `label ${label}`))
+  const surfaces = await labelSurfaces(task.volume, task.labels, task.options, (done, total, label) => progress(done / total, `label ${label}`))
   return {
     task: 'meshes',
     meshes: surfaces.map(({ label, mesh }) => ({ label, vertices: mesh.positions.length / 3, triangles: mesh.indices.length / 3, buffer: meshToBuffer(mesh) })),

@@ -181,6 +181,9 @@ describe('label maps', () => {
       expect(mesh.positions[v + 2]!).toBeGreaterThan(0)
     }
     expect(await fail('mri.meshes', { id: labels.id, labels: [9] })).toMatchObject({ code: 'VALIDATION' })
+    // Other settings rebuild rather than answer the cached surfaces.
+    const simplified = await call<{ meshes: MeshSummary[] }>('mri.meshes', { id: labels.id, labels: [1], smoothing: 0, reduction: 0.5 })
+    expect(simplified.meshes[0]!.triangles).toBeLessThan(meshes[0]!.triangles)
   })
 
   it('exports labels as NIfTI on their own grid and surfaces as STL, atomically', async () => {
