@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPercept, type PerceptApp } from '../../../main/app/compose'
+import type { PerceptApp } from '../../../main/app/compose'
 import { generateUrbanSoundFixture } from '../../../main/sound/fixtures/urbansound-synth'
 import type { CrossValidationReport } from '../../../main/sound/train/report'
-import { tempHome } from '../../helpers/temp-home'
+import { tempApp } from '../../helpers/temp-app'
 
 // The paper's protocol end to end as a job: an UrbanSound8K-shaped fixture (3 folds, 30 clips), features,
 // one small model per held-out fold, clip accuracy, the report and the installed ONNX package.
@@ -14,17 +14,11 @@ let cleanup: () => void
 let dataset: string
 
 beforeAll(async () => {
-  ;({ home, cleanup } = tempHome())
+  ;({ app, home, close: cleanup } = tempApp())
   dataset = join(home, 'UrbanSound8K')
   await generateUrbanSoundFixture(dataset, { seed: 3, clipsPerClassPerFold: 1, folds: 3 })
-  process.env.PERCEPT_HOME = home
-  app = createPercept({ door: 'test' })
-  delete process.env.PERCEPT_HOME
 }, 60_000)
-afterAll(() => {
-  app.close()
-  cleanup()
-})
+afterAll(() => cleanup())
 
 describe('sound.train (cross-validation)', () => {
   it('trains one model per held-out fold, never on that fold, and reports clip accuracy per fold', async () => {

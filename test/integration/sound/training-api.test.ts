@@ -2,10 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CrossValidationReportData, JobSummary, SoundDatasetInfo, SoundExperiment, SoundPreset, SoundTrainingRun } from '../../../main/api'
-import { createPercept, type PerceptApp } from '../../../main/app/compose'
+import type { PerceptApp } from '../../../main/app/compose'
 import { generateUrbanSoundFixture } from '../../../main/sound/fixtures/urbansound-synth'
 import { routerCalls } from '../../helpers/router-calls'
-import { tempHome } from '../../helpers/temp-home'
+import { tempApp } from '../../helpers/temp-app'
 
 // Training from the UI's side of the API with the real job runner: presets, a data set read, an
 // experiment of 'dilated' against 'pooling' (two held-out folds of a 3-fold, 30-clip fixture, one
@@ -19,17 +19,11 @@ const { call, fail } = routerCalls(() => app)
 const classNames = ['air_conditioner', 'car_horn', 'children_playing', 'dog_bark', 'drilling', 'engine_idling', 'gun_shot', 'jackhammer', 'siren', 'street_music']
 
 beforeAll(async () => {
-  ;({ home, cleanup } = tempHome())
+  ;({ app, home, close: cleanup } = tempApp())
   dataset = join(home, 'UrbanSound8K')
   await generateUrbanSoundFixture(dataset, { seed: 5, clipsPerClassPerFold: 1, folds: 3 })
-  process.env.PERCEPT_HOME = home
-  app = createPercept({ door: 'test' })
-  delete process.env.PERCEPT_HOME
 }, 60_000)
-afterAll(() => {
-  app.close()
-  cleanup()
-})
+afterAll(() => cleanup())
 
 const tiny = { epochs: 1, folds: [1, 2], filters: [2, 2, 4, 4], learningRate: 0.01 }
 
