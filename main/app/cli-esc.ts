@@ -83,8 +83,9 @@ export function registerEscCommands(program: Command): Command {
     .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', integerList)
     .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
     .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
+    .option('--seed <n>', 'seeds the initial weights, batch order and dropout masks: the same seed repeats a run', (v) => Math.round(positive(v)), 1)
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset: string; table?: 1 | 2 | 3; presets?: string[]; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; standardize: boolean; json?: boolean }) => {
+    .action(async (opts: { dataset: string; table?: 1 | 2 | 3; presets?: string[]; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; standardize: boolean; seed: number; json?: boolean }) => {
       if ((opts.table === undefined) === (opts.presets === undefined)) throw new PerceptError('VALIDATION', 'Give either --table 1|2|3 or --presets a,b (not both).')
       const say = (text: string): void => void (opts.json ? process.stderr : process.stdout).write(text)
       await withWorkspace(resolveWorkspaceHome(), {}, async (client) => {
@@ -94,6 +95,7 @@ export function registerEscCommands(program: Command): Command {
           epochs: opts.epochs,
           learningRate: opts.learningRate,
           standardize: opts.standardize,
+          seed: opts.seed,
           ...(opts.folds ? { folds: opts.folds } : {}),
           ...(opts.filters ? { filters: opts.filters } : {}),
         })
@@ -123,9 +125,10 @@ export function registerEscCommands(program: Command): Command {
     .option('--validation', 'also validate on the fold after the held-out one (left out of training)')
     .option('--vote', 'clip label by majority vote of its segments instead of their mean probability')
     .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
+    .option('--seed <n>', 'seeds the initial weights, batch order and dropout masks: the same seed repeats a run', (v) => Math.round(positive(v)), 1)
     .option('--out <path>', 'also write the model package as a .zip (a folder: <folder>/<model>.zip)')
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset: string; preset: string; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; validation?: boolean; vote?: boolean; standardize: boolean; out?: string; json?: boolean }) => {
+    .action(async (opts: { dataset: string; preset: string; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; validation?: boolean; vote?: boolean; standardize: boolean; seed: number; out?: string; json?: boolean }) => {
       const input = {
         dataset: resolve(opts.dataset),
         preset: opts.preset,
@@ -133,6 +136,7 @@ export function registerEscCommands(program: Command): Command {
         learningRate: opts.learningRate,
         validation: Boolean(opts.validation),
         standardize: opts.standardize,
+        seed: opts.seed,
         aggregation: opts.vote ? ('vote' as const) : ('mean' as const),
         ...(opts.folds ? { folds: opts.folds } : {}),
         ...(opts.filters ? { filters: opts.filters } : {}),

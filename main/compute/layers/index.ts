@@ -4,6 +4,7 @@
  */
 export { ChannelStandardization, type ChannelStandardizationArgs } from './channel-standardization'
 export { GroupNormalization, type GroupNormalizationArgs } from './group-normalization'
+export { SeededDropout, setDropoutStep, type SeededDropoutArgs } from './seeded-dropout'
 export { SpatialDropout, type SpatialDropoutArgs } from './spatial-dropout'
 export { UpSampling3D, type UpSampling3DArgs } from './up-sampling-3d'
 export { GlobalAveragePooling3D, GlobalMaxPooling3D } from './global-pooling-3d'

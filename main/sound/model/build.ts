@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { ChannelStandardization } from '../../compute/layers'
+import { ChannelStandardization, SeededDropout } from '../../compute/layers'
 import { parseEscModelConfig, type EscModelConfigInput } from './config'
 import { CONV_KERNEL, POOL_SIZE, dilationOf, layerLabels } from './geometry'
 
@@ -19,7 +19,7 @@ export const ESC_INPUT_NAME = 'segments'
 export const ESC_OUTPUT_NAME = 'probabilities'
 
 export interface BuildEscModelOptions {
-  /** Seeds the dropout mask (a seeded dropout draws the same mask every step); default unseeded. */
+  /** Seeds the dropout masks (training call n draws with seed + n, see SeededDropout); default unseeded. */
   dropoutSeed?: number
   /** Skip `compile`, for inference or export only. Default false. */
   compile?: boolean
@@ -61,7 +61,7 @@ export function buildEscModel(input: EscModelConfigInput, options: BuildEscModel
       ...(config.standardize ? [new ChannelStandardization({ name: 'standardize', ...config.standardize })] : []),
       ...stack,
       tfl.layers.globalAveragePooling2d({ name: 'global_average_pooling' }),
-      tfl.layers.dropout({ name: 'dropout', rate: config.dropout, ...(options.dropoutSeed === undefined ? {} : { seed: options.dropoutSeed }) }),
+      new SeededDropout({ name: 'dropout', rate: config.dropout, ...(options.dropoutSeed === undefined ? {} : { seed: options.dropoutSeed }) }),
       tfl.layers.dense({
         name: ESC_OUTPUT_NAME,
         units: config.classes,

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { writeJsonAtomic } from '../../core/atomic-file'
+import { seededRandom } from '../../compute/seeded-random'
 import { defineJobKind, type JobContext, type JsonValue } from '../../core/jobs/kind'
 import type { EscLayer } from '../model'
 import { aggregationSchema, type CrossValidationReport, type FoldResult } from './report'
@@ -111,7 +112,9 @@ export async function runCrossValidation(input: SoundTrainInput, ctx: JobContext
     }
     const standardize = input.standardize ? channelStats(features, segmentRows(fold.train)) : undefined
     model?.dispose()
-    model = buildEscModel(standardize ? { ...config, standardize } : config, { compile: false })
+    // Each fold draws its own dropout masks, from the run's seed: a rerun of the same input repeats exactly.
+    const dropoutSeed = Math.floor(seededRandom(input.seed * 1009 + testFold)() * 2 ** 31)
+    model = buildEscModel(standardize ? { ...config, standardize } : config, { compile: false, dropoutSeed })
     const optimizer = tf.train.momentum(input.learningRate, PAPER_TRAINING.momentum, true)
     model.compile({ optimizer, loss: PAPER_TRAINING.loss, metrics: ['accuracy'] })
     let firstEpoch = 1

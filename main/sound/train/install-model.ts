@@ -33,7 +33,7 @@ Not in the paper, chosen here: ${description.notInPaper.join(' ')}
 
 ## Training
 Data set: ${report.dataset.name} (${report.dataset.layout} layout, ${report.dataset.clips} clips).
-SGD with Nesterov momentum 0.9, learning rate ${report.learningRate}, batch ${report.batchSize}, ${report.epochs} epochs, seed ${report.seed}, backend ${report.backend}.
+SGD with Nesterov momentum 0.9, learning rate ${report.learningRate}, batch ${report.batchSize}, ${report.epochs} epochs, seed ${report.seed} (initial weights, batch order, dropout masks), backend ${report.backend}.
 This package holds the model trained with fold ${exportedFold} held out.
 
 ## Cross-validation (clip accuracy on each held-out fold)

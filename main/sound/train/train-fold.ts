@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
+import { setDropoutStep } from '../../compute/layers'
 import { seededRandom } from '../../compute/seeded-random'
 import type { FeatureClip, FeatureSet } from '../features/feature-cache'
 import { accuracy, confusionMatrix, perClassAccuracy, predictClips, type Aggregation } from './evaluate'
@@ -34,7 +35,10 @@ export interface TrainFoldOptions {
   classes: number
   epochs: number
   batchSize: number
-  /** Seeds each epoch's shuffle (with the epoch number), so a resumed run shuffles as the first would have. */
+  /**
+   * Seeds each epoch's shuffle (with the epoch number), so a resumed run shuffles as the first would have.
+   * Dropout layers built with a seed (SeededDropout) are set to the step count for the same reason.
+   */
   seed: number
   aggregation: Aggregation
   /** The first epoch to run (after a checkpoint); default 1. */
@@ -138,6 +142,7 @@ export async function trainFold(features: FeatureSet, fold: FoldClips, options: 
       const from = b * batchSize
       const to = Math.min(order.length, from + batchSize)
       const { xs, ys } = batchTensors(features, order, from, to, labels, classes)
+      setDropoutStep(model, (epoch - 1) * batches + b)
       const [loss, acc] = (await model.trainOnBatch(xs, ys!)) as number[]
       tf.dispose([xs, ys!])
       lossSum += loss! * (to - from)

@@ -20,19 +20,25 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => cleanup())
 
+/** Runs sound.train to the end; its job id and report. */
+async function crossValidate(input: Record<string, unknown>): Promise<{ job: { id: string }; report: CrossValidationReport }> {
+  const start = await app.router.call('jobs.start', { kind: 'sound.train', input: { dataset, ...input } }, { door: 'test' })
+  if (!start.ok) throw new Error(start.error.message)
+  const job = start.value as { id: string }
+  const settled = await app.jobs.whenSettled(job.id)
+  expect(settled.state, JSON.stringify(settled)).toBe('done')
+  const detail = await app.router.call('jobs.get', { id: job.id }, { door: 'test' })
+  if (!detail.ok) throw new Error(detail.error.message)
+  return { job, report: (detail.value as { result: CrossValidationReport }).result }
+}
+
+const smallRun = { folds: [1, 3], epochs: 2, filters: [4, 4, 8, 8], learningRate: 0.01, validation: true }
+let first: CrossValidationReport
+
 describe('sound.train (cross-validation)', () => {
   it('trains one model per held-out fold, never on that fold, and reports clip accuracy per fold', async () => {
-    const start = await app.router.call('jobs.start', {
-      kind: 'sound.train',
-      input: { dataset, folds: [1, 3], epochs: 2, filters: [4, 4, 8, 8], learningRate: 0.01, validation: true },
-    }, { door: 'test' })
-    if (!start.ok) throw new Error(start.error.message)
-    const job = start.value as { id: string }
-    const settled = await app.jobs.whenSettled(job.id)
-    expect(settled.state, JSON.stringify(settled)).toBe('done')
-    const detail = await app.router.call('jobs.get', { id: job.id }, { door: 'test' })
-    if (!detail.ok) throw new Error(detail.error.message)
-    const report = (detail.value as { result: CrossValidationReport }).result
+    const { job, report } = await crossValidate(smallRun)
+    first = report
     expect(report.classNames).toEqual(['air_conditioner', 'car_horn', 'children_playing', 'dog_bark', 'drilling', 'engine_idling', 'gun_shot', 'jackhammer', 'siren', 'street_music'])
     expect(report.folds.map((f) => f.fold)).toEqual([1, 3])
     for (const fold of report.folds) {
@@ -59,5 +65,12 @@ describe('sound.train (cross-validation)', () => {
     expect(meta.labels).toHaveLength(10)
     expect(meta.inputs[0].shape.slice(1)).toEqual([64, 41, 2])
     expect(readFileSync(join(pkg, 'card.md'), 'utf8')).toMatch(/fold 3 held out/)
+  }, 300_000)
+
+  it('repeats exactly when run again with the same input (seeded shuffles and dropout masks)', async () => {
+    const { report } = await crossValidate({ ...smallRun, folds: [3], exportModel: false })
+    const again = report.folds[0]!
+    const before = first.folds.find((f) => f.fold === 3)!
+    expect([again.finalLoss, again.accuracy, again.confusion]).toEqual([before.finalLoss, before.accuracy, before.confusion])
   }, 300_000)
 })

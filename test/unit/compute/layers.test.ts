@@ -6,6 +6,8 @@ import {
   GlobalAveragePooling3D,
   GlobalMaxPooling3D,
   GroupNormalization,
+  SeededDropout,
+  setDropoutStep,
   SpatialDropout,
   UpSampling3D,
 } from '../../../main/compute/layers'
@@ -113,6 +115,41 @@ describe('GroupNormalization', () => {
     const after = model.layers[1]!.getWeights().map((w) => Array.from(w.dataSync()))
     expect(maxDiff(after[0]!, before[0]!)).toBeGreaterThan(0)
     expect(maxDiff(after[1]!, before[1]!)).toBeGreaterThan(0)
+  })
+})
+
+describe('SeededDropout', () => {
+  it('drops single units at the rate and scales the rest by 1 / (1 - rate) while training', () => {
+    const y = new SeededDropout({ rate: 0.3, seed: 2 }).apply(tf.ones([16, 256]), { training: true }) as tf.Tensor
+    const values = Array.from(y.dataSync())
+    const dropped = values.filter((v) => v === 0).length
+    values.filter((v) => v !== 0).forEach((v) => expect(v).toBeCloseTo(1 / 0.7, 5))
+    // 4096 Bernoulli(0.3) draws: 0.3 +- 0.03 with overwhelming probability; not whole rows or columns.
+    expect(dropped / 4096).toBeGreaterThan(0.27)
+    expect(dropped / 4096).toBeLessThan(0.33)
+    expect(values.slice(0, 256).some((v) => v === 0) && values.slice(0, 256).some((v) => v !== 0)).toBe(true)
+  })
+
+  it('draws a new mask on each training call, and setting the step repeats a given call', () => {
+    const x = tf.ones([4, 32])
+    const layer = new SeededDropout({ rate: 0.5, seed: 9 })
+    const masks = [0, 1, 2].map(() => Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync()))
+    expect(masks[0]).not.toEqual(masks[1])
+    expect(masks[1]).not.toEqual(masks[2])
+    const model = tfl.sequential({ layers: [tfl.layers.inputLayer({ inputShape: [32] }), new SeededDropout({ name: 'drop', rate: 0.5, seed: 9 })] })
+    setDropoutStep(model, 2)
+    expect(Array.from((model.getLayer('drop').apply(x, { training: true }) as tf.Tensor).dataSync())).toEqual(masks[2])
+    expect(Array.from((model.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(x.dataSync())) // inference: identity
+  })
+
+  it('keeps its rate and seed through serialisation', () => {
+    const model = tfl.sequential({ layers: [tfl.layers.inputLayer({ inputShape: [8] }), new SeededDropout({ name: 'drop', rate: 0.25, seed: 4 })] })
+    const copy = tfl.models.modelFromJSON({ modelTopology: model.toJSON(null, false) } as never)
+    return copy.then((m) => {
+      const layer = m.getLayer('drop') as SeededDropout
+      expect(layer).toBeInstanceOf(SeededDropout)
+      expect([layer.rate, layer.seed]).toEqual([0.25, 4])
+    })
   })
 })
 

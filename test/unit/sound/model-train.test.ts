@@ -37,9 +37,10 @@ describe('training smoke test', () => {
     for (let step = 0; step < 6; step++) steps.push((await model.trainOnBatch(x, y) as number[])[0]!)
     const after = loss()
 
-    // Measured: 0.672 -> 0.664 (evaluation), 0.716 -> 0.704 over the steps (with the seeded dropout).
+    // Measured: 0.672 -> 0.663 (evaluation); the step losses, each under a new dropout mask, go
+    // 0.716, 0.669, 0.665, 0.662, 0.725, 0.649: noisy, but the later steps are below the first.
     expect(after).toBeLessThan(before - 0.004)
-    steps.slice(1).forEach((l, i) => expect(l).toBeLessThan(steps[i]!))
+    expect((steps[3]! + steps[4]! + steps[5]!) / 3).toBeLessThan(steps[0]! - 0.01)
     // Every kernel and bias moved: the gradient reaches through all three dilated convolutions.
     model.getWeights().forEach((w, i) => expect(w.dataSync()).not.toEqual(initial[i]))
     tf.dispose([x, y])
