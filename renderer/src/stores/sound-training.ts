@@ -87,6 +87,10 @@ export const useSoundTrainingStore = defineStore('soundTraining', () => {
       const [freshRuns, freshExperiments] = await Promise.all([api.call('sound.trainingRuns', {}), api.call('sound.experiments', {})])
       runs.value = mergeRuns(runs.value, freshRuns)
       experiments.value = freshExperiments
+      // On opening, the comparison shows the newest experiment rather than an empty hand-picked table.
+      if (!loaded.value && comparison.value.kind === 'runs' && picked.value.length === 0 && freshExperiments[0]) {
+        comparison.value = { kind: 'experiment', id: freshExperiments[0].id }
+      }
       loaded.value = true
       if (selectedId.value && reportState.value === 'missing' && selected.value?.state === 'done') void loadReport()
     } catch (error) {

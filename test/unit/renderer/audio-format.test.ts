@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fileNameProblem, folderOf, joinPath, safeName, stem, withExtension } from '../../../renderer/src/lib/audio/export-path'
+import { fileNameProblem, folderOf, joinPath, safeName, stem, withExtension } from '../../../renderer/src/lib/export-path'
 import { editorColors, withAlpha } from '../../../renderer/src/lib/audio/editor-colors'
 import { decimalsFor, formatChannels, formatDb, formatLufs, formatSampleRate, formatTime } from '../../../renderer/src/lib/audio/time-format'
 

@@ -53,12 +53,15 @@ describe('sound training store', () => {
   it('loads presets, runs and experiments, follows progress, and refetches the lists when a run ends', async () => {
     const core = new FakeTraining()
     core.runs = [run('job-b', { preset: 'pooling' }), run('job-a', { state: 'running', stage: 'fold 1: epoch 1/2' })]
+    core.experiments = [experiment({ id: 'experiment-2' }), experiment()]
     const bridge = core.bridge()
     storesOver(bridge)
     const training = useSoundTrainingStore()
     training.start()
     await flush()
     expect(training.loaded).toBe(true)
+    // The comparison opens on the newest experiment.
+    expect(training.comparison).toEqual({ kind: 'experiment', id: 'experiment-2' })
     expect(training.presets.map((p) => p.name)).toEqual(['dilated', 'pooling', 't1-g1-dilated', 't2-g1-rate2'])
     expect(training.runs.map((r) => r.id)).toEqual(['job-b', 'job-a'])
     expect(bridge.callsTo('sound.trainingRuns')).toHaveLength(1)

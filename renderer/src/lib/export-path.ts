@@ -1,4 +1,4 @@
-/** File names and paths for what the editor writes (WAV exports, label tracks). */
+/** File names and paths for what the app writes (audio exports, label tracks, label maps, surfaces). */
 
 /** `folder` + `name` with the folder's own separator (a Windows path keeps its backslashes). */
 export function joinPath(folder: string, name: string): string {
