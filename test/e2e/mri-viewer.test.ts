@@ -50,7 +50,7 @@ const nav = () => page.getByRole('navigation', { name: 'Workspaces' })
 const slice = (plane: 'axial' | 'coronal' | 'sagittal') => page.getByTestId(`slice-${plane}`)
 const readout = () => page.getByTestId('mri-readout')
 
-const { shootBoth } = themedScreenshots(() => page, 'mri')
+const { shoot, shootBoth } = themedScreenshots(() => page, 'mri')
 
 /** Shows `folder` in the file browser dialog and picks `name`. */
 async function pickInDialog(dialog: Locator, folder: string, name: string): Promise<void> {
@@ -309,7 +309,7 @@ describe.skipIf(!haveData)('the MRI viewer', () => {
     await dialog.getByRole('radio', { name: 'OBJ' }).click()
     expect(await dialog.getByRole('radio', { name: 'OBJ' }).getAttribute('aria-checked')).toBe('true')
     expect(await dialog.innerText()).toContain(`Into ${exchange}`)
-    await shootBoth('export-surfaces')
+    await shoot('export-surfaces')
     await dialog.getByTestId('save-confirm').click()
     await dialog.waitFor({ state: 'detached', timeout: 120_000 })
     await expect.poll(() => page.getByTestId('mri-notice').innerText()).toContain('Wrote 3 OBJ files')

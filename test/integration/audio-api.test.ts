@@ -2,10 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AudioInfo, OpenSound, ResourceResponse } from '../../main/api'
-import { createPercept, type PerceptApp } from '../../main/app/compose'
+import type { PerceptApp } from '../../main/app/compose'
 import { startWebServer, type WebServer } from '../../main/app/web-server'
 import { repoRoot } from '../helpers/built-app'
-import { tempHome } from '../helpers/temp-home'
+import { tempApp } from '../helpers/temp-app'
 import { routerCalls } from '../helpers/router-calls'
 
 // The audio core through the router and the resources every door serves: open, peaks, spectrogram,
@@ -68,18 +68,12 @@ let wavPath: string
 let sound: OpenSound
 
 beforeAll(async () => {
-  ;({ home, cleanup } = tempHome())
-  process.env.PERCEPT_HOME = home
-  app = createPercept({ door: 'test' })
-  delete process.env.PERCEPT_HOME
+  ;({ app, home, close: cleanup } = tempApp())
   wavPath = join(home, 'tone.wav')
   writeFileSync(wavPath, pcm16Wav(rate, [left, right]))
   sound = await call<OpenSound>('audio.open', { path: wavPath })
 })
-afterAll(() => {
-  app.close()
-  cleanup()
-})
+afterAll(() => cleanup())
 
 describe('the audio core through the API', () => {
   it('opens a WAV and describes it', () => {

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPercept, type PerceptApp } from '../../main/app/compose'
-import { tempHome } from '../helpers/temp-home'
+import type { PerceptApp } from '../../main/app/compose'
+import { tempApp } from '../helpers/temp-app'
 import { routerCalls } from '../helpers/router-calls'
 
 // A short demo training run installs its ONNX model; the models.* methods then list, check, export,
@@ -12,18 +12,10 @@ let cleanup: () => void
 const { call, fail } = routerCalls(() => app)
 let home: string
 
-
-
 beforeAll(() => {
-  ;({ home, cleanup } = tempHome())
-  process.env.PERCEPT_HOME = home
-  app = createPercept({ door: 'test' })
-  delete process.env.PERCEPT_HOME
+  ;({ app, home, close: cleanup } = tempApp())
 })
-afterAll(() => {
-  app.close()
-  cleanup()
-})
+afterAll(() => cleanup())
 
 describe('models through the API', () => {
   let id: string

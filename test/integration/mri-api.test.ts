@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DiceResult, MeshSummary, OpenVolume, ResourceResponse } from '../../main/api'
-import { createPercept, type PerceptApp } from '../../main/app/compose'
+import type { PerceptApp } from '../../main/app/compose'
 import { makeDicomPhantom, writeDicomSeries } from '../../main/imaging/fixtures/dicom-series'
 import { ellipsoidVolumeMm3, PHANTOM_MARKER, PHANTOM_SHELLS } from '../../main/imaging/fixtures/phantom'
 import { writePhantomSet, type PhantomFile } from '../../main/imaging/fixtures/phantom-files'
 import { meshFromBuffer, meshVolumeMm3 } from '../../main/imaging/mesh'
 import { readNifti } from '../../main/imaging/nifti'
 import { routerCalls } from '../helpers/router-calls'
-import { tempHome } from '../helpers/temp-home'
+import { tempApp } from '../helpers/temp-app'
 
 // The MRI core through the router and res/mri/...: volumes read in a worker thread and reoriented to RAS+
 // for the viewer, label maps measured, shown on an image's grid, compared (Dice), meshed and exported.
@@ -21,17 +21,12 @@ let files: PhantomFile[]
 const { call, fail } = routerCalls(() => app)
 
 beforeAll(async () => {
-  const temp = tempHome()
-  cleanup = temp.cleanup
-  process.env.PERCEPT_HOME = temp.home
-  app = createPercept({ door: 'test' })
-  delete process.env.PERCEPT_HOME
+  ;({ app, close: cleanup } = tempApp())
   dir = mkdtempSync(join(tmpdir(), 'percept-mri-'))
   files = await writePhantomSet(dir, { seed: 3 })
 }, 60_000)
 
 afterAll(() => {
-  app?.close()
   cleanup?.()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })

@@ -18,7 +18,6 @@ let home: string
 let cleanup: () => void
 const { call } = routerCalls(() => app)
 
-
 beforeAll(async () => {
   ;({ home, cleanup } = tempHome())
   await useBackend('cpu')
