@@ -131,6 +131,8 @@ export const crossValidationReportSchema = z.object({
   /** Clips whose features could not be computed (left out). */
   featureProblems: int,
   modelId: z.string().nullable().optional(),
+  /** Only while the run goes on: every held-out fold it will test (those in `folds` are done). */
+  partial: z.object({ folds: z.array(int) }).optional(),
 })
 export type CrossValidationReportData = z.infer<typeof crossValidationReportSchema>
 

@@ -164,11 +164,17 @@ describe('training from the Sound workspace', () => {
     expect(await row(runs.pooling).innerText()).toContain('pooling')
     await expect.poll(() => row(runs.dilated).getAttribute('data-state'), { timeout: 60_000 }).toBe('running')
     expect(await row(runs.pooling).getAttribute('data-state')).toBe('queued')
-    // The first run is open; its report comes at the end.
+    // The first run is open; its report comes with its first fold.
     await expect.poll(() => detail().getAttribute('data-report')).toBe('missing')
     expect(await detail().getByTestId('report-missing').innerText()).toMatch(/has no report yet/)
     await expect.poll(() => row(runs.dilated).getByTestId('training-run-stage').innerText(), { timeout: 60_000 }).toMatch(/^fold 1: epoch [12]\/2/)
     await shootBoth('running')
+    // After its first fold the run shows the folds done so far while the others train.
+    await expect.poll(() => detail().getAttribute('data-report'), { timeout: 60_000 }).toBe('partial')
+    expect(await detail().getByTestId('report-partial').innerText()).toMatch(/^Partial report: [1-9] of 10 held-out folds done\./)
+    expect(await detail().getByTestId('fold-row').count()).toBeGreaterThanOrEqual(1)
+    await scrollTo(detail())
+    await shootBoth('partial')
   }, 120_000)
 
   it('runs both to the end: the per-fold table, class accuracy and confusion matrix show the report', async () => {

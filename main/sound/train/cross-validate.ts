@@ -1,10 +1,11 @@
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { writeJsonAtomic } from '../../core/atomic-file'
 import { seededRandom } from '../../compute/seeded-random'
 import { defineJobKind, type JobContext, type JsonValue } from '../../core/jobs/kind'
 import type { EscLayer } from '../model'
-import { aggregationSchema, type CrossValidationReport, type FoldResult } from './report'
+import { aggregationSchema, partialReportFileName, reportFileName, type CrossValidationReport, type FoldResult } from './report'
 
 export const soundTrainInput = z
   .object({
@@ -97,6 +98,10 @@ export async function runCrossValidation(input: SoundTrainInput, ctx: JobContext
   const base = { ...presetConfig(input.preset, classNames.length), ...(input.config ?? {}), classes: classNames.length }
   const config = parseEscModelConfig(input.filters ? withFilters(base.layers as EscLayer[], input.filters, base) : base)
 
+  const reportOf = (): CrossValidationReport =>
+    summarise({ input, dataset: { root: dataset.root, name: dataset.name, layout: dataset.layout, clips: dataset.clips.length }, classNames, config, results, featureProblems: features.index.problems.length, backend })
+  const partialPath = join(ctx.runDir, partialReportFileName)
+
   const checkpoint = await ctx.checkpoint.load()
   const results: FoldResult[] = checkpoint ? (checkpoint.state.results as unknown as FoldResult[]) : []
   let model: import('@tensorflow/tfjs-layers').LayersModel | null = null
@@ -168,9 +173,12 @@ export async function runCrossValidation(input: SoundTrainInput, ctx: JobContext
     })
     ctx.metric({ epoch: (foldIndex + 1) * input.epochs, name: 'test_accuracy', value: test.accuracy })
     ctx.log('info', `fold ${testFold}: clip accuracy ${(100 * test.accuracy).toFixed(1)}% on ${fold.test.length} clips`)
+    // A long run shows its finished folds before it ends (the Training tab, sound.trainingReport).
+    if (results.length < folds.length) await writeJsonAtomic(partialPath, { ...reportOf(), partial: { folds: [...folds] } })
   }
-  const report = summarise({ input, dataset: { root: dataset.root, name: dataset.name, layout: dataset.layout, clips: dataset.clips.length }, classNames, config, results, featureProblems: features.index.problems.length, backend })
-  await writeJsonAtomic(join(ctx.runDir, 'report.json'), report)
+  const report = reportOf()
+  await writeJsonAtomic(join(ctx.runDir, reportFileName), report)
+  await rm(partialPath, { force: true })
   if (input.exportModel && model) report.modelId = await installEscModel(model, report, ctx)
   model?.dispose()
   return report

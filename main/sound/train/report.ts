@@ -4,6 +4,11 @@ import { meanStd } from './evaluate'
 
 export const aggregationSchema = z.enum(['mean', 'vote'])
 
+/** A run's report, in its runs/<job>/ folder once every held-out fold is done. */
+export const reportFileName = 'report.json'
+/** The report of the folds done so far, rewritten after each one while the run goes on (removed at the end). */
+export const partialReportFileName = 'report.partial.json'
+
 export interface FoldResult {
   fold: number
   /** The folds it was trained on (never `fold`). */
@@ -46,6 +51,8 @@ export interface CrossValidationReport {
   /** Clips whose features could not be computed (left out). */
   featureProblems: number
   modelId?: string | null
+  /** Only in a partial report: every held-out fold the run will test (those in `folds` are done). */
+  partial?: { folds: number[] }
 }
 
 export function summarise(args: {

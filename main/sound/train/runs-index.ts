@@ -9,7 +9,7 @@ import {
   type SoundTrainingRun,
 } from '../../api'
 import { PerceptError } from '../../core/errors'
-import type { CrossValidationReport } from './report'
+import { partialReportFileName, reportFileName, type CrossValidationReport } from './report'
 
 /** What the training index needs of the job runner (main/core/jobs/job-runner.ts JobRunner has it all). */
 export interface TrainingJobs {
@@ -61,13 +61,13 @@ export function datasetNameOf(path: string): string {
   return ['metadata', 'meta'].includes(basename(folder).toLowerCase()) ? basename(dirname(folder)) : basename(folder)
 }
 
-export function reportPath(runsDir: string, id: string): string {
-  return join(runsDir, id, 'report.json')
+export function reportPath(runsDir: string, id: string, file = reportFileName): string {
+  return join(runsDir, id, file)
 }
 
-/** runs/<id>/report.json checked against the API's schema; null when there is none. */
-export async function readReportFile(runsDir: string, id: string): Promise<CrossValidationReportData | null> {
-  const path = reportPath(runsDir, id)
+/** runs/<id>/report.json (or another report file there) checked against the API's schema; null when there is none. */
+export async function readReportFile(runsDir: string, id: string, file = reportFileName): Promise<CrossValidationReportData | null> {
+  const path = reportPath(runsDir, id, file)
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -95,17 +95,22 @@ function resultReport(detail: JobDetail): CrossValidationReportData | null {
   return parsed.success ? parsed.data : null
 }
 
-/** A sound.train job's report: its result once done, else runs/<id>/report.json; NOT_FOUND until either exists. */
+/**
+ * A sound.train job's report: its result once done, else runs/<id>/report.json, else the partial report of the
+ * folds done so far (with `partial`); NOT_FOUND until a first fold is done.
+ */
 export async function trainingReport(context: TrainingContext, id: string): Promise<CrossValidationReportData> {
   const detail = requireTrainingJob(context.jobs, id)
   const fromResult = resultReport(detail)
   if (fromResult) return fromResult
   const fromFile = await readReportFile(context.runsDir, id)
   if (fromFile) return { ...fromFile, modelId: fromFile.modelId ?? null }
+  const partial = await readReportFile(context.runsDir, id, partialReportFileName)
+  if (partial?.partial) return { ...partial, modelId: null }
   const done = foldsDone(context.jobs, detail, null)
   const when =
     detail.state === 'queued' || detail.state === 'running'
-      ? `It is written when the last held-out fold has been evaluated (${done} fold${done === 1 ? '' : 's'} done so far).`
+      ? `Its first part comes when the first held-out fold has been evaluated (${done} fold${done === 1 ? '' : 's'} done so far).`
       : `The run ended ${detail.state} before it wrote one; resume it to finish the folds.`
   throw new PerceptError('NOT_FOUND', `Run ${id} has no report yet. ${when}`)
 }

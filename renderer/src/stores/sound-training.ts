@@ -44,8 +44,11 @@ export const useSoundTrainingStore = defineStore('soundTraining', () => {
 
   const selectedId = ref<string | null>(null)
   const report = shallowRef<CrossValidationReportData | null>(null)
-  /** idle: no run open; loading; ready: `report` is the open run's; missing: none yet (`reportMessage` says why). */
-  const reportState = ref<'idle' | 'loading' | 'ready' | 'missing'>('idle')
+  /**
+   * idle: no run open; loading; ready: `report` is the open run's; partial: `report` covers the folds done so far
+   * (reloaded as more are done); missing: none yet (`reportMessage` says why).
+   */
+  const reportState = ref<'idle' | 'loading' | 'ready' | 'partial' | 'missing'>('idle')
   const reportMessage = ref<string | null>(null)
 
   const comparison = ref<ComparisonSource>({ kind: 'runs' })
@@ -92,22 +95,29 @@ export const useSoundTrainingStore = defineStore('soundTraining', () => {
         comparison.value = { kind: 'experiment', id: freshExperiments[0].id }
       }
       loaded.value = true
-      if (selectedId.value && reportState.value === 'missing' && selected.value?.state === 'done') void loadReport()
+      if (reportOutdated()) void loadReport()
     } catch (error) {
       app.report(error)
     }
+  }
+
+  /** The open run has finished, or finished more folds than its partial report (or lack of one) shows. */
+  function reportOutdated(): boolean {
+    const run = selected.value
+    if (!run || (reportState.value !== 'missing' && reportState.value !== 'partial')) return false
+    return run.state === 'done' || run.folds.done > (reportState.value === 'partial' ? (report.value?.folds.length ?? 0) : 0)
   }
 
   async function loadReport(): Promise<void> {
     const id = selectedId.value
     if (!id) return
     const mine = ++reportGeneration
-    if (reportState.value !== 'ready') reportState.value = 'loading'
+    if (reportState.value !== 'ready' && reportState.value !== 'partial') reportState.value = 'loading'
     try {
       const answer = await api.call('sound.trainingReport', { id })
       if (mine !== reportGeneration) return
       report.value = answer
-      reportState.value = 'ready'
+      reportState.value = answer.partial ? 'partial' : 'ready'
       reportMessage.value = null
     } catch (error) {
       if (mine !== reportGeneration) return

@@ -67,6 +67,35 @@ describe('sound.train (cross-validation)', () => {
     expect(readFileSync(join(pkg, 'card.md'), 'utf8')).toMatch(/fold 3 held out/)
   }, 300_000)
 
+  it('shows the folds done while the run goes on: a partial report after each fold, the whole one at the end', async () => {
+    const start = await app.router.call('jobs.start', { kind: 'sound.train', input: { dataset, ...smallRun, epochs: 4, exportModel: false } }, { door: 'test' })
+    if (!start.ok) throw new Error(start.error.message)
+    const id = (start.value as { id: string }).id
+    const partialFile = join(home, 'runs', id, 'report.partial.json')
+    let seen: CrossValidationReport | null = null
+    const messages = new Set<string>()
+    while (!seen && !['done', 'failed', 'cancelled'].includes(app.jobs.get(id).state)) {
+      const answer = await app.router.call('sound.trainingReport', { id }, { door: 'test' })
+      if (answer.ok) seen = answer.value as CrossValidationReport
+      else messages.add(answer.error.message)
+      await new Promise((wait) => setTimeout(wait, 50))
+    }
+    expect(seen, 'the run ended before a partial report was seen').not.toBeNull()
+    expect(seen!.partial).toEqual({ folds: [1, 3] })
+    expect(seen!.folds.map((f) => f.fold)).toEqual([1])
+    expect(seen!.summary.accuracy).toEqual({ mean: seen!.folds[0]!.accuracy, std: 0 })
+    expect([...messages].every((m) => /has no report yet\. Its first part comes when the first held-out fold has been evaluated \(0 folds done so far\)\./.test(m))).toBe(true)
+    expect((await app.jobs.whenSettled(id)).state).toBe('done')
+    const whole = await app.router.call('sound.trainingReport', { id }, { door: 'test' })
+    if (!whole.ok) throw new Error(whole.error.message)
+    const report = whole.value as CrossValidationReport
+    expect(report.partial).toBeUndefined()
+    expect(report.folds.map((f) => f.fold)).toEqual([1, 3])
+    expect(report.folds[0]).toEqual(seen!.folds[0])
+    expect(existsSync(partialFile)).toBe(false)
+    expect(existsSync(join(home, 'runs', id, 'report.json'))).toBe(true)
+  }, 300_000)
+
   it('repeats exactly when run again with the same input (seeded shuffles and dropout masks)', async () => {
     const { report } = await crossValidate({ ...smallRun, folds: [3], exportModel: false })
     const again = report.folds[0]!

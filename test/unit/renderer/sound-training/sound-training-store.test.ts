@@ -98,7 +98,7 @@ describe('sound training store', () => {
     expect(bridge.listenerCount('job.progress')).toBe(0)
   })
 
-  it("opens a run's report; before there is one it says why, without an error banner, and loads it when the run ends", async () => {
+  it("opens a run's report; before there is one it says why, without an error banner; it shows each fold done and the whole report at the end", async () => {
     const core = new FakeTraining()
     core.runs = [run('job-a', { state: 'running' })]
     const bridge = core.bridge()
@@ -113,6 +113,20 @@ describe('sound training store', () => {
     expect(training.reportState).toBe('missing')
     expect(training.reportMessage).toBe('Run job-a has no report yet.')
     expect(app.lastError).toBeNull()
+
+    // Fold 1 done: the partial report of that fold, fetched when the list says one more fold is done.
+    const firstFold = report()
+    core.reports.set('job-a', { ...firstFold, folds: [firstFold.folds[0]!], partial: { folds: [1, 2] } })
+    core.runs = [run('job-a', { state: 'running', updatedAt: '2026-01-01T00:00:05.000Z', folds: { done: 1, total: 2, list: [1, 2] } })]
+    bridge.emit('job.progress', summary('job-a', 'running', 5, { stage: 'fold 2: epoch 1/2' }))
+    await flush(listRefreshMs)
+    expect(training.reportState).toBe('partial')
+    expect(training.report?.folds.map((f) => f.fold)).toEqual([1])
+    const calls = bridge.callsTo('sound.trainingReport').length
+    // Progress within fold 2 asks for nothing more.
+    bridge.emit('job.progress', summary('job-a', 'running', 6, { stage: 'fold 2: epoch 2/2' }))
+    await flush(listRefreshMs)
+    expect(bridge.callsTo('sound.trainingReport')).toHaveLength(calls)
 
     core.reports.set('job-a', report())
     core.runs = [run('job-a', { state: 'done', updatedAt: '2026-01-01T00:00:09.000Z' })]
