@@ -263,7 +263,8 @@ describe('training from the Sound workspace', () => {
     await expect.poll(() => row(id).getAttribute('data-state'), { timeout: 240_000, interval: 1000 }).toBe('done')
     const report = await call<CrossValidationReportData>('sound.trainingReport', { id })
     expect(report.folds.map((f) => f.fold)).toEqual([1, 2])
-    expect(await row(id).getByTestId('training-run-accuracy').innerText()).toBe(`${pct(report.summary.accuracy.mean)} ± ${pct(report.summary.accuracy.std)}`)
+    // The state comes with the job's event; the accuracy with the list fetched after it.
+    await expect.poll(() => row(id).getByTestId('training-run-accuracy').innerText()).toBe(`${pct(report.summary.accuracy.mean)} ± ${pct(report.summary.accuracy.std)}`)
     expect(existsSync(join(home, 'runs', id, 'report.json'))).toBe(true)
   }, 360_000)
 
