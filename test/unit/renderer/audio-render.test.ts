@@ -1,14 +1,8 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
-import { createSSRApp, defineComponent, h } from 'vue'
-import { renderToString } from 'vue/server-renderer'
-import { RouterView, createMemoryHistory } from 'vue-router'
+import { RouterView } from 'vue-router'
 import type { OpenSound } from '../../../main/api'
-import { ApiClient } from '../../../renderer/src/api/client'
-import { apiKey } from '../../../renderer/src/api/inject'
-import { createAppRouter } from '../../../renderer/src/router'
 import { useSoundEditorStore } from '../../../renderer/src/stores/sound-editor'
-import { FakeBridge } from './fake-bridge'
+import { renderWithApp, textOf as text } from './ssr-render'
 
 // The Sound page rendered to HTML by Vue's server renderer with a prepared store: what the editor shows.
 
@@ -22,27 +16,7 @@ function sound(id: string, lufs: number): OpenSound {
   }
 }
 
-async function renderSoundPage(prepare: () => void): Promise<string> {
-  const router = createAppRouter(createMemoryHistory())
-  const pinia = createPinia()
-  const app = createSSRApp(defineComponent({ render: () => h(RouterView) }))
-  app.provide(apiKey, new ApiClient(new FakeBridge(), 'web'))
-  app.use(pinia)
-  app.use(router)
-  setActivePinia(pinia)
-  prepare()
-  await router.push('/sound')
-  await router.isReady()
-  return renderToString(app)
-}
-
-function text(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
+const renderSoundPage = (prepare: () => void) => renderWithApp(RouterView, '/sound', prepare)
 
 describe('the Sound page with a sound open', () => {
   it('shows the transport, the versions with their gains, the facts, the regions and the results region', async () => {

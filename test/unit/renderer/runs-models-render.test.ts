@@ -1,45 +1,18 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
-import { createSSRApp, defineComponent, h, type Component } from 'vue'
-import { renderToString } from 'vue/server-renderer'
-import { RouterView, createMemoryHistory } from 'vue-router'
+import { RouterView } from 'vue-router'
 import type { JobDetail, JobSummary } from '../../../main/api'
-import { ApiClient } from '../../../renderer/src/api/client'
-import { apiKey } from '../../../renderer/src/api/inject'
 import ConfirmDialog from '../../../renderer/src/components/ConfirmDialog.vue'
 import FileBrowserDialog from '../../../renderer/src/components/FileBrowserDialog.vue'
 import ModelCheckReport from '../../../renderer/src/components/ModelCheckReport.vue'
-import { createAppRouter } from '../../../renderer/src/router'
 import { useJobsStore } from '../../../renderer/src/stores/jobs'
 import { useModelsStore } from '../../../renderer/src/stores/models'
 import { useRunDetailStore } from '../../../renderer/src/stores/run-detail'
-import { FakeBridge } from './fake-bridge'
 import { modelSummary } from './model-fixtures'
+import { renderWithApp, textOf as text } from './ssr-render'
 
 // The pages rendered to HTML by Vue's server renderer with prepared stores: what a page shows for given data.
 
-async function render(component: Component, path: string, prepare?: () => void, props: Record<string, unknown> = {}): Promise<string> {
-  const api = new ApiClient(new FakeBridge(), 'web')
-  const router = createAppRouter(createMemoryHistory())
-  const pinia = createPinia()
-  const app = createSSRApp(defineComponent({ render: () => h(component, props) }))
-  app.provide(apiKey, api)
-  app.use(pinia)
-  app.use(router)
-  setActivePinia(pinia)
-  prepare?.()
-  await router.push(path)
-  await router.isReady()
-  return renderToString(app)
-}
-
-function text(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
+const render = renderWithApp
 
 function job(id: string, state: JobSummary['state'], extra: Partial<JobSummary> = {}): JobSummary {
   return {

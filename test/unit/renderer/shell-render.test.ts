@@ -1,20 +1,16 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
-import { createSSRApp, defineComponent, h, type Component } from 'vue'
-import { renderToString } from 'vue/server-renderer'
-import { RouterView, createMemoryHistory } from 'vue-router'
+import type { Component } from 'vue'
+import { RouterView } from 'vue-router'
 import type { AppInfo } from '../../../main/api'
-import { ApiClient, ApiError } from '../../../renderer/src/api/client'
-import { apiKey } from '../../../renderer/src/api/inject'
+import { ApiError } from '../../../renderer/src/api/client'
 import AppSidebar from '../../../renderer/src/components/AppSidebar.vue'
 import ErrorBanner from '../../../renderer/src/components/ErrorBanner.vue'
 import StatusBar from '../../../renderer/src/components/StatusBar.vue'
 import ThemeToggle from '../../../renderer/src/components/ThemeToggle.vue'
-import { createAppRouter } from '../../../renderer/src/router'
 import { useAppStore } from '../../../renderer/src/stores/app'
 import { useJobsStore } from '../../../renderer/src/stores/jobs'
 import { workspaces } from '../../../renderer/src/workspaces'
-import { FakeBridge } from './fake-bridge'
+import { renderWithApp, textOf as text } from './ssr-render'
 
 // The components rendered to HTML on the server side of Vue: no DOM needed, the markup is what a page gets.
 
@@ -30,29 +26,7 @@ const info: AppInfo = {
   door: 'web',
 }
 
-async function render(component: Component, path = '/sound', prepare?: () => void): Promise<string> {
-  const bridge = new FakeBridge()
-  const api = new ApiClient(bridge, 'web')
-  const router = createAppRouter(createMemoryHistory())
-  const pinia = createPinia()
-  const app = createSSRApp(defineComponent({ render: () => h(component) }))
-  app.provide(apiKey, api)
-  app.use(pinia)
-  app.use(router)
-  setActivePinia(pinia)
-  prepare?.()
-  await router.push(path)
-  await router.isReady()
-  return renderToString(app)
-}
-
-function text(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
+const render = (component: Component, path = '/sound', prepare?: () => void) => renderWithApp(component, path, prepare)
 
 describe('AppSidebar', () => {
   it('is a navigation named Workspaces with one link per workspace, the current one marked', async () => {
