@@ -33,10 +33,12 @@ async function main(): Promise<void> {
   const text = JSON.stringify(result, null, 2) + '\n'
   const file = join(fileURLToPath(new URL('.', import.meta.url)), 'results', `compute-${result.date.slice(0, 10)}${quick ? '-quick' : ''}.json`)
   await writeFileAtomic(file, text)
-  process.stdout.write(json ? text : formatComputeBench(result) + `\nWritten to ${file}\n`)
+  process.stdout.write(json ? text : formatComputeBench(result) + `\nWritten to ${file}\n`, () =>
+    // The threaded wasm backend's pthread workers would keep Node running; everything is written.
+    process.exit(0),
+  )
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench/compute: ${(error as Error).stack ?? String(error)}\n`)
-  process.exitCode = 1
+  process.stderr.write(`bench/compute: ${(error as Error).stack ?? String(error)}\n`, () => process.exit(1))
 })
