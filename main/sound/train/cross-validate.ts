@@ -171,10 +171,11 @@ export async function runCrossValidation(input: SoundTrainInput, ctx: JobContext
       validationAccuracy: last?.validationAccuracy ?? null,
       ...(standardize ? { standardize } : {}),
     })
+    // A long run shows its finished folds before it ends (the Training tab, sound.trainingReport); written before
+    // the fold is counted done, so a reader that sees the count also finds the report.
+    if (results.length < folds.length) await writeJsonAtomic(partialPath, { ...reportOf(), partial: { folds: [...folds] } })
     ctx.metric({ epoch: (foldIndex + 1) * input.epochs, name: 'test_accuracy', value: test.accuracy })
     ctx.log('info', `fold ${testFold}: clip accuracy ${(100 * test.accuracy).toFixed(1)}% on ${fold.test.length} clips`)
-    // A long run shows its finished folds before it ends (the Training tab, sound.trainingReport).
-    if (results.length < folds.length) await writeJsonAtomic(partialPath, { ...reportOf(), partial: { folds: [...folds] } })
   }
   const report = reportOf()
   await writeJsonAtomic(join(ctx.runDir, reportFileName), report)
