@@ -44,6 +44,22 @@ export async function fetchBytes(url: string, signal?: AbortSignal, fetchFn: Fet
   return { bytes: await response.arrayBuffer(), headers: response.headers }
 }
 
+/**
+ * POSTs a dropped file (a browser File has no path the core could open) to an import resource and answers
+ * its JSON; throws ResourceError with the core's message on an error status.
+ */
+export async function postFile(url: string, file: Blob, fileName: string, signal?: AbortSignal, fetchFn: FetchFn = browserFetch): Promise<unknown> {
+  const response = await fetchFn(url, {
+    method: 'POST',
+    body: file,
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/octet-stream' },
+    ...(signal ? { signal } : {}),
+  })
+  if (!response.ok) throw await failure(response, `Uploading ${fileName}`)
+  return response.json()
+}
+
 /** Whether an error is an aborted fetch (superseded or cancelled), which nobody needs to see. */
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException ? error.name === 'AbortError' : error instanceof Error && error.name === 'AbortError'

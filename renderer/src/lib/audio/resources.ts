@@ -1,5 +1,5 @@
 import type { OpenSound } from '../../../../main/api'
-import { browserFetch, failure, ResourceError, type FetchFn } from '../resources'
+import { browserFetch, postFile, ResourceError, type FetchFn } from '../resources'
 
 export { codeForStatus, fetchBytes, isAbort, ResourceError, type FetchFn } from '../resources'
 
@@ -53,15 +53,7 @@ function isOpenSound(value: unknown): value is OpenSound {
  * it. Answers the opened sound; throws ResourceError with the core's message.
  */
 export async function uploadSound(file: Blob, fileName: string, signal?: AbortSignal, fetchFn: FetchFn = browserFetch): Promise<OpenSound> {
-  const response = await fetchFn(importUrl(fileName), {
-    method: 'POST',
-    body: file,
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/octet-stream' },
-    ...(signal ? { signal } : {}),
-  })
-  if (!response.ok) throw await failure(response, `Uploading ${fileName}`)
-  const value: unknown = await response.json()
-  if (!isOpenSound(value)) throw new ResourceError(response.status, `The core answered the upload of ${fileName} with something that is not an opened sound.`)
+  const value = await postFile(importUrl(fileName), file, fileName, signal, fetchFn)
+  if (!isOpenSound(value)) throw new ResourceError(200, `The core answered the upload of ${fileName} with something that is not an opened sound.`)
   return value
 }

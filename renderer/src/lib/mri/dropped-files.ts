@@ -1,4 +1,4 @@
-import { browserFetch, failure, ResourceError, type FetchFn } from '../resources'
+import { browserFetch, postFile, ResourceError, type FetchFn } from '../resources'
 
 /**
  * Files dropped on the MRI page. The core opens volumes by path: a drop whose path the shell tells is
@@ -28,14 +28,7 @@ export function dropRefusal(file: { name: string } & { path?: unknown }): string
 
 /** Uploads a dropped volume (POST res/mri/import) and answers the path the core stored it at. */
 export async function uploadVolume(file: Blob, fileName: string, fetchFn: FetchFn = browserFetch): Promise<string> {
-  const response = await fetchFn(`res/mri/import?name=${encodeURIComponent(fileName)}`, {
-    method: 'POST',
-    body: file,
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/octet-stream' },
-  })
-  if (!response.ok) throw await failure(response, `Uploading ${fileName}`)
-  const value = (await response.json()) as { path?: unknown }
-  if (typeof value.path !== 'string') throw new ResourceError(response.status, `The core answered the upload of ${fileName} without a path.`)
+  const value = (await postFile(`res/mri/import?name=${encodeURIComponent(fileName)}`, file, fileName, undefined, fetchFn)) as { path?: unknown } | null
+  if (typeof value?.path !== 'string') throw new ResourceError(200, `The core answered the upload of ${fileName} without a path.`)
   return value.path
 }
