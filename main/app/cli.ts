@@ -77,7 +77,7 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
 
 export function buildProgram(): Command {
   const program = new Command('percept')
-    .description(`${appMeta.name}: brain MRI, speech, sound and face tools that run offline.`)
+    .description(`${appMeta.name}: sound classification and brain MRI tools that run offline (speech, faces and MRI segmentation are coming).`)
     .version(appMeta.version, '-v, --version')
     .showHelpAfterError()
   program

@@ -1,12 +1,30 @@
+/**
+ * One sidebar entry. `coming` names what is still being built there and `placeholder` marks a workspace
+ * where nothing works yet: the sidebar and the page say so plainly, so the app never claims a tool it lacks.
+ */
+export interface WorkspaceEntry {
+  id: string
+  path: string
+  label: string
+  summary: string
+  coming?: string
+  placeholder?: boolean
+}
+
 /** The six workspaces, in sidebar order; Ctrl/Alt+N opens the Nth. */
 export const workspaces = [
-  { id: 'sound', path: '/sound', label: 'Sound', summary: 'Environmental sound classification' },
-  { id: 'speech', path: '/speech', label: 'Speech', summary: 'Speech synthesis and enhancement' },
-  { id: 'mri', path: '/mri', label: 'MRI', summary: 'Brain volume segmentation' },
-  { id: 'faces', path: '/faces', label: 'Faces', summary: 'Low-resolution face recognition' },
+  { id: 'sound', path: '/sound', label: 'Sound', summary: 'Waveform editor and environmental sound classification' },
+  { id: 'speech', path: '/speech', label: 'Speech', summary: 'Speech synthesis and enhancement', coming: 'text-to-speech and speech enhancement', placeholder: true },
+  { id: 'mri', path: '/mri', label: 'MRI', summary: 'Brain MRI viewer: slices, labels, 3D surfaces, Dice', coming: 'automatic segmentation' },
+  { id: 'faces', path: '/faces', label: 'Faces', summary: 'Low-resolution face recognition', coming: 'face gallery and low-resolution recognition', placeholder: true },
   { id: 'runs', path: '/runs', label: 'Runs', summary: 'Training runs' },
   { id: 'models', path: '/models', label: 'Models', summary: 'Installed model packages' },
-] as const
+] as const satisfies readonly WorkspaceEntry[]
+
+/** The sidebar's tooltip: the summary, and what is still coming. */
+export function workspaceTitle(workspace: WorkspaceEntry): string {
+  return workspace.coming ? `${workspace.summary} (coming: ${workspace.coming})` : workspace.summary
+}
 
 export type Workspace = (typeof workspaces)[number]
 export type WorkspaceId = Workspace['id']

@@ -135,7 +135,7 @@ describe('training from the Sound workspace', () => {
     await browserDialog.getByRole('option', { name: /^metadata/ }).waitFor()
     await browserDialog.getByRole('button', { name: 'Use this data set', exact: true }).click()
     await browserDialog.waitFor({ state: 'detached' })
-    await expect.poll(() => dialog.getByTestId('cv-dataset-info').innerText()).toBe('UrbanSound8K (urbansound8k): 100 clips, 10 classes, folds 1, 2, 3, 4, 5, 6, 7, 8, 9, 10')
+    await expect.poll(() => dialog.getByTestId('cv-dataset-info').innerText()).toBe('Synthetic fixture in UrbanSound8K layout (urbansound8k): 100 clips, 10 classes, folds 1, 2, 3, 4, 5, 6, 7, 8, 9, 10')
 
     await dialog.getByLabel('Epochs per fold').fill('0')
     await expect.poll(() => dialog.getByTestId('cv-problems').innerText()).toContain('Epochs: a whole number from 1 to 10000')

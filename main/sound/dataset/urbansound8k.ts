@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { assembleDataset, type ClipCandidate } from './assemble'
-import { isDirectory, requireAudioFolder } from './fs-probe'
+import { isDirectory, isFile, requireAudioFolder } from './fs-probe'
 import { fileName, readMetadataCsv, rowProblem } from './metadata-csv'
+import { syntheticMarker } from './synthetic-marker'
 import type { DatasetProblem, SoundDataset } from './types'
 
 /*
@@ -51,7 +52,9 @@ export async function loadUrbanSound8K(root: string, csvPath = join(root, urbanS
     })
   }
   const present = await withFoldFolders(audio, candidates, problems)
-  return assembleDataset({ root, layout: 'urbansound8k', name: 'UrbanSound8K', candidates: present, problems })
+  // A fixture written by `percept esc fixture` says so, and so does every model card trained on it.
+  const name = (await isFile(join(root, syntheticMarker))) ? 'Synthetic fixture in UrbanSound8K layout' : 'UrbanSound8K'
+  return assembleDataset({ root, layout: 'urbansound8k', name, candidates: present, problems })
 }
 
 /** A whole fold folder missing (a partial download) is one problem, not one per clip. */

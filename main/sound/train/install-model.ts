@@ -14,7 +14,10 @@ export function escModelCard(report: CrossValidationReport, exportedFold: number
   const description = describeEscModel(report.config)
   const folds = report.folds.map((f) => `| ${f.fold} | ${f.trainClips} | ${f.testClips} | ${percent(f.accuracy)} |`).join('\n')
   const perClass = report.classNames.map((name, i) => `| ${name} | ${percent(report.summary.perClass[i] ?? null)} |`).join('\n')
+  const synthetic = report.dataset.name.startsWith('Synthetic') ? ': every clip synthesised, no real recording' : ''
   return `# ${report.preset}: environmental sound classifier (dilated CNN)
+
+**Trained on ${report.dataset.name}${synthetic} (${report.dataset.clips} clips).**
 
 After Chen et al., "Environmental sound classification with dilated convolutions", Applied Acoustics 2019.
 Structure: ${description.notation}.

@@ -47,7 +47,7 @@ describe('presets and data sets', () => {
 
   it('reads a data set folder: layout, classes, folds', async () => {
     const info = await call<SoundDatasetInfo>('sound.dataset', { path: dataset })
-    expect(info).toMatchObject({ root: dataset, name: 'UrbanSound8K', layout: 'urbansound8k', clips: 30, problems: { count: 0, first: [] } })
+    expect(info).toMatchObject({ root: dataset, name: 'Synthetic fixture in UrbanSound8K layout', layout: 'urbansound8k', clips: 30, problems: { count: 0, first: [] } })
     expect(info.classes.map((c) => c.name)).toEqual(classNames)
     expect(info.classes.every((c) => c.clips === 3)).toBe(true)
     expect(info.folds).toEqual([{ fold: 1, clips: 10 }, { fold: 2, clips: 10 }, { fold: 3, clips: 10 }])
@@ -96,7 +96,7 @@ describe('an experiment of dilated against pooling', () => {
     expect(runs.map((r) => r.id)).toEqual([...jobIds].reverse()) // newest first
     for (const run of runs) {
       expect(run.experimentId).toBe(experimentId)
-      expect(run.dataset).toEqual({ path: dataset, name: 'UrbanSound8K' })
+      expect(run.dataset).toEqual({ path: dataset, name: 'Synthetic fixture in UrbanSound8K layout' })
       expect(run.folds).toMatchObject({ total: 2, list: [1, 2] })
       expect(run.accuracy).toBeNull()
     }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../main/compute/seeded-random'
 import { fftWindow, realFft } from '../../../main/dsp/features'
 import { readAudioFile } from '../../../main/dsp/io'
+import { loadUrbanSound8K } from '../../../main/sound/dataset/urbansound8k'
 import { classSynths, type UrbanSoundClass } from '../../../main/sound/fixtures/class-synths'
 import {
   generateUrbanSoundFixture,
@@ -78,6 +79,13 @@ describe('generateUrbanSoundFixture (the default set: 2 clips per class per fold
       expect(className).toBe(us8kClasses[clip.classID])
       expect(clip.className).toBe(className)
     })
+  })
+
+  it('names itself synthetic, so that the loader and every model card trained on it say so', async () => {
+    expect(await readFile(join(fixture.dir, 'SYNTHETIC.txt'), 'utf8')).toMatch(/--seed 11 .*it is not UrbanSound8K/s)
+    const dataset = await loadUrbanSound8K(fixture.dir)
+    expect(dataset.name).toBe('Synthetic fixture in UrbanSound8K layout')
+    expect(dataset.clips.length).toBe(fixture.clips.length)
   })
 
   it('names files [fsID]-[classID]-[occurrenceID]-[sliceID].wav with the row\'s fsID and classID', () => {
