@@ -24,6 +24,8 @@ import { planFilterGradAxis, planInputGradAxis } from './wasm-kernels/filter-gra
  * the flipped filter; a conv3d filter gradient is one 2-D filter gradient per depth tap.
  *
  * All of it is built from ops, so it stays differentiable and runs on whichever backend is active.
+ * Checked against finite differences of independent float64 convolutions (not only cpu against
+ * wasm, which share these gradients): test/unit/compute/*-gradient-vs-finite-differences.test.ts.
  */
 
 type Pair = [number, number]
@@ -111,7 +113,9 @@ const conv2dGrad: tf.GradConfig = {
     const nchw = a.dataFormat === 'NCHW'
     const toNhwc = (t: tf.Tensor4D): tf.Tensor4D => (nchw ? tf.transpose(t, [0, 2, 3, 1]) : t)
     const fromNhwc = (t: tf.Tensor4D): tf.Tensor4D => (nchw ? tf.transpose(t, [0, 3, 1, 2]) : t)
-    const g: Conv2DGeometry = { strides, dilations, pad: a.pad, ...(a.dimRoundingMode ? { dimRoundingMode: a.dimRoundingMode } : {}) }
+    // Explicit pads come in the data format's axis order; the helpers below work in NHWC.
+    const pad = nchw && Array.isArray(a.pad) ? ([a.pad[0], a.pad[2], a.pad[3], a.pad[1]] as tf.backend_util.ExplicitPadding) : a.pad
+    const g: Conv2DGeometry = { strides, dilations, pad, ...(a.dimRoundingMode ? { dimRoundingMode: a.dimRoundingMode } : {}) }
     const dy4 = dy as tf.Tensor4D
     return {
       x: () => {
