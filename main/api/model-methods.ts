@@ -21,8 +21,9 @@ export const modelMethods = {
     output: modelPackageSummarySchema,
   },
   'models.export': {
-    description: 'Write a package as a .zip to the given path (a folder means <folder>/<id>.zip).',
-    input: z.object({ id: modelId, path: z.string().min(1) }).strict(),
+    description:
+      'Write a package as a .zip to the given path (an existing folder means <folder>/<id>.zip), or with as: "folder" as a package folder at the path (an empty folder or an earlier package there is replaced; any other folder is refused).',
+    input: z.object({ id: modelId, path: z.string().min(1), as: z.enum(['zip', 'folder']).optional() }).strict(),
     output: z.object({ path: z.string() }),
   },
   'models.delete': {

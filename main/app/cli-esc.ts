@@ -1,6 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../core/atomic-file'
+import { placesFor, WriteTargets } from '../core/write-target'
+import { checkPackageFolderTarget } from '../compute/model-package'
 import { openOnnxSession } from '../compute/onnx/onnx-session'
 import { readAudioFile } from '../dsp/io'
 import { classifySound, type SoundClassification } from '../sound/infer/classify'
@@ -28,6 +30,18 @@ function positive(value: string): number {
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`
+
+/**
+ * What `esc train --out` will write: a .zip when the name ends in .zip, else a package folder; checked
+ * where the user's shell runs (the same machine as the workspace) with the rules the export applies.
+ */
+async function checkPackageOut(path: string, home: string): Promise<{ path: string; as: 'zip' | 'folder' }> {
+  const targets = new WriteTargets(placesFor(home))
+  if (path.toLowerCase().endsWith('.zip')) return { path: targets.file(path, 'model package zips', ['.zip']), as: 'zip' }
+  const folder = targets.folder(path, 'model packages')
+  await checkPackageFolderTarget(folder)
+  return { path: folder, as: 'folder' }
+}
 
 /** Runs one sound.train job to its end, progress on stdout (stderr with --json); its report, or the job's error. */
 async function trainJob(client: WorkspaceClient, input: Record<string, unknown>, json: boolean | undefined, what: string): Promise<{ id: string; report: CrossValidationReport }> {
@@ -126,7 +140,7 @@ export function registerEscCommands(program: Command): Command {
     .option('--vote', 'clip label by majority vote of its segments instead of their mean probability')
     .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
     .option('--seed <n>', 'seeds the initial weights, batch order and dropout masks: the same seed repeats a run', (v) => Math.round(positive(v)), 1)
-    .option('--out <path>', 'also write the model package as a .zip (a folder: <folder>/<model>.zip)')
+    .option('--out <dir-or-zip>', 'also write the model package there: a package folder (model.onnx, model.json, card.md), or a .zip when the name ends in .zip')
     .option('--json', 'print JSON')
     .action(async (opts: { dataset: string; preset: string; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; validation?: boolean; vote?: boolean; standardize: boolean; seed: number; out?: string; json?: boolean }) => {
       const input = {
@@ -141,9 +155,13 @@ export function registerEscCommands(program: Command): Command {
         ...(opts.folds ? { folds: opts.folds } : {}),
         ...(opts.filters ? { filters: opts.filters } : {}),
       }
-      await withWorkspace(resolveWorkspaceHome(), {}, async (client) => {
+      const home = resolveWorkspaceHome()
+      // Refused before training, not after it: a bad --out should not cost a run.
+      const out = opts.out === undefined ? undefined : await checkPackageOut(resolve(opts.out), home)
+      await withWorkspace(home, {}, async (client) => {
         const { id, report } = await trainJob(client, input, opts.json, input.preset)
-        if (opts.out && report.modelId) await client.call('models.export', { id: report.modelId, path: resolve(opts.out) })
+        if (out && !report.modelId) throw new PerceptError('INTERNAL', `The run ${id} exported no model, so nothing was written to ${out.path}.`)
+        if (out && report.modelId) await client.call('models.export', { id: report.modelId, path: out.path, as: out.as })
         if (opts.json) {
           const folds = report.folds.map((f) => ({ fold: f.fold, trainClips: f.trainClips, testClips: f.testClips, accuracy: f.accuracy }))
           return void process.stdout.write(JSON.stringify({ job: id, preset: report.preset, folds, summary: report.summary, classNames: report.classNames, modelId: report.modelId ?? null }, null, 2) + '\n')
@@ -155,13 +173,17 @@ export function registerEscCommands(program: Command): Command {
   esc
     .command('predict <path>')
     .description('classify a sound file (segment probabilities over time and a clip label) or every sound in a folder')
-    .option('--model <dir-or-id>', 'a model package folder, or the id of an installed one (default: the newest installed sound classifier, else the bundled one)')
+    .option('--model <dir-zip-or-id>', 'a model package folder, its .zip (as esc train --out writes them), or the id of an installed one (default: the newest installed sound classifier)')
     .option('--csv <file>', 'for a folder: also write one row per file as CSV')
     .option('--vote', 'clip label by majority vote instead of mean probability')
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { model?: string; csv?: string; vote?: boolean; json?: boolean }) => {
-      const pkg = await resolveSoundModel(opts.model, join(resolveWorkspaceHome(), 'models'))
-      const session = await openOnnxSession(pkg.onnxPath)
+      const home = resolveWorkspaceHome()
+      const csv = opts.csv === undefined ? undefined : new WriteTargets(placesFor(home)).file(resolve(opts.csv), 'predictions', ['.csv'])
+      const chosen = await resolveSoundModel(opts.model, join(home, 'models'))
+      const pkg = chosen.pkg
+      // The session holds the model in memory: a .zip's unpacked copy is not needed past this point.
+      const session = await openOnnxSession(pkg.onnxPath).finally(() => chosen.release())
       try {
         const files = await soundFilesUnder(resolve(target))
         const rows: { path: string; result: SoundClassification | { error: string } }[] = []
@@ -172,7 +194,7 @@ export function registerEscCommands(program: Command): Command {
             rows.push({ path: file, result: { error: (error as Error).message } })
           }
         }
-        if (opts.csv) await writeFileAtomic(resolve(opts.csv), predictionsCsv(rows, pkg.meta.labels ?? []))
+        if (csv) await writeFileAtomic(csv, predictionsCsv(rows, pkg.meta.labels ?? []))
         const single = files.length === 1 && files[0] === resolve(target)
         if (opts.json) {
           const out = rows.map(({ path, result }) => ({ file: path, model: pkg.id, ...result }))

@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import { stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { ModelCheckReport, ModelPackageSummary } from '../api'
-import { checkModelPackage } from '../compute/model-package'
+import { checkModelPackage, openModelChoice } from '../compute/model-package'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { table, withWorkspace, type ConnectOptions } from './cli-connection'
 
@@ -28,6 +28,15 @@ function describeCheck(report: ModelCheckReport): string {
     ...report.problems.map((p) => `  problem: ${p}`),
   ]
   return lines.join('\n') + '\n'
+}
+
+async function checkChosen(path: string, modelsDir: string): Promise<ModelCheckReport> {
+  const chosen = await openModelChoice(path, modelsDir)
+  try {
+    return await checkModelPackage(chosen.pkg.dir)
+  } finally {
+    await chosen.release()
+  }
 }
 
 /** `percept models list|import|export|check|delete`, against the running app or the workspace opened here. */
@@ -84,14 +93,14 @@ export function registerModelCommands(program: Command, options: ModelCommandOpt
     )
 
   models
-    .command('check <dir-or-id>')
-    .description('run a package (a folder, or an installed id) once on a sample input')
+    .command('check <dir-zip-or-id>')
+    .description('run a package (a folder, its .zip, or an installed id) once on a sample input')
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { json?: boolean }) => {
-      // A folder is checked where it lies, without opening the workspace.
-      const isFolder = (await stat(target).catch(() => null))?.isDirectory() ?? false
-      const report = isFolder
-        ? await checkModelPackage(resolve(target))
+      // A folder or a zip is checked where it lies, without opening the workspace.
+      const onDisk = (await stat(target).catch(() => null)) !== null
+      const report = onDisk
+        ? await checkChosen(resolve(target), join(home(), 'models'))
         : await withWorkspace(home(), options, (client) => client.call('models.check', { id: target }))
       out(opts.json ? JSON.stringify(report, null, 2) + '\n' : describeCheck(report))
       if (!report.ok) process.exitCode = 1

@@ -16,6 +16,7 @@ import { locateJobWorker, type JobWorkerEntry } from '../core/jobs/worker-entry'
 import { Logger } from '../core/logger'
 import { SettingsStore } from '../core/settings-store'
 import { Workspace } from '../core/workspace'
+import { placesFor, WriteTargets } from '../core/write-target'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { createHandlers } from './handlers'
 import { jobKinds } from './job-kinds'
@@ -80,7 +81,9 @@ export function createPercept(options: PerceptOptions): PerceptApp {
     worker: options.jobWorker ?? locateJobWorker(import.meta.url),
   })
   if (options.runQueuedJobs !== false) runner.restoreQueue()
-  const models = new ModelLibrary(workspace.folder('models'), events)
+  // One set of write rules for every method that writes where its caller says.
+  const writeTargets = new WriteTargets(placesFor(workspace.home))
+  const models = new ModelLibrary(workspace.folder('models'), events, writeTargets)
   const audioCache = join(workspace.folder('cache'), 'audio')
   mkdirSync(audioCache, { recursive: true })
   const audio = new AudioService({
@@ -88,10 +91,17 @@ export function createPercept(options: PerceptOptions): PerceptApp {
     uploadDir: join(workspace.folder('datasets'), 'uploads'),
     cacheDir: audioCache,
     decode: workerDecoder(options.audioWorker ?? locateJobWorker(import.meta.url, 'audio-worker')),
+    writeTargets,
   })
   const sessions = new OnnxSessionCache()
   const sound = new SoundService({ audio, modelsDir: workspace.folder('models'), bundledDir: bundledModelsDir(), sessions, training: { jobs: runner, runsDir: workspace.folder('runs') } })
-  const mri = new MriService({ settings, events, uploadDir: join(workspace.folder('datasets'), 'uploads'), run: workerRunner(options.mriWorker ?? locateJobWorker(import.meta.url, 'mri-worker')) })
+  const mri = new MriService({
+    settings,
+    events,
+    uploadDir: join(workspace.folder('datasets'), 'uploads'),
+    run: workerRunner(options.mriWorker ?? locateJobWorker(import.meta.url, 'mri-worker')),
+    writeTargets,
+  })
   const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound, mri }), events, log.child('router'))
   const resources = createResourceHandler({ audio: (request) => audio.resource(request), mri: (request) => mri.resource(request) }, log.child('resources'))
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)

@@ -77,7 +77,7 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'models.list': () => models.list(),
     'models.get': ({ id }) => models.get(id),
     'models.import': ({ path }) => models.import(path),
-    'models.export': ({ id, path }) => models.export(id, path),
+    'models.export': ({ id, path, as }) => models.export(id, path, as),
     'models.delete': ({ id }) => models.delete(id),
     'models.check': ({ id }) => models.check(id),
     'files.list': (input) => listFolder(input, workspace.home),

@@ -15,9 +15,10 @@ export function parseAudacityLabels(text: string, name = 'the label file'): Audi
     const start = Number(startText?.replace(',', '.'))
     const end = endText === undefined ? start : Number(endText.replace(',', '.'))
     if (!Number.isFinite(start) || !Number.isFinite(end) || start < 0 || end < start || startText?.trim() === '') {
+      // The line itself is not quoted: the caller may have named any file, and its content is not theirs to read here.
       throw new PerceptError(
         'INVALID_FILE',
-        `${name}, line ${index + 1}: expected "start<TAB>end<TAB>label" with times in seconds, got "${line.slice(0, 80)}". Is it an Audacity label track?`,
+        `${name}, line ${index + 1}: expected "start<TAB>end<TAB>label" with times in seconds (end not before start). Is it an Audacity label track?`,
       )
     }
     labels.push({ start, end, label: rest.join('\t').trim() })

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import { basename, dirname, extname, resolve } from 'node:path'
+import { basename, extname, resolve } from 'node:path'
 import type { AudioLabel, MethodInput, MethodOutput, RecentSound, ResourceRequest, ResourceResponse } from '../api'
 import { audioResourceLimits } from '../api/audio'
 import { writeFileAtomic } from '../core/atomic-file'
 import { PerceptError } from '../core/errors'
 import { fileRangeResponse } from '../core/file-range'
+import { readTextFile } from '../core/text-file'
 import { storeUpload, uploadName } from '../core/upload'
+import { WriteTargets } from '../core/write-target'
 import type { SettingsStore } from '../core/settings-store'
 import { writeWavFile, type WavEncoding } from '../dsp/io'
 import { formatAudacityLabels, parseAudacityLabels } from './audacity-labels'
@@ -26,6 +27,8 @@ export interface AudioServiceOptions {
   cacheDir: string
   /** How files are decoded (default: in this thread). */
   decode?: (path: string) => Promise<DecodedForEditor>
+  /** Where exports and label tracks may be written (default: this machine's rules, no workspace). */
+  writeTargets?: WriteTargets
 }
 
 function bytesResponse(bytes: Uint8Array, headers: Record<string, string>): ResourceResponse {
@@ -40,9 +43,11 @@ function asBytes(array: Float32Array | Uint8Array): Uint8Array {
 export class AudioService {
   readonly sounds: OpenSounds
   private readonly loudest = new Map<string, number>()
+  private readonly writeTargets: WriteTargets
 
   constructor(private readonly options: AudioServiceOptions) {
     this.sounds = new OpenSounds(options.cacheDir, options.decode)
+    this.writeTargets = options.writeTargets ?? new WriteTargets()
   }
 
   async open(path: string): Promise<MethodOutput<'audio.open'>> {
@@ -65,9 +70,7 @@ export class AudioService {
 
   async export(input: MethodInput<'audio.export'>): Promise<MethodOutput<'audio.export'>> {
     const sound = this.sounds.get(input.id)
-    const path = resolve(input.path)
-    if (!existsSync(dirname(path))) throw new PerceptError('NOT_FOUND', `The folder ${dirname(path)} does not exist.`)
-    if (!/\.wave?$/i.test(path)) throw new PerceptError('VALIDATION', `Export writes WAV: give the file a .wav name (${basename(path)}).`)
+    const path = this.writeTargets.file(input.path, 'sound exports', ['.wav', '.wave'])
     const { sampleRate, channels } = sound.audio
     const [from, to] = this.frameRange(sound, input.start ?? 0, input.end ?? sound.info.duration)
     const gain = 10 ** ((input.gainDb ?? 0) / 20)
@@ -87,12 +90,11 @@ export class AudioService {
   async readLabels(path: string): Promise<{ labels: AudioLabel[] }> {
     const full = resolve(path)
     if (!existsSync(full)) throw new PerceptError('NOT_FOUND', `No label file at ${full}.`)
-    return { labels: parseAudacityLabels(await readFile(full, 'utf8'), basename(full)) }
+    return { labels: parseAudacityLabels(await readTextFile(full, { what: 'an Audacity label track' }), basename(full)) }
   }
 
   async writeLabels(path: string, labels: AudioLabel[]): Promise<{ path: string; count: number }> {
-    const full = resolve(path)
-    if (!existsSync(dirname(full))) throw new PerceptError('NOT_FOUND', `The folder ${dirname(full)} does not exist.`)
+    const full = this.writeTargets.file(path, 'Audacity labels', ['.txt'])
     await writeFileAtomic(full, formatAudacityLabels([...labels].sort((a, b) => a.start - b.start)))
     return { path: full, count: labels.length }
   }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import type { LabelEntry, MethodInput, MethodOutput, OpenVolume, RecentVolume, ResourceRequest, ResourceResponse } from '../api'
 import { writeFileAtomic } from '../core/atomic-file'
 import { storeUpload, uploadName } from '../core/upload'
+import { WriteTargets } from '../core/write-target'
 import { PerceptError } from '../core/errors'
 import type { EventBus } from '../core/event-bus'
 import type { SettingsStore } from '../core/settings-store'
@@ -28,6 +29,8 @@ export interface MriServiceOptions {
   run?: MriTaskRunner
   /** Volumes kept open; opening one more closes the least recently used. */
   capacity?: number
+  /** Where exports may be written (default: this machine's rules, no workspace). */
+  writeTargets?: WriteTargets
 }
 
 interface OpenedVolume {
@@ -45,9 +48,11 @@ interface OpenedVolume {
 export class MriService {
   private readonly volumes = new Map<string, OpenedVolume>()
   private readonly run: MriTaskRunner
+  private readonly writeTargets: WriteTargets
 
   constructor(private readonly options: MriServiceOptions) {
     this.run = options.run ?? inProcessRunner
+    this.writeTargets = options.writeTargets ?? new WriteTargets()
   }
 
   async open(input: MethodInput<'mri.open'>): Promise<OpenVolume> {
@@ -140,7 +145,7 @@ export class MriService {
 
   async exportLabels(id: string, path: string): Promise<{ path: string }> {
     const volume = this.labelMap(id)
-    const target = checkedTarget(path, /\.nii(\.gz)?$/i, 'Labels are written as NIfTI: give the file a .nii.gz name')
+    const target = this.writeTargets.file(path, 'label maps', ['.nii.gz', '.nii'])
     const native = volume.display.native!
     const { sformCode, qformCode, description } = volume.display.info
     const max = volume.display.labels!.reduce((m, l) => Math.max(m, l.label), 0)
@@ -157,8 +162,8 @@ export class MriService {
 
   async exportMeshes(input: MethodInput<'mri.exportMeshes'>): Promise<{ files: string[] }> {
     const volume = this.labelMap(input.id)
-    const dir = resolve(input.dir)
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true })
+    const dir = this.writeTargets.folder(input.dir, 'surface meshes')
+    if (!existsSync(dir)) mkdirSync(dir)
     const { meshes } = await this.meshes({ id: input.id, ...(input.labels ? { labels: input.labels } : {}), smoothing: 10, reduction: 0.5 })
     const format = input.format ?? 'stl'
     const files: string[] = []
@@ -166,7 +171,8 @@ export class MriService {
       const entry = volume.display.labels!.find((l) => l.label === summary.label)
       const name = `${summary.label}-${safeName(entry?.name ?? `Label ${summary.label}`)}`
       const mesh = meshFromBuffer(volume.meshes.get(summary.label)!.buffer)
-      const file = join(dir, `${name}.${format}`)
+      // Each file too: the folder passed, but a file of the same name may be a link to somewhere else.
+      const file = this.writeTargets.file(join(dir, `${name}.${format}`), 'surface meshes', [`.${format}`])
       await writeFileAtomic(file, format === 'stl' ? meshToStl(mesh, name) : meshToObj(mesh, name))
       files.push(file)
     }
@@ -251,13 +257,6 @@ function describe(volume: OpenedVolume): OpenVolume {
 
 function bytes(body: Uint8Array, headers: Record<string, string>): ResourceResponse {
   return { status: 200, headers: { 'Content-Type': 'application/octet-stream', ...headers }, body: { kind: 'bytes', bytes: body } }
-}
-
-function checkedTarget(path: string, pattern: RegExp, hint: string): string {
-  const target = resolve(path)
-  if (!existsSync(dirname(target))) throw new PerceptError('NOT_FOUND', `The folder ${dirname(target)} does not exist.`)
-  if (!pattern.test(target)) throw new PerceptError('VALIDATION', `${hint} (${basename(target)}).`)
-  return target
 }
 
 function safeName(name: string): string {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AudioInfo, OpenSound, ResourceResponse } from '../../main/api'
@@ -182,6 +183,34 @@ describe('the audio core through the API', () => {
     expect(await call('audio.labels.write', { path, labels })).toEqual({ path, count: 2 })
     expect(readFileSync(path, 'utf8')).toBe('0.100000\t0.100000\tmarker\n0.500000\t0.750000\tlow tone\n')
     expect((await call<{ labels: unknown[] }>('audio.labels.read', { path })).labels).toEqual([labels[1], labels[0]])
+  })
+
+  it('writes labels only as .txt, and nowhere the system or a home folder keeps its settings', async () => {
+    const labels = [{ start: 0, end: 1, label: 'x' }]
+    expect(await fail('audio.labels.write', { path: join(home, 'labels.conf'), labels })).toEqual({
+      code: 'VALIDATION',
+      message: 'Audacity labels are written as .txt: give the file a .txt name (not "labels.conf").',
+    })
+    const system = await fail('audio.labels.write', { path: '/etc/percept-labels.txt', labels })
+    expect(system.code).toBe('VALIDATION')
+    expect(system.message).toMatch(/is in \/etc, a folder of the operating system/)
+    expect(existsSync('/etc/percept-labels.txt')).toBe(false)
+    expect((await fail('audio.labels.write', { path: 'relative.txt', labels })).message).toMatch(/is a relative path/)
+    const hidden = await fail('audio.labels.write', { path: join(homedir(), '.config', 'percept-labels.txt'), labels })
+    expect(hidden.message).toMatch(/a hidden settings file or folder of a home folder: choose a visible folder for Audacity labels/)
+  })
+
+  it('reads no file that is not a label track, and quotes none of it', async () => {
+    const secret = join(home, 'secret.txt')
+    writeFileSync(secret, 'api_key=hunter2\n')
+    const notLabels = await fail('audio.labels.read', { path: secret })
+    expect(notLabels).toEqual({
+      code: 'INVALID_FILE',
+      message: 'secret.txt, line 1: expected "start<TAB>end<TAB>label" with times in seconds (end not before start). Is it an Audacity label track?',
+    })
+    writeFileSync(join(home, 'binary.txt'), Buffer.from([0x31, 0x09, 0x32, 0x09, 0x00, 0x68, 0x69]))
+    expect(await fail('audio.labels.read', { path: join(home, 'binary.txt') })).toMatchObject({ code: 'INVALID_FILE', message: expect.stringMatching(/holds binary data/) })
+    expect(await fail('audio.labels.read', { path: home })).toMatchObject({ code: 'INVALID_FILE', message: expect.stringMatching(/is a folder/) })
   })
 
   it('opens a dropped file sent as bytes, kept in the workspace', async () => {

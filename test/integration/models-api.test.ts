@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PerceptApp } from '../../main/app/compose'
@@ -54,6 +54,21 @@ describe('models through the API', () => {
     const back = await call<{ id: string }>('models.import', { path: exported.path })
     expect(back.id).toBe(id)
     expect((await call<unknown[]>('models.list', {})).length).toBe(1)
+  })
+
+  it('export as a folder writes the package itself, and refuses a folder of other files or a system folder', async () => {
+    const folder = join(home, 'exported-package')
+    expect(await call('models.export', { id, path: folder, as: 'folder' })).toEqual({ path: folder })
+    expect(readdirSync(folder).sort()).toEqual(['card.md', 'model.json', 'model.onnx'])
+    expect(JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')).name).toBe(id)
+    rmSync(folder, { recursive: true }) // the files.list test below lists the workspace folder
+    const refused = await fail('models.export', { id, path: join(home, 'models'), as: 'folder' })
+    expect(refused.code).toBe('VALIDATION')
+    expect(refused.message).toMatch(/holds other files, not a model package/)
+    expect((await fail('models.export', { id, path: '/usr/share/percept-model', as: 'folder' })).message).toMatch(/is in \/usr, a folder of the operating system/)
+    expect((await fail('models.export', { id, path: join(home, 'percept.db'), as: 'folder' })).message).toBe(
+      `${join(home, 'percept.db')} is the workspace's own database, which the app keeps: choose another name for model packages.`,
+    )
   })
 
   it('gives errors a person can act on', async () => {

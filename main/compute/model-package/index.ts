@@ -11,9 +11,18 @@ export {
   defaultModelCard,
 } from './package-files'
 export type { ModelPackage, ModelPackageContents } from './package-files'
-export { importModelPackage, exportModelPackage, safePackageName } from './package-import'
+export {
+  importModelPackage,
+  exportModelPackage,
+  exportModelPackageFolder,
+  checkPackageFolderTarget,
+  safePackageName,
+  unpackPackageZip,
+} from './package-import'
 export type { ImportOptions, ImportedModel } from './package-import'
 export { verifyModelAgainstMeta, metaMismatches } from './package-verify'
 export { checkModelPackage } from './package-check'
 export type { CheckOptions } from './package-check'
 export { ModelLibrary } from './model-library'
+export { openModelChoice } from './package-choice'
+export type { ChosenModel } from './package-choice'

@@ -4,15 +4,18 @@ import { join } from 'node:path'
 import type { ModelCheckReport, ModelPackageSummary } from '../../api/models'
 import type { EventBus } from '../../core/event-bus'
 import { PerceptError } from '../../core/errors'
+import { WriteTargets } from '../../core/write-target'
 import { checkModelPackage } from './package-check'
 import { listModelPackages, readModelPackage } from './package-files'
-import { exportModelPackage, importModelPackage, safePackageName } from './package-import'
+import { exportModelPackage, exportModelPackageFolder, importModelPackage, safePackageName } from './package-import'
 
 /** The workspace's installed model packages (models/<id>/), as the API offers them. */
 export class ModelLibrary {
   constructor(
     readonly modelsDir: string,
     private readonly events: EventBus,
+    /** Where exports may be written (default: this machine's rules, no workspace). */
+    private readonly writeTargets: WriteTargets = new WriteTargets(),
   ) {}
 
   list(): Promise<ModelPackageSummary[]> {
@@ -38,12 +41,16 @@ export class ModelLibrary {
     return { id: pkg.id, dir: pkg.dir, meta: pkg.meta }
   }
 
-  /** Writes <id>.zip to `path`, or into it when `path` is a folder. */
-  async export(id: string, path: string): Promise<{ path: string }> {
+  /**
+   * As a zip (the default): writes <id>.zip into `path` when it is a folder, else to `path` (.zip added
+   * when missing). As a folder: writes the package folder itself at `path`.
+   */
+  async export(id: string, path: string, as: 'zip' | 'folder' = 'zip'): Promise<{ path: string }> {
     const { dir } = await this.get(id)
+    if (as === 'folder') return { path: (await exportModelPackageFolder(dir, this.writeTargets.folder(path, 'model packages'))).dir }
     const isFolder = (await stat(path).catch(() => null))?.isDirectory() ?? false
-    const zipPath = isFolder ? join(path, `${id}.zip`) : path.toLowerCase().endsWith('.zip') ? path : `${path}.zip`
-    return { path: (await exportModelPackage(dir, zipPath)).zipPath }
+    const wanted = isFolder ? join(path, `${id}.zip`) : path.toLowerCase().endsWith('.zip') ? path : `${path}.zip`
+    return { path: (await exportModelPackage(dir, this.writeTargets.file(wanted, 'model package zips', ['.zip']))).zipPath }
   }
 
   /** Moves the folder aside first, so a crash mid-delete never leaves a half package that looks installed. */

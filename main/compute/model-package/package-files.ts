@@ -98,6 +98,27 @@ export async function pathExists(path: string): Promise<boolean> {
 }
 
 /**
+ * Renames a finished staging folder to `dir`. An existing `dir` (`replace`) is moved aside first and
+ * removed after the swap, and put back if the swap fails, so `dir` is always a whole folder, old or new.
+ */
+export async function renameIntoPlace(staging: string, dir: string, replace: boolean): Promise<void> {
+  if (replace) {
+    const aside = `${staging}.old`
+    await rename(dir, aside)
+    try {
+      await rename(staging, dir)
+    } catch (error) {
+      await rename(aside, dir)
+      throw error
+    }
+    await rm(aside, { recursive: true, force: true })
+  } else {
+    await rename(staging, dir)
+  }
+  syncDirectory(dirname(dir))
+}
+
+/**
  * Writes a package folder atomically: the files go into a temp folder beside `dir`, which is renamed to `dir`
  * once complete, so a reader never sees half a package. Refuses to replace an existing folder unless
  * `overwrite` is set (then the old one is moved aside and removed after the swap).
@@ -122,20 +143,7 @@ export async function writeModelPackage(
     await writeFileAtomic(join(staging, MODEL_FILE), contents.onnx)
     await writeFileAtomic(join(staging, META_FILE), JSON.stringify(meta, null, 2) + '\n')
     await writeFileAtomic(join(staging, CARD_FILE), card)
-    if (exists) {
-      const aside = `${staging}.old`
-      await rename(dir, aside)
-      try {
-        await rename(staging, dir)
-      } catch (error) {
-        await rename(aside, dir)
-        throw error
-      }
-      await rm(aside, { recursive: true, force: true })
-    } else {
-      await rename(staging, dir)
-    }
-    syncDirectory(dirname(dir))
+    await renameIntoPlace(staging, dir, exists)
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
     throw error instanceof PerceptError ? error : new PerceptError('INTERNAL', `Cannot write the package ${dir}: ${(error as Error).message}`)

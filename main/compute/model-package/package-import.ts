@@ -1,4 +1,4 @@
-/** Importing a package (a folder or a .zip) into the models folder, and exporting one as a .zip. */
+/** Importing a package (a folder or a .zip) into the models folder, and exporting one as a .zip or a folder. */
 import AdmZip from 'adm-zip'
 import { copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path'
@@ -12,6 +12,7 @@ import {
   defaultModelCard,
   pathExists,
   readModelPackage,
+  renameIntoPlace,
   stagingDirBeside,
   type ModelPackage,
 } from './package-files'
@@ -22,7 +23,7 @@ export interface ImportOptions {
   name?: string
   /** When the name is taken: 'suffix' installs as name-2, name-3...; 'error' refuses. Default 'suffix'. */
   onExisting?: 'suffix' | 'error'
-  /** Largest total uncompressed size accepted from a zip, in bytes. Default 4 GiB. */
+  /** Largest total uncompressed size accepted from a zip, in bytes. Default 4 GiB (defaultMaxZipBytes). */
   maxZipBytes?: number
 }
 
@@ -60,8 +61,11 @@ function checkEntryName(entryName: string): string {
   return posix.normalize(name)
 }
 
+/** Largest total uncompressed size accepted from a zip unless told otherwise. */
+export const defaultMaxZipBytes = 4 * 1024 ** 3
+
 /** Unpacks the package files of a zip into `target`: at the zip's root, or inside its single top folder. */
-async function extractZip(zipPath: string, target: string, maxBytes: number): Promise<void> {
+export async function unpackPackageZip(zipPath: string, target: string, maxBytes = defaultMaxZipBytes): Promise<void> {
   let zip: AdmZip
   try {
     zip = new AdmZip(zipPath)
@@ -168,7 +172,7 @@ export async function importModelPackage(source: string, modelsDir: string, opti
   await mkdir(modelsDir, { recursive: true })
   const staging = await stagingDirBeside(join(resolve(modelsDir), 'import'))
   try {
-    if (isZip) await extractZip(source, staging, options.maxZipBytes ?? 4 * 1024 ** 3)
+    if (isZip) await unpackPackageZip(source, staging, options.maxZipBytes ?? defaultMaxZipBytes)
     else await copyPackageFolder(source, staging)
 
     const staged = await readModelPackage(staging)
@@ -223,4 +227,47 @@ export async function exportModelPackage(dir: string, zipPath: string): Promise<
   const data = zip.toBuffer()
   await writeFileAtomic(zipPath, data)
   return { zipPath, bytes: data.length, meta: pkg.meta }
+}
+
+/**
+ * Whether a package folder may be written at `target`: nothing there (false), or an empty folder or an
+ * earlier package to replace (true). A file, or a folder holding anything else, is refused: an export
+ * never deletes someone's files. Callers may ask before long work (training) as well as when writing.
+ */
+export async function checkPackageFolderTarget(target: string): Promise<boolean> {
+  const existing = await stat(target).catch(() => null)
+  if (!existing) return false
+  if (!existing.isDirectory()) {
+    throw new PerceptError('VALIDATION', `${target} is a file; a model package is a folder: choose a new folder name, or a name ending in .zip to write a zip.`)
+  }
+  if ((await readdir(target)).length === 0) return true
+  const isPackage = await readModelPackage(target).then(
+    () => true,
+    () => false,
+  )
+  if (isPackage) return true
+  throw new PerceptError(
+    'VALIDATION',
+    `${target} is a folder that holds other files, not a model package; it is left as it is: choose a new or empty folder, or a name ending in .zip.`,
+  )
+}
+
+/**
+ * Writes a package as a folder at `target` (model.onnx, model.json, card.md), atomically: the files are
+ * copied into a hidden folder beside it, which is renamed to `target` once whole. An empty folder or an
+ * earlier package there is replaced; anything else is refused untouched (checkPackageFolderTarget).
+ */
+export async function exportModelPackageFolder(dir: string, target: string): Promise<{ dir: string; meta: ModelMeta }> {
+  const pkg = await readModelPackage(dir)
+  const replace = await checkPackageFolderTarget(target)
+  const staging = await stagingDirBeside(target)
+  try {
+    await copyPackageFolder(dir, staging)
+    if (pkg.card === null) await writeFileAtomic(join(staging, CARD_FILE), defaultModelCard(pkg.meta))
+    await renameIntoPlace(staging, target, replace)
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true })
+    throw error instanceof PerceptError ? error : new PerceptError('INTERNAL', `Cannot write the package ${target}: ${(error as Error).message}`)
+  }
+  return { dir: target, meta: pkg.meta }
 }

@@ -61,6 +61,8 @@ export async function readAudioFile(path: string): Promise<DecodedAudio> {
   try {
     const info = await stat(path)
     if (info.isDirectory()) throw invalidFile(`${name} is a folder, not a sound file.`)
+    // A device (/dev/zero) reports size 0 and never ends: reading it would fill memory.
+    if (!info.isFile()) throw invalidFile(`${name} is not a regular file (a device or a pipe), not a sound file.`)
     size = info.size
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { writeFileAtomic } from '../../core/atomic-file'
 import { PerceptError } from '../../core/errors'
+import { readSmallFile } from '../../core/text-file'
 import { ColorTable, type LabelColor } from './color-table'
 import { parseColorTableText } from './color-table-format'
 import { formatItkSnapLabels } from './itk-snap-labels'
@@ -11,11 +11,15 @@ import { applyMricronLut, MRICRON_LUT_BYTES, parseMricronLut, parseMricronNames 
 /** Extensions a colour table beside a volume may have, in the order they are tried. */
 const COMPANION_EXTENSIONS = ['.txt', '.lut', '.label', '.ctab', '.csv', '.json']
 
+/** The file's bytes, or null when there is none; a folder, a device or a huge file is INVALID_FILE. */
 async function readBytes(path: string): Promise<Uint8Array | null> {
   try {
-    return await readFile(path)
+    return await readSmallFile(path, { what: 'a colour table' })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    if (error instanceof PerceptError) {
+      if (error.code === 'NOT_FOUND') return null
+      throw error
+    }
     const reason = error instanceof Error ? error.message : String(error)
     throw new PerceptError('INVALID_FILE', `The colour table ${path} could not be read (${reason}).`)
   }

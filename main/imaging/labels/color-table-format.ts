@@ -44,8 +44,9 @@ export function parseColorTableText(text: string, what = 'The colour table'): Co
   const format = detectColorTableFormat(text)
   const table = format === null ? null : parserFor(format)(text)
   if (table === null || (table.size === 0 && format !== 'json')) {
-    const first = table?.warnings[0]
-    const why = first === undefined ? '' : ` (line ${first.line}: ${first.message})`
+    // Which line, never its text: a file that is no colour table is not the caller's to read through us.
+    const line = table?.warnings.find((w) => w.line !== undefined)?.line
+    const why = line === undefined ? '' : ` (line ${line} is not a valid ${format} row)`
     throw new PerceptError(
       'INVALID_FILE',
       `${what} is not a colour table this app reads${why}. Accepted: ${ACCEPTED_COLOR_TABLES}.`,

@@ -28,7 +28,8 @@ export function parseFreeSurferLut(text: string): ColorTable {
     }
     const label = parseWholeNumber(fields[0]!)
     const numbers = fields.slice(2).map((field) => parseWholeNumber(field) ?? -1)
-    if (label === null) return table.warn(lineNumber, `label "${fields[0]}" is not a whole number; line skipped`)
+    // The rule, not the text: the format is guessed from most lines, so a stray line may be anything.
+    if (label === null) return table.warn(lineNumber, 'No. (the label) is not a whole number; line skipped')
     if (!numbers.every(isColorByte)) return table.warn(lineNumber, 'R, G, B and A must be whole numbers 0..255; line skipped')
     const [r, g, b, transparency = 0] = numbers as [number, number, number, number?]
     table.define(label, { name: fields[1]!, color: [r, g, b], alpha: 1 - transparency / 255 }, lineNumber)

@@ -33,9 +33,11 @@ export function parseItkSnapLabels(text: string): ColorTable {
     const [r, g, b] = fields.slice(1, 4).map(Number) as [number, number, number]
     const alpha = Number(fields[4])
     const visible = parseWholeNumber(fields[5]!)
-    if (label === null) return table.warn(lineNumber, `label "${fields[0]}" is not a whole number; line skipped`)
+    // Warnings name the line and the rule, not the text: the format is guessed from most lines, so a
+    // stray line may be anything.
+    if (label === null) return table.warn(lineNumber, 'IDX is not a whole number; line skipped')
     if (![r, g, b].every(isColorByte)) return table.warn(lineNumber, 'R, G and B must be whole numbers 0..255; line skipped')
-    if (!Number.isFinite(alpha)) return table.warn(lineNumber, `opacity "${fields[4]}" is not a number; line skipped`)
+    if (!Number.isFinite(alpha)) return table.warn(lineNumber, 'A (the opacity) is not a number; line skipped')
     const entry: LabelColor = { name, color: [r, g, b], alpha: Math.min(1, Math.max(0, alpha)) }
     if (alpha < 0 || alpha > 1) table.warn(lineNumber, `opacity ${alpha} is outside 0..1; clamped`)
     entry.visible = visible !== 0

@@ -29,7 +29,7 @@ function parseEntry(table: ColorTable, where: string, label: Json | undefined, v
   const color = fields.color ?? fields.colour
   if (typeof color === 'string') {
     const parsed = parseHexColor(color)
-    if (parsed === null) return table.warn(undefined, `${where}: colour "${color}" is not #rrggbb; entry skipped`)
+    if (parsed === null) return table.warn(undefined, `${where}: colour is not #rrggbb; entry skipped`)
     entry.color = parsed.color
     if (parsed.alpha !== undefined) entry.alpha = parsed.alpha
   } else if (Array.isArray(color)) {
@@ -74,10 +74,11 @@ export function parseJsonColorTable(text: string): ColorTable | null {
   if (!isObject(root)) return null
   const keys = Object.keys(root)
   if (keys.length === 0 || !keys.some((key) => /^-?\d+$/.test(key))) return null
-  for (const key of keys) {
+  keys.forEach((key, index) => {
     const label = /^-?\d+$/.test(key) ? Number(key) : Number.NaN
-    parseEntry(table, `key "${key}"`, Number.isNaN(label) ? null : label, root[key])
-  }
+    // A key that is no label is named by its place, not quoted: the file may be any JSON.
+    parseEntry(table, Number.isNaN(label) ? `key ${index + 1}` : `key "${key}"`, Number.isNaN(label) ? null : label, root[key])
+  })
   return table
 }
 

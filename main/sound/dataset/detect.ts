@@ -86,8 +86,9 @@ async function loadFromCsv(csvPath: string): Promise<SoundDataset> {
   const layout = layouts.find(({ columns }) => missingColumns(header, columns).length === 0)
   if (layout) return layout.load(dirname(dirname(csvPath)), csvPath)
   const expected = layouts.map(({ name, columns }) => `${name} (${columns.join(', ')})`).join(' or ')
+  // Its own header is not quoted back: a CSV that is no data set's metadata is not ours to show.
   throw new PerceptError(
     'VALIDATION',
-    `${csvPath} is not data set metadata Percept Workbench knows: its columns (${header.join(', ')}) are not those of ${expected}.`,
+    `${csvPath} is not data set metadata Percept Workbench knows: its first line does not name the columns of ${expected}.`,
   )
 }

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import { PerceptError } from '../../core/errors'
+import { readTextFile } from '../../core/text-file'
 import { parseCsv, type CsvRecord } from './csv'
 import type { DatasetProblem } from './types'
 
@@ -16,9 +16,14 @@ export function missingColumns(names: string[], required: string[]): string[] {
   return required.filter((column) => !names.includes(column.toLowerCase()))
 }
 
+/** Far above the published files (UrbanSound8K's is 0.5 MB); past it a file is no metadata CSV. */
+const maxMetadataBytes = 64 * 1024 ** 2
+
+const readMetadataText = (path: string): Promise<string> => readTextFile(path, { what: 'a metadata CSV', maxBytes: maxMetadataBytes })
+
 /** The CSV's column names, trimmed and lower-cased (headers match case-insensitively). */
 export async function readCsvHeader(path: string): Promise<string[]> {
-  return columnNames(parseCsv(await readFile(path, 'utf8')).records[0])
+  return columnNames(parseCsv(await readMetadataText(path)).records[0])
 }
 
 export class MetadataRow {
@@ -71,15 +76,16 @@ export interface MetadataTable {
  * reports rows whose field count disagrees with the header.
  */
 export async function readMetadataCsv(path: string, what: string, required: string[]): Promise<MetadataTable> {
-  const { records, unclosedQuoteLine } = parseCsv(await readFile(path, 'utf8'))
+  const { records, unclosedQuoteLine } = parseCsv(await readMetadataText(path))
   const [header, ...body] = records
   const names = columnNames(header)
   const missing = missingColumns(names, required)
   if (missing.length > 0) {
+    // The first line is not quoted back: a file without these columns is not metadata, and not ours to show.
     throw new PerceptError(
       'VALIDATION',
       `${path} is not ${what} metadata: its first line lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
-        `(it reads "${header?.fields.join(',') ?? ''}"). Use the CSV file as published with the data set.`,
+        `(it needs ${required.join(', ')}). Use the CSV file as published with the data set.`,
     )
   }
   const problems: DatasetProblem[] = []

@@ -2,23 +2,27 @@ import { existsSync, statSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PerceptError } from '../../core/errors'
-import { listModelPackages, readModelPackage, type ModelPackage } from '../../compute/model-package'
+import { listModelPackages, openModelChoice, readModelPackage, type ChosenModel } from '../../compute/model-package'
 import { soundExtensions } from '../dataset'
 
 /**
- * The sound classifier to use: a package folder, or the id of one installed in the workspace;
- * by default the newest installed sound-classification package.
+ * The sound classifier to use: a package folder, a package .zip (unpacked until `release`), or the id
+ * of one installed in the workspace; by default the newest installed sound-classification package.
+ * A package for another task is refused, saying which task it is for.
  */
-export async function resolveSoundModel(choice: string | undefined, modelsDir: string): Promise<ModelPackage> {
+export async function resolveSoundModel(choice: string | undefined, modelsDir: string): Promise<ChosenModel> {
   if (choice) {
-    const dir = existsSync(choice) && statSync(choice).isDirectory() ? choice : join(modelsDir, choice)
-    if (!existsSync(dir)) throw new PerceptError('NOT_FOUND', `No model package "${choice}": give a package folder or the id of an installed model (percept models list).`)
-    return readModelPackage(dir)
+    const chosen = await openModelChoice(choice, modelsDir)
+    if (chosen.pkg.meta.task !== 'sound-classification') {
+      await chosen.release()
+      throw new PerceptError('VALIDATION', `${choice} is a ${chosen.pkg.meta.task} model, not a sound classifier: give one trained with percept esc train.`)
+    }
+    return chosen
   }
   const installed = existsSync(modelsDir) ? (await listModelPackages(modelsDir)).filter((p) => p.meta.task === 'sound-classification') : []
   const newest = installed.sort((a, b) => b.meta.provenance.createdAt.localeCompare(a.meta.provenance.createdAt))[0]
-  if (!newest) throw new PerceptError('NOT_FOUND', 'No sound classifier is installed: train one (percept esc train) or pass --model <package folder>.')
-  return readModelPackage(newest.dir)
+  if (!newest) throw new PerceptError('NOT_FOUND', 'No sound classifier is installed: train one (percept esc train) or pass --model <package folder, .zip or id>.')
+  return { pkg: await readModelPackage(newest.dir), source: 'installed', release: async () => {} }
 }
 
 /** The file itself, or every sound file under a folder (recursively, sorted). */

@@ -10,8 +10,10 @@ import { modelMetaSchema, type ModelMeta } from '../../../main/api/models'
 import {
   checkModelPackage,
   exportModelPackage,
+  exportModelPackageFolder,
   importModelPackage,
   listModelPackages,
+  openModelChoice,
   readModelPackage,
   safePackageName,
   writeModelPackage,
@@ -325,6 +327,92 @@ describe('zips', () => {
     const zipPath = join(root, 'fake.zip')
     writeFileSync(zipPath, 'PK? no')
     expect((await rejection(importModelPackage(zipPath, modelsDir))).message).toMatch(/fake\.zip is not a readable zip/)
+  })
+})
+
+describe('exportModelPackageFolder', () => {
+  it('writes the package folder that readModelPackage reads back, leaving nothing beside it', async () => {
+    const dir = join(root, 'models', 'tiny')
+    await writeModelPackage(dir, { onnx: onnxBytes, meta, card: '# Tiny card\n' })
+    const target = join(root, 'out', 'my-model')
+    mkdirSync(join(root, 'out'))
+    expect(await exportModelPackageFolder(dir, target)).toEqual({ dir: target, meta })
+    expect(readdirSync(join(root, 'out'))).toEqual(['my-model'])
+    expect(readdirSync(target).sort()).toEqual(['card.md', 'model.json', 'model.onnx'])
+    const back = await readModelPackage(target)
+    expect(back.meta).toEqual(meta)
+    expect(back.card).toBe('# Tiny card\n')
+    expect(new Uint8Array(readFileSync(back.onnxPath))).toEqual(onnxBytes)
+  })
+
+  it('replaces an empty folder or an earlier package, and refuses a folder of other files untouched', async () => {
+    const dir = join(root, 'models', 'tiny')
+    await writeModelPackage(dir, { onnx: onnxBytes, meta: { ...meta, name: 'New' } })
+    const empty = join(root, 'empty')
+    mkdirSync(empty)
+    await exportModelPackageFolder(dir, empty)
+    expect((await readModelPackage(empty)).meta.name).toBe('New')
+    const earlier = join(root, 'earlier')
+    await writeModelPackage(earlier, { onnx: onnxBytes, meta: { ...meta, name: 'Old' } })
+    await exportModelPackageFolder(dir, earlier)
+    expect((await readModelPackage(earlier)).meta.name).toBe('New')
+
+    const photos = join(root, 'photos')
+    mkdirSync(photos)
+    writeFileSync(join(photos, 'holiday.jpg'), 'jpeg')
+    const refused = await rejection(exportModelPackageFolder(dir, photos))
+    expect(refused.code).toBe('VALIDATION')
+    expect(refused.message).toBe(`${photos} is a folder that holds other files, not a model package; it is left as it is: choose a new or empty folder, or a name ending in .zip.`)
+    expect(readdirSync(photos)).toEqual(['holiday.jpg'])
+    writeFileSync(join(root, 'a-file'), 'x')
+    expect((await rejection(exportModelPackageFolder(dir, join(root, 'a-file')))).message).toMatch(/is a file; a model package is a folder/)
+    expect(readdirSync(root).sort()).toEqual(['a-file', 'earlier', 'empty', 'models', 'photos']) // no staging folders left
+  })
+})
+
+describe('openModelChoice', () => {
+  it('reads a package folder, a package zip and an installed id as the same model, named as given', async () => {
+    const installed = join(modelsDir, 'tiny')
+    await writeModelPackage(installed, { onnx: onnxBytes, meta })
+    const folder = join(root, 'exported-folder')
+    await exportModelPackageFolder(installed, folder)
+    const zipPath = join(root, 'Exported.ZIP')
+    await exportModelPackage(installed, zipPath)
+
+    const byFolder = await openModelChoice(folder, modelsDir)
+    const byZip = await openModelChoice(zipPath, modelsDir)
+    const byId = await openModelChoice('tiny', modelsDir)
+    expect([byFolder, byZip, byId].map((c) => [c.source, c.pkg.id, c.pkg.meta])).toEqual([
+      ['folder', 'exported-folder', meta],
+      ['zip', 'Exported', meta],
+      ['installed', 'tiny', meta],
+    ])
+    for (const chosen of [byFolder, byZip, byId]) expect(new Uint8Array(readFileSync(chosen.pkg.onnxPath))).toEqual(onnxBytes)
+    const unpacked = byZip.pkg.dir
+    expect(existsSync(unpacked)).toBe(true)
+    await byZip.release()
+    expect(existsSync(unpacked)).toBe(false)
+    await byFolder.release()
+    expect(existsSync(folder)).toBe(true) // releasing a folder choice leaves the folder alone
+  })
+
+  it('says what was tried when nothing fits, and refuses a file that is no zip', async () => {
+    await writeModelPackage(join(modelsDir, 'tiny'), { onnx: onnxBytes, meta })
+    const missing = await rejection(openModelChoice('nope', modelsDir))
+    expect(missing.code).toBe('NOT_FOUND')
+    expect(missing.message).toBe(
+      `No model "nope": there is no package folder or .zip at ${join(process.cwd(), 'nope')}, and no installed model has that id (installed: tiny). ` +
+        'Give a package folder, a package .zip, or an id from `percept models list`.',
+    )
+    expect((await rejection(openModelChoice('tiny', join(root, 'elsewhere')))).message).toMatch(/\(none is installed\)/)
+    // An "id" that climbs out of the models folder is no id: the package beside it is not reached.
+    await writeModelPackage(join(root, 'outside'), { onnx: onnxBytes, meta })
+    expect((await rejection(openModelChoice('../outside', modelsDir))).code).toBe('NOT_FOUND')
+    writeFileSync(join(root, 'notes.txt'), 'x')
+    expect((await rejection(openModelChoice(join(root, 'notes.txt'), modelsDir))).message).toMatch(/is a file but not a \.zip/)
+    writeFileSync(join(root, 'fake.zip'), 'PK? no')
+    const fake = await rejection(openModelChoice(join(root, 'fake.zip'), modelsDir))
+    expect(fake.message).toMatch(/fake\.zip is not a readable zip/)
   })
 })
 

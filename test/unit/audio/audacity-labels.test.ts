@@ -27,4 +27,11 @@ describe('Audacity label tracks', () => {
     expect(() => parseAudacityLabels('1.0\t2.0\tok\nhello world\n', 'notes.txt')).toThrow(/notes\.txt, line 2/)
     expect(() => parseAudacityLabels('2.0\t1.0\tbackwards\n')).toThrow(/line 1/)
   })
+
+  it('says what it expected on the bad line without quoting it (the file may be anything)', () => {
+    expect(() => parseAudacityLabels('root:x:0:0:root:/root:/bin/bash\n', 'passwd')).toThrow(
+      'passwd, line 1: expected "start<TAB>end<TAB>label" with times in seconds (end not before start). Is it an Audacity label track?',
+    )
+    expect(() => parseAudacityLabels('root:x:0:0:root:/root:/bin/bash\n')).not.toThrow(/root/)
+  })
 })

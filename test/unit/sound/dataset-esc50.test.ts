@@ -59,6 +59,7 @@ describe('loadEsc50', () => {
       'Line 9: esc10 "maybe" is neither True nor False. Row left out.',
     ])
     writeTree(root, { 'meta/esc50.csv': 'filename,fold,category\n1-100032-A-0.wav,1,dog\n' })
-    await expectError(() => loadEsc50(root), 'VALIDATION', /ESC-50 metadata: its first line lacks the column target/)
+    const noTarget = await expectError(() => loadEsc50(root), 'VALIDATION', /ESC-50 metadata: its first line lacks the column target \(it needs filename, fold, target, category\)/)
+    expect(noTarget.message).not.toMatch(/filename,fold,category/) // the file's own line is not quoted back
   })
 })

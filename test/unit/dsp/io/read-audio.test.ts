@@ -217,6 +217,10 @@ describe('readAudioFile', () => {
     await expectInvalid(() => readAudioFile(join(home, 'folder.wav')), /folder\.wav is a folder/)
   })
 
+  it.skipIf(process.platform === 'win32')('a device such as /dev/zero: INVALID_FILE, not read forever', async () => {
+    await expectInvalid(() => readAudioFile('/dev/zero'), /^zero is not a regular file \(a device or a pipe\), not a sound file\.$/)
+  })
+
   it('refuses files over 2 GB before reading them', async () => {
     const path = join(home, 'huge.wav')
     const fd = openSync(path, 'w')

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -32,7 +32,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function expectCode(run: () => Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
+async function expectCode(run: () => Promise<unknown>, code: string, pattern: RegExp): Promise<PerceptError> {
   let caught: unknown
   try {
     await run()
@@ -42,6 +42,7 @@ async function expectCode(run: () => Promise<unknown>, code: string, pattern: Re
   expect(caught).toBeInstanceOf(PerceptError)
   expect((caught as PerceptError).code).toBe(code)
   expect((caught as PerceptError).message).toMatch(pattern)
+  return caught as PerceptError
 }
 
 describe('readColorTable', () => {
@@ -70,6 +71,20 @@ describe('readColorTable', () => {
     await expectCode(() => readColorTable(join(dir, 'missing.txt')), 'NOT_FOUND', /missing\.txt/)
     await writeFile(join(dir, 'junk.bin'), Uint8Array.from({ length: 100 }, (_, i) => (i * 37) % 256))
     await expectCode(() => readColorTable(join(dir, 'junk.bin')), 'INVALID_FILE', /junk\.bin is not a colour table/)
+  })
+
+  it('says which line of a file that is no colour table is wrong, never what it holds', async () => {
+    await writeFile(join(dir, 'secret.txt'), '# ITK-SnAP Label Description File\nhunter2 1 2 3 1 1 1 "token"\n')
+    const error = await expectCode(() => readColorTable(join(dir, 'secret.txt')), 'INVALID_FILE', /secret\.txt is not a colour table this app reads \(line 2 is not a valid itk-snap row\)/)
+    expect(error.message).not.toMatch(/hunter2|token/)
+  })
+
+  it('refuses a folder, and a file past 16 MiB, before reading it', async () => {
+    await expectCode(() => readColorTable(tmpdir()), 'INVALID_FILE', /is a folder: choose a colour table in it/)
+    const big = join(dir, 'big.txt')
+    await writeFile(big, '')
+    await truncate(big, 16 * 1024 ** 2 + 1)
+    await expectCode(() => readColorTable(big), 'INVALID_FILE', /big\.txt is larger than a colour table can be \(over 16 MiB\)/)
   })
 })
 
