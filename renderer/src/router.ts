@@ -1,12 +1,12 @@
 import type { Component } from 'vue'
 import { createRouter, createWebHashHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router'
-import FacesView from './views/FacesView.vue'
-import ModelsView from './views/ModelsView.vue'
-import MriView from './views/MriView.vue'
-import RunsView from './views/RunsView.vue'
-import SoundView from './views/SoundView.vue'
-import SpeechView from './views/SpeechView.vue'
-import { workspaces, type WorkspaceId } from './workspaces'
+import FacesView from './workspaces/faces/FacesView.vue'
+import ModelsView from './workspaces/models/ModelsView.vue'
+import MriView from './workspaces/mri/MriView.vue'
+import RunsView from './workspaces/runs/RunsView.vue'
+import SoundView from './workspaces/sound/SoundView.vue'
+import SpeechView from './workspaces/speech/SpeechView.vue'
+import { workspaces, type WorkspaceId } from './shell/workspaces'
 
 const views: Record<WorkspaceId, Component> = {
   sound: SoundView,

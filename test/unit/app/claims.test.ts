@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import pkg from '../../../package.json'
 import { buildProgram } from '../../../main/app/cli'
-import { workspaces, type WorkspaceEntry } from '../../../renderer/src/workspaces'
+import { workspaces, type WorkspaceEntry } from '../../../renderer/src/shell/workspaces'
 
 /*
  * The README, package metadata, CLI help and sidebar describe only what works: every mention of a tool

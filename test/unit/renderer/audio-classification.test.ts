@@ -3,7 +3,7 @@ import { createSSRApp, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import type { OpenSound, SoundClassificationResult, SoundClassifier } from '../../../main/api'
 import { apiKey } from '../../../renderer/src/api/inject'
-import ClassificationPanel from '../../../renderer/src/components/audio/ClassificationPanel.vue'
+import ClassificationPanel from '../../../renderer/src/workspaces/sound/components/ClassificationPanel.vue'
 import {
   cellAt,
   classRegions,
@@ -14,11 +14,11 @@ import {
   rankClasses,
   segmentCells,
   topClass,
-} from '../../../renderer/src/lib/audio/classification'
-import { toAudioLabels } from '../../../renderer/src/lib/audio/regions'
+} from '../../../renderer/src/workspaces/sound/lib/classification'
+import { toAudioLabels } from '../../../renderer/src/workspaces/sound/lib/regions'
 import { useAppStore } from '../../../renderer/src/stores/app'
-import { useSoundClassificationStore } from '../../../renderer/src/stores/sound-classification'
-import { useSoundEditorStore } from '../../../renderer/src/stores/sound-editor'
+import { useSoundClassificationStore } from '../../../renderer/src/workspaces/sound/stores/sound-classification'
+import { useSoundEditorStore } from '../../../renderer/src/workspaces/sound/stores/sound-editor'
 import { FakeBridge, deferred, settle, storesOver } from './fake-bridge'
 
 // The core's segment geometry (paper settings): 41 frames of 512 samples at 22050 Hz, every 20 frames.

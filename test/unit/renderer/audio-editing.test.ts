@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dbToGain, matchedGainsDb, playbackGainDb } from '../../../renderer/src/lib/audio/loudness'
+import { dbToGain, matchedGainsDb, playbackGainDb } from '../../../renderer/src/workspaces/sound/lib/loudness'
 import {
   describeRegion,
   fromAudioLabels,
@@ -10,8 +10,8 @@ import {
   toAudioLabels,
   withRegionChanged,
   type SoundRegion,
-} from '../../../renderer/src/lib/audio/regions'
-import { commandFor, shortcutAllowed, shortcutGroups, type EditorCommand } from '../../../renderer/src/lib/audio/shortcuts'
+} from '../../../renderer/src/workspaces/sound/lib/regions'
+import { commandFor, shortcutAllowed, shortcutGroups, type EditorCommand } from '../../../renderer/src/workspaces/sound/lib/shortcuts'
 import type { KeyChord } from '../../../renderer/src/lib/keyboard'
 
 describe('loudness matching', () => {

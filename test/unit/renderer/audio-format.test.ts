@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fileNameProblem, folderOf, joinPath, safeName, stem, withExtension } from '../../../renderer/src/lib/export-path'
-import { editorColors, withAlpha } from '../../../renderer/src/lib/audio/editor-colors'
-import { decimalsFor, formatChannels, formatDb, formatLufs, formatSampleRate, formatTime } from '../../../renderer/src/lib/audio/time-format'
+import { editorColors, withAlpha } from '../../../renderer/src/workspaces/sound/lib/editor-colors'
+import { decimalsFor, formatChannels, formatDb, formatLufs, formatSampleRate, formatTime } from '../../../renderer/src/workspaces/sound/lib/time-format'
 
 describe('time formatting', () => {
   it('prints minutes, seconds and hours, rounding once in the last digit shown', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { colorTable, magma, spectrogramPixels } from '../../../renderer/src/lib/audio/colormap'
-import { parsePeaks, peakLevel, tileBuckets, tileSpan, tilesInView, type PeakBlock } from '../../../renderer/src/lib/audio/peaks'
-import { rulerTicks, niceStep } from '../../../renderer/src/lib/audio/ruler'
-import { spectrogramRequest, spectrogramServes } from '../../../renderer/src/lib/audio/spectrogram-window'
-import { addToEnvelope, emptyEnvelope, samplePoints } from '../../../renderer/src/lib/audio/waveform-columns'
+import { colorTable, magma, spectrogramPixels } from '../../../renderer/src/workspaces/sound/lib/colormap'
+import { parsePeaks, peakLevel, tileBuckets, tileSpan, tilesInView, type PeakBlock } from '../../../renderer/src/workspaces/sound/lib/peaks'
+import { rulerTicks, niceStep } from '../../../renderer/src/workspaces/sound/lib/ruler'
+import { spectrogramRequest, spectrogramServes } from '../../../renderer/src/workspaces/sound/lib/spectrogram-window'
+import { addToEnvelope, emptyEnvelope, samplePoints } from '../../../renderer/src/workspaces/sound/lib/waveform-columns'
 
 /** The wire format: per channel N minima then N maxima, float32 little-endian. */
 function encode(channels: Array<{ min: number[]; max: number[] }>): ArrayBuffer {
@@ -149,7 +149,7 @@ describe('the time ruler', () => {
 
 describe('the mel axis', () => {
   it('is linear below 1 kHz and logarithmic above, as librosa’s Slaney scale', async () => {
-    const { hzToMel, frequencyTicks } = await import('../../../renderer/src/lib/audio/mel-axis')
+    const { hzToMel, frequencyTicks } = await import('../../../renderer/src/workspaces/sound/lib/mel-axis')
     expect(hzToMel(1000)).toBeCloseTo(15)
     expect(hzToMel(500)).toBeCloseTo(7.5)
     expect(hzToMel(6400)).toBeCloseTo(42)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { RouterView } from 'vue-router'
 import type { OpenSound } from '../../../main/api'
-import { useSoundEditorStore } from '../../../renderer/src/stores/sound-editor'
+import { useSoundEditorStore } from '../../../renderer/src/workspaces/sound/stores/sound-editor'
 import { renderWithApp, textOf as text } from './ssr-render'
 
 // The Sound page rendered to HTML by Vue's server renderer with a prepared store: what the editor shows.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ResourceError, fetchBytes, importUrl, isAbort, peaksUrl, spectrogramUrl, uploadSound, type FetchFn } from '../../../renderer/src/lib/audio/resources'
+import { ResourceError, fetchBytes, importUrl, isAbort, peaksUrl, spectrogramUrl, uploadSound, type FetchFn } from '../../../renderer/src/workspaces/sound/lib/resources'
 
 const opened = {
   id: 's1',
@@ -57,7 +57,7 @@ describe('sound resources', () => {
 
 describe('resource errors', () => {
   it('map HTTP statuses back to the API’s error codes', async () => {
-    const { codeForStatus } = await import('../../../renderer/src/lib/audio/resources')
+    const { codeForStatus } = await import('../../../renderer/src/workspaces/sound/lib/resources')
     expect(codeForStatus(422)).toBe('INVALID_FILE')
     expect(codeForStatus(404)).toBe('NOT_FOUND')
     expect(codeForStatus(400)).toBe('VALIDATION')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { OpenSound } from '../../../main/api'
 import { useAppStore } from '../../../renderer/src/stores/app'
-import { useSoundEditorStore } from '../../../renderer/src/stores/sound-editor'
+import { useSoundEditorStore } from '../../../renderer/src/workspaces/sound/stores/sound-editor'
 import { FakeBridge, deferred, settle, storesOver } from './fake-bridge'
 
 function opened(id: string, lufs: number | null = -20, duration = 10): OpenSound {

@@ -16,9 +16,9 @@ import {
   zoomAt,
   zoomToRange,
   type ViewLimits,
-} from '../../../renderer/src/lib/audio/viewport'
-import { wheelIntent } from '../../../renderer/src/lib/audio/wheel'
-import { maxWorldPx, worldFor, worldServes } from '../../../renderer/src/lib/audio/world'
+} from '../../../renderer/src/workspaces/sound/lib/viewport'
+import { wheelIntent } from '../../../renderer/src/workspaces/sound/lib/wheel'
+import { maxWorldPx, worldFor, worldServes } from '../../../renderer/src/workspaces/sound/lib/world'
 
 const hour: ViewLimits = { duration: 3600, sampleRate: 44100, width: 1000 }
 const clip: ViewLimits = { duration: 2, sampleRate: 16000, width: 800 }

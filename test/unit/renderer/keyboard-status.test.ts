@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { listFocusTarget, workspaceShortcutIndex, type KeyChord } from '../../../renderer/src/lib/keyboard'
-import { describeBackends } from '../../../renderer/src/lib/status'
+import { describeBackends } from '../../../renderer/src/shell/status'
 
 function chord(code: string, modifiers: Partial<KeyChord> = {}): KeyChord {
   const key = code.replace(/^(Digit|Numpad)/, '')

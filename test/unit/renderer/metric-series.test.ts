@@ -10,7 +10,7 @@ import {
   pointCount,
   pointsByX,
   runChartData,
-} from '../../../renderer/src/lib/metric-series'
+} from '../../../renderer/src/workspaces/runs/lib/metric-series'
 
 const t = '2026-01-01T00:00:00Z'
 

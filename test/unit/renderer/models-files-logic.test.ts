@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { FileEntry } from '../../../main/api'
-import { chartColors, formatTick } from '../../../renderer/src/lib/chart-theme'
+import { chartColors, formatTick } from '../../../renderer/src/workspaces/runs/lib/chart-theme'
 import { baseName, describeFilter, isChoosable, listKeyTarget, pendingChoice, typeaheadIndex } from '../../../renderer/src/lib/file-browser'
 import { trapTabTarget } from '../../../renderer/src/lib/focus'
 import {
@@ -12,8 +12,8 @@ import {
   formatPercent,
   formatShape,
 } from '../../../renderer/src/lib/format'
-import { markdownToHtml, renderModelCard } from '../../../renderer/src/lib/markdown'
-import { describeCheck, describeLabels, importPathFor, provenanceMetrics } from '../../../renderer/src/lib/models'
+import { markdownToHtml, renderModelCard } from '../../../renderer/src/workspaces/models/lib/markdown'
+import { describeCheck, describeLabels, importPathFor, provenanceMetrics } from '../../../renderer/src/workspaces/models/lib/models'
 
 function entry(name: string, kind: FileEntry['kind'], folder = '/home/ada'): FileEntry {
   return { name, path: `${folder}/${name}`, kind, size: kind === 'file' ? 10 : null, modifiedAt: '2026-01-01T00:00:00Z' }

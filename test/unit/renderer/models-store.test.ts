@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelCheckReport } from '../../../main/api'
 import { useAppStore } from '../../../renderer/src/stores/app'
-import { useModelsStore } from '../../../renderer/src/stores/models'
+import { useModelsStore } from '../../../renderer/src/workspaces/models/stores/models'
 import { FakeBridge, deferred, settle, storesOver } from './fake-bridge'
 import { modelSummary } from './model-fixtures'
 

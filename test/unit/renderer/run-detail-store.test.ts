@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobDetail, JobLogLine, JobSummary, MetricSeries } from '../../../main/api'
 import { useAppStore } from '../../../renderer/src/stores/app'
-import { liveRefreshMs, useRunDetailStore } from '../../../renderer/src/stores/run-detail'
+import { liveRefreshMs, useRunDetailStore } from '../../../renderer/src/workspaces/runs/stores/run-detail'
 import { FakeBridge, deferred, storesOver } from './fake-bridge'
 
 // A fake core holding jobs whose detail, metrics and log the test changes as a run goes on.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { JobDetail, JobLogLine, JobState, JobSummary } from '../../../main/api'
-import { demoTrainDefaults, demoTrainProblems } from '../../../renderer/src/lib/demo-train'
-import { applySummary, mergeDetail } from '../../../renderer/src/lib/job-detail'
-import { lastLogSeq, mergeLogLines } from '../../../renderer/src/lib/job-log'
+import { demoTrainDefaults, demoTrainProblems } from '../../../renderer/src/workspaces/runs/lib/demo-train'
+import { applySummary, mergeDetail } from '../../../renderer/src/workspaces/runs/lib/job-detail'
+import { lastLogSeq, mergeLogLines } from '../../../renderer/src/workspaces/runs/lib/job-log'
 import { isJobActive, isJobEnded, runActions } from '../../../renderer/src/lib/run-actions'
 
 function line(seq: number, message = `line ${seq}`): JobLogLine {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyAffine, columnLengths, invertAffine, multiplyAffine } from '../../../../renderer/src/lib/mri/affine'
+import { applyAffine, columnLengths, invertAffine, multiplyAffine } from '../../../../renderer/src/workspaces/mri/lib/affine'
 import {
   clampIndex,
   displayToNative,
@@ -9,7 +9,7 @@ import {
   nativeToDisplay,
   worldToDisplay,
   type ToNative,
-} from '../../../../renderer/src/lib/mri/grid'
+} from '../../../../renderer/src/workspaces/mri/lib/grid'
 
 /** A rotation of `degrees` about an axis through the origin (Rodrigues), as a row-major 3x3. */
 function rotation(axis: [number, number, number], degrees: number): number[] {

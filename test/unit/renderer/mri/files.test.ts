@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { screenshotFileName } from '../../../../renderer/src/components/mri/viewsScreenshot'
-import { droppedPath, dropRefusal, isVolumeFileName, uploadVolume } from '../../../../renderer/src/lib/mri/dropped-files'
-import { viewVoxels } from '../../../../renderer/src/lib/mri/voxels'
+import { screenshotFileName } from '../../../../renderer/src/workspaces/mri/components/viewsScreenshot'
+import { droppedPath, dropRefusal, isVolumeFileName, uploadVolume } from '../../../../renderer/src/workspaces/mri/lib/dropped-files'
+import { viewVoxels } from '../../../../renderer/src/workspaces/mri/lib/voxels'
 
 describe('dropped files', () => {
   it('knows volume names; opens a drop by its path, else uploads it (never half of a .hdr/.img pair)', () => {

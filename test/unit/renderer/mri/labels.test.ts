@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { labelLocation } from '../../../../renderer/src/lib/mri/label-location'
-import { LabelPalette, fallbackColor, hsvToRgb } from '../../../../renderer/src/lib/mri/label-palette'
-import { LabelSampler, sameGrid } from '../../../../renderer/src/lib/mri/label-sampler'
-import { planeLayout, planes } from '../../../../renderer/src/lib/mri/planes'
+import { labelLocation } from '../../../../renderer/src/workspaces/mri/lib/label-location'
+import { LabelPalette, fallbackColor, hsvToRgb } from '../../../../renderer/src/workspaces/mri/lib/label-palette'
+import { LabelSampler, sameGrid } from '../../../../renderer/src/workspaces/mri/lib/label-sampler'
+import { planeLayout, planes } from '../../../../renderer/src/workspaces/mri/lib/planes'
 
 const entries = [
   { label: 1, name: 'Precentral_L', color: [200, 10, 10] as [number, number, number] },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { orientationLetters, planeLayout, planes, sliceShape, type Convention, type Plane } from '../../../../renderer/src/lib/mri/planes'
-import { fitView, planeExtent, screenToIndex } from '../../../../renderer/src/lib/mri/viewport'
+import { orientationLetters, planeLayout, planes, sliceShape, type Convention, type Plane } from '../../../../renderer/src/workspaces/mri/lib/planes'
+import { fitView, planeExtent, screenToIndex } from '../../../../renderer/src/workspaces/mri/lib/viewport'
 
 describe('orientation letters', () => {
   // The display grid is RAS+; what each edge must read, by convention.

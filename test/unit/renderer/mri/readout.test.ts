@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { dragModeFor, sliceStepForKey, wheelSlices, wheelZoomFactor } from '../../../../renderer/src/lib/mri/controls'
-import { LabelPalette } from '../../../../renderer/src/lib/mri/label-palette'
-import { LabelSampler } from '../../../../renderer/src/lib/mri/label-sampler'
-import { formatIndex, formatIntensity, formatMm, readoutAt } from '../../../../renderer/src/lib/mri/readout'
+import { dragModeFor, sliceStepForKey, wheelSlices, wheelZoomFactor } from '../../../../renderer/src/workspaces/mri/lib/controls'
+import { LabelPalette } from '../../../../renderer/src/workspaces/mri/lib/label-palette'
+import { LabelSampler } from '../../../../renderer/src/workspaces/mri/lib/label-sampler'
+import { formatIndex, formatIntensity, formatMm, readoutAt } from '../../../../renderer/src/workspaces/mri/lib/readout'
 
 describe('the readout', () => {
   // A 2 x 3 x 4 display grid of 2 mm voxels, stored natively flipped along x (an "LAS" file).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { planeLayout } from '../../../../renderer/src/lib/mri/planes'
-import { extractSlice } from '../../../../renderer/src/lib/mri/slice'
+import { planeLayout } from '../../../../renderer/src/workspaces/mri/lib/planes'
+import { extractSlice } from '../../../../renderer/src/workspaces/mri/lib/slice'
 
 // A 3 x 4 x 5 grid whose voxel (x, y, z) holds x + 10 y + 100 z, so every value names its voxel.
 const dims = [3, 4, 5] as const

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { OpenVolume } from '../../../../main/api'
 import { useAppStore } from '../../../../renderer/src/stores/app'
-import { useMriViewerStore } from '../../../../renderer/src/stores/mri-viewer'
+import { useMriViewerStore } from '../../../../renderer/src/workspaces/mri/stores/mri-viewer'
 import { FakeBridge, deferred, settle, storesOver } from '../fake-bridge'
 
 const dims: [number, number, number] = [4, 5, 6]

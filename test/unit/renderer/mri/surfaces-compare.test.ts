@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { OpenVolume } from '../../../../main/api'
-import { differenceLegend, labelDifference } from '../../../../renderer/src/lib/mri/label-difference'
-import { parseWorldPoint } from '../../../../renderer/src/lib/mri/world-point'
-import { encodeMeshBinary } from '../../../../renderer/src/lib/mri3d/mesh-binary'
+import { differenceLegend, labelDifference } from '../../../../renderer/src/workspaces/mri/lib/label-difference'
+import { parseWorldPoint } from '../../../../renderer/src/workspaces/mri/lib/world-point'
+import { encodeMeshBinary } from '../../../../renderer/src/workspaces/mri/lib/3d/mesh-binary'
 import { useAppStore } from '../../../../renderer/src/stores/app'
-import { useMriCompareStore } from '../../../../renderer/src/stores/mri-compare'
-import { useMriSurfacesStore } from '../../../../renderer/src/stores/mri-surfaces'
-import { useMriViewerStore } from '../../../../renderer/src/stores/mri-viewer'
+import { useMriCompareStore } from '../../../../renderer/src/workspaces/mri/stores/mri-compare'
+import { useMriSurfacesStore } from '../../../../renderer/src/workspaces/mri/stores/mri-surfaces'
+import { useMriViewerStore } from '../../../../renderer/src/workspaces/mri/stores/mri-viewer'
 import { FakeBridge, deferred, settle, storesOver } from '../fake-bridge'
 
 const dims: [number, number, number] = [4, 3, 2]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planeLayout } from '../../../../renderer/src/lib/mri/planes'
+import { planeLayout } from '../../../../renderer/src/workspaces/mri/lib/planes'
 import {
   fitView,
   indexToPlane,
@@ -10,7 +10,7 @@ import {
   screenToPlane,
   visiblePlane,
   zoomAt,
-} from '../../../../renderer/src/lib/mri/viewport'
+} from '../../../../renderer/src/workspaces/mri/lib/viewport'
 
 describe('the slice viewport', () => {
   const dims = [100, 120, 40]

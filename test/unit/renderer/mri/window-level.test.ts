@@ -9,7 +9,7 @@ import {
   windowCentre,
   windowPresets,
   windowWidth,
-} from '../../../../renderer/src/lib/mri/window-level'
+} from '../../../../renderer/src/workspaces/mri/lib/window-level'
 
 describe('window/level', () => {
   it('width and centre are the DICOM linear VOI function\'s', () => {

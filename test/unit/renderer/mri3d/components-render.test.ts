@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createSSRApp, h, type Component } from 'vue'
 import { renderToString } from 'vue/server-renderer'
-import SurfaceView from '../../../../renderer/src/components/mri3d/SurfaceView.vue'
-import DiceTable from '../../../../renderer/src/components/mri-tables/DiceTable.vue'
-import StructureTable from '../../../../renderer/src/components/mri-tables/StructureTable.vue'
+import SurfaceView from '../../../../renderer/src/workspaces/mri/components/3d/SurfaceView.vue'
+import DiceTable from '../../../../renderer/src/workspaces/mri/components/tables/DiceTable.vue'
+import StructureTable from '../../../../renderer/src/workspaces/mri/components/tables/StructureTable.vue'
 import { dice, structures } from './fixtures'
 
 // The components rendered to HTML by Vue's server renderer: what they show for given props (no DOM, no WebGL).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeMeshBinary, meshByteLength, parseMeshBinary } from '../../../../renderer/src/lib/mri3d/mesh-binary'
+import { encodeMeshBinary, meshByteLength, parseMeshBinary } from '../../../../renderer/src/workspaces/mri/lib/3d/mesh-binary'
 
 // A unit tetrahedron written byte by byte in the layout main/api/mri.ts documents.
 const positions = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]

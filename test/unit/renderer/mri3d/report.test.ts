@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { VolumeInfo } from '../../../../main/api'
-import { escapeHtml, reportHtml } from '../../../../renderer/src/lib/mri3d/report'
+import { escapeHtml, reportHtml } from '../../../../renderer/src/workspaces/mri/lib/3d/report'
 import { dice, structures } from './fixtures'
 
 // A 1 x 1 transparent PNG.

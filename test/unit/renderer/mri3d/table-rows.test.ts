@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { diceBand, diceRows } from '../../../../renderer/src/lib/mri3d/dice-rows'
-import { rgbHex, rgbHue } from '../../../../renderer/src/lib/mri3d/label-color'
-import { structureDescendingFirst, structureRows, structureTotals, visibilityState, type StructureColumn } from '../../../../renderer/src/lib/mri3d/structure-rows'
-import { formatCount, formatDice, formatMl } from '../../../../renderer/src/lib/mri3d/table-format'
-import { ariaSort, nextSort, type SortState } from '../../../../renderer/src/lib/mri3d/table-sort'
+import { diceBand, diceRows } from '../../../../renderer/src/workspaces/mri/lib/3d/dice-rows'
+import { rgbHex, rgbHue } from '../../../../renderer/src/workspaces/mri/lib/3d/label-color'
+import { structureDescendingFirst, structureRows, structureTotals, visibilityState, type StructureColumn } from '../../../../renderer/src/workspaces/mri/lib/3d/structure-rows'
+import { formatCount, formatDice, formatMl } from '../../../../renderer/src/workspaces/mri/lib/3d/table-format'
+import { ariaSort, nextSort, type SortState } from '../../../../renderer/src/workspaces/mri/lib/3d/table-sort'
 import { dice, structures } from './fixtures'
 
 const labels = (rows: { label: number }[]) => rows.map((row) => row.label)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { boundsOfPositions, frameBounds, unionBounds } from '../../../../renderer/src/lib/mri3d/camera-framing'
-import { clipPlaneEquation, clipRange, describeClip, keepsPoint, type ClipPlaneModel } from '../../../../renderer/src/lib/mri3d/clip-plane'
-import { axesIndicator, cameraBasis, directionLetters, screenLetters } from '../../../../renderer/src/lib/mri3d/orientation-letters'
-import { presetCamera, viewPresets, type ViewPreset } from '../../../../renderer/src/lib/mri3d/view-presets'
+import { boundsOfPositions, frameBounds, unionBounds } from '../../../../renderer/src/workspaces/mri/lib/3d/camera-framing'
+import { clipPlaneEquation, clipRange, describeClip, keepsPoint, type ClipPlaneModel } from '../../../../renderer/src/workspaces/mri/lib/3d/clip-plane'
+import { axesIndicator, cameraBasis, directionLetters, screenLetters } from '../../../../renderer/src/workspaces/mri/lib/3d/orientation-letters'
+import { presetCamera, viewPresets, type ViewPreset } from '../../../../renderer/src/workspaces/mri/lib/3d/view-presets'
 
 const target: [number, number, number] = [10, -20, 5]
 

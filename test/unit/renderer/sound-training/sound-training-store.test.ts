@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobSummary, SoundDatasetInfo, SoundExperiment, SoundTrainingRun } from '../../../../main/api'
 import { useAppStore } from '../../../../renderer/src/stores/app'
-import { listRefreshMs, useSoundTrainingStore } from '../../../../renderer/src/stores/sound-training'
+import { listRefreshMs, useSoundTrainingStore } from '../../../../renderer/src/workspaces/sound/stores/sound-training'
 import { FakeBridge, deferred, storesOver } from '../fake-bridge'
 import { experiment, presets, report, run } from './fixtures'
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { JobSummary, SoundDatasetInfo } from '../../../../main/api'
-import { experimentFacts, experimentTitle, formatMeanStd, rowsOfExperiment, rowsOfRuns } from '../../../../renderer/src/lib/sound-training/comparison'
-import { cellLabel, confusionGrid, heatBackground } from '../../../../renderer/src/lib/sound-training/confusion'
-import { defaultForm, experimentInput, formProblems, modelCount, parseFilters, toggleFold } from '../../../../renderer/src/lib/sound-training/form'
-import { applyRunProgress, classAccuracies, confusionOf, foldRows, foldsText, mergeRuns } from '../../../../renderer/src/lib/sound-training/runs'
+import { experimentFacts, experimentTitle, formatMeanStd, rowsOfExperiment, rowsOfRuns } from '../../../../renderer/src/workspaces/sound/lib/training/comparison'
+import { cellLabel, confusionGrid, heatBackground } from '../../../../renderer/src/workspaces/sound/lib/training/confusion'
+import { defaultForm, experimentInput, formProblems, modelCount, parseFilters, toggleFold } from '../../../../renderer/src/workspaces/sound/lib/training/form'
+import { applyRunProgress, classAccuracies, confusionOf, foldRows, foldsText, mergeRuns } from '../../../../renderer/src/workspaces/sound/lib/training/runs'
 import { experiment, presets, report, run } from './fixtures'
 
 const threeFolds: SoundDatasetInfo = {
