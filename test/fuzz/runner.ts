@@ -87,8 +87,17 @@ class CheckPool {
     settle?.(failure)
   }
 
+  /** The check the worker is running, if any (a time-limited run may stop waiting for it; see close). */
+  private inFlight: Promise<unknown> | null = null
+
   /** Undefined when the input was accepted or refused cleanly, else why it failed. */
-  async check(bytes: Uint8Array): Promise<string | undefined> {
+  check(bytes: Uint8Array): Promise<string | undefined> {
+    const checked = this.checkNow(bytes)
+    this.inFlight = checked
+    return checked
+  }
+
+  private async checkNow(bytes: Uint8Array): Promise<string | undefined> {
     this.ready ??= this.start()
     await this.ready
     this.count++
@@ -118,7 +127,13 @@ class CheckPool {
     }
   }
 
-  close(): Promise<void> {
+  /**
+   * Lets the last check finish first (it is bounded by the hang timer): fast-check's time limit abandons the
+   * check in flight, and ending a worker inside a native call (onnxruntime creating a session) aborts the
+   * whole process.
+   */
+  async close(): Promise<void> {
+    await this.inFlight
     return this.restart()
   }
 }

@@ -1,4 +1,5 @@
 import { writeFileAtomic } from '../../core/atomic-file'
+import { PerceptError } from '../../core/errors'
 import { invalid } from './params'
 
 const MAGIC = [0x93, ...Array.from('NUMPY', (c) => c.charCodeAt(0))]
@@ -36,32 +37,74 @@ export function encodeNpy(data: Float32Array, shape: number[]): Uint8Array {
   return out
 }
 
-/** Reads a little-endian float32, C-order .npy (versions 1.0 to 3.0) as numpy.load would. */
+/** A damaged or unsupported .npy file: INVALID_FILE, saying what is wrong with it. */
+function invalidNpy(message: string): PerceptError {
+  return new PerceptError('INVALID_FILE', message)
+}
+
+const again = 'Copy it again or save it again with numpy.save.'
+
+const byteOrders: Record<string, string> = { '<': 'little-endian ', '>': 'big-endian ', '|': '', '=': 'native-order ' }
+const kinds: Record<string, string> = { f: 'float', i: 'int', u: 'uint', c: 'complex', b: 'bool' }
+
+/** What a dtype string stores, in words ("big-endian float64 values"), without quoting the header when it is no dtype. */
+function dtypeName(descr: string): string {
+  const match = /^([<>|=])([fiucb])(\d{1,2})$/.exec(descr)
+  if (!match) return 'values of an unknown data type'
+  const [, order, kind, size] = match
+  return `${byteOrders[order!]}${kinds[kind!]}${kind === 'b' ? '' : Number(size) * 8} values`
+}
+
+/** Reads a little-endian float32, C-order .npy (versions 1.0 to 3.0) as numpy.load would; INVALID_FILE otherwise. */
 export function decodeNpy(bytes: Uint8Array): { data: Float32Array; shape: number[] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw invalid('not an .npy file: the magic string \\x93NUMPY is missing')
+    throw invalidNpy('This is not an .npy file: the magic string \\x93NUMPY is missing. Choose a file numpy.save wrote.')
   }
   const major = bytes[6]!
+  if (major < 1 || major > 3) {
+    throw invalidNpy(`The .npy file declares format version ${major}.${bytes[7]}, not 1.0 to 3.0 as numpy writes: it is damaged. ${again}`)
+  }
+  // Version 1 has a 2-byte header length, 2 and 3 a 4-byte one.
   const wide = major >= 2
-  const headerLength = wide ? view.getUint32(8, true) : view.getUint16(8, true)
   const start = wide ? 12 : 10
-  const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLength))
+  if (bytes.length < start) throw invalidNpy(`The .npy file is truncated: it ends inside its header length. ${again}`)
+  const headerLength = wide ? view.getUint32(8, true) : view.getUint16(8, true)
+  const dataStart = start + headerLength
+  if (dataStart > bytes.length) {
+    throw invalidNpy(
+      `The .npy file is truncated: its header declares ${headerLength} bytes but the file ends after ${bytes.length - start}. ${again}`,
+    )
+  }
+  const header = new TextDecoder(major >= 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, dataStart))
   const descr = /'descr':\s*'([^']*)'/.exec(header)?.[1]
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1]
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1]
-  if (descr !== '<f4' || fortran !== 'False' || shapeText === undefined) {
-    throw invalid(`only little-endian float32 C-order .npy files are supported: header ${header.trim()}`)
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw invalidNpy(`The .npy header is damaged: it lacks the descr, fortran_order or shape entry. ${again}`)
   }
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number)
-  const size = shape.reduce((a, b) => a * b, 1)
-  const dataStart = start + headerLength
-  if (bytes.length - dataStart < size * 4) {
-    throw invalid(`the .npy file is truncated: shape (${shape.join(', ')}) needs ${size * 4} data bytes`)
+  if (descr !== '<f4' || fortran !== 'False') {
+    const what = descr !== '<f4' ? `holds ${dtypeName(descr)}` : 'is in Fortran (column-major) order'
+    throw invalidNpy(
+      `The .npy file ${what}; only little-endian float32 C-order .npy files are supported. ` +
+        "Save np.ascontiguousarray(x, dtype='<f4') instead.",
+    )
+  }
+  // A tuple of non-negative integers, with numpy's trailing comma for one axis ("(5,)"); Python 2 wrote "5L".
+  const parts = shapeText.split(',').map((s) => s.trim())
+  if (parts.length > 1 && parts.at(-1) === '') parts.pop()
+  if (parts.length === 1 && parts[0] === '') parts.pop()
+  if (parts.some((s) => !/^\d{1,16}L?$/.test(s))) {
+    throw invalidNpy(`The .npy header is damaged: its shape is not a tuple of whole, non-negative numbers. ${again}`)
+  }
+  const shape = parts.map((s) => Number.parseInt(s, 10))
+  // An empty axis makes the array empty whatever the others declare (and keeps 0 * Infinity out of the product).
+  const size = shape.includes(0) ? 0 : shape.reduce((a, b) => a * b, 1)
+  const held = bytes.length - dataStart
+  if (size * 4 > held) {
+    const needs = Number.isSafeInteger(size * 4) ? `${size * 4} bytes of data` : 'more data than any file holds'
+    const shown = shape.length <= 8 ? `(${shape.join(', ')})` : `of ${shape.length} axes`
+    throw invalidNpy(`The .npy file is truncated: its shape ${shown} needs ${needs}, but ${held} bytes follow its header. ${again}`)
   }
   const data = new Float32Array(size)
   for (let i = 0; i < size; i++) data[i] = view.getFloat32(dataStart + 4 * i, true)
