@@ -13,6 +13,7 @@ import { registerModelCommands } from './cli-models'
 import { registerMriCommands } from './cli-mri'
 import { collectAppInfo } from './handlers'
 import { advertiseEndpoint } from './instance-endpoint'
+import { appLastResort, installLastResort } from './last-resort'
 import { openBrowser } from './open-browser'
 import { startWebServer } from './web-server'
 
@@ -61,10 +62,12 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
     throw error
   }
   keepRunning = true
+  installLastResort(appLastResort(app, [server.claimError]))
   advertiseEndpoint(app.workspace.home, server)
   process.stdout.write(`Percept Workbench is running at ${server.url}\n`)
   process.stdout.write(`Workspace: ${app.workspace.home}. Press Ctrl+C to stop.\n`)
-  if (options.open && !openBrowser(server.url)) process.stdout.write('No browser found to open; open the address above yourself.\n')
+  // The browser gets a one-time code, not the token: its command line is readable by every local user.
+  if (options.open && !openBrowser(server.openUrl())) process.stdout.write('No browser found to open; open the address above yourself.\n')
   const stop = (): void => {
     void server.close().finally(() => {
       app.close()

@@ -11,39 +11,51 @@ export function cookieName(port: number): string {
   return `percept_token_${port}`
 }
 
-function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null
+/**
+ * Every value the Cookie header gives the named cookie. Another server on this host may set cookies
+ * under our name (cookies ignore ports), so a value may be junk: undecodable ones are skipped rather
+ * than thrown, and more than one is kept, so that a planted cookie cannot shadow the real one.
+ */
+function readCookies(header: string | undefined, name: string): string[] {
+  if (!header) return []
+  const values: string[] = []
   for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=')
-    if (key === name) return decodeURIComponent(rest.join('='))
+    const eq = part.indexOf('=')
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue
+    try {
+      values.push(decodeURIComponent(part.slice(eq + 1).trim()))
+    } catch {
+      // malformed percent-encoding: not our cookie
+    }
   }
-  return null
+  return values
 }
 
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
 export interface PresentedToken {
-  token: string
-  /** Where it came from: a query token on a page load is turned into a cookie. */
+  /** The candidates, in the order given (several only for cookies: see readCookies). */
+  tokens: string[]
+  /** Where they came from: a query token on a page load is turned into a cookie. */
   via: 'query' | 'header' | 'cookie'
 }
 
 /** Finds the token a request presents: ?token=, Authorization: Bearer, or the cookie set on first load. */
 export function presentedToken(req: IncomingMessage, url: URL, port: number): PresentedToken | null {
   const query = url.searchParams.get('token')
-  if (query) return { token: query, via: 'query' }
+  if (query) return { tokens: [query], via: 'query' }
   const auth = req.headers.authorization
-  if (auth?.startsWith('Bearer ')) return { token: auth.slice(7).trim(), via: 'header' }
-  const cookie = readCookie(req.headers.cookie, cookieName(port))
-  return cookie ? { token: cookie, via: 'cookie' } : null
+  if (auth?.startsWith('Bearer ')) return { tokens: [auth.slice(7).trim()], via: 'header' }
+  const cookies = readCookies(req.headers.cookie, cookieName(port))
+  return cookies.length ? { tokens: cookies.slice(0, 8), via: 'cookie' } : null
 }
 
 export function isAuthorised(presented: PresentedToken | null, expected: string): boolean {
-  return presented !== null && sameSecret(presented.token, expected)
+  return presented !== null && presented.tokens.some((token) => sameSecret(token, expected))
 }
 
 /** Browsers send Origin on cross-site requests; only our own origin may call the API or open the socket. */

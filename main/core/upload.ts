@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { PerceptError } from './errors'
 
 export interface UploadOptions {
@@ -25,24 +26,27 @@ export function uploadName(name: string): string {
 export async function storeUpload(body: AsyncIterable<Uint8Array> | null, options: UploadOptions): Promise<string> {
   const name = uploadName(options.name)
   if (!body) throw new PerceptError('VALIDATION', 'The upload has no body.')
+  if (name === '' || name === '.' || name === '..') throw new PerceptError('VALIDATION', 'The upload needs a file name.')
   mkdirSync(options.dir, { recursive: true })
   const folder = join(options.dir, new Date().toISOString().replace(/[:.]/g, '-') + '-' + randomBytes(3).toString('hex'))
   mkdirSync(folder)
   const target = join(folder, name)
   const temp = `${target}.part`
-  const out = createWriteStream(temp)
   let size = 0
-  try {
-    for await (const chunk of body) {
+  async function* bounded(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
       size += chunk.byteLength
       if (size > options.maxBytes) throw new PerceptError('VALIDATION', `${name} is larger than ${Math.round(options.maxBytes / 1024 ** 3)} GB, more than ${options.limitHint}.`)
-      if (!out.write(chunk)) await new Promise<void>((drained) => out.once('drain', () => drained()))
+      yield chunk
     }
-    await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
+  }
+  try {
+    // pipeline ends both sides on any failure (the client gone, the bound passed, the disk full) and
+    // reports it here, where the partial file goes with its folder.
+    await pipeline(bounded(body), createWriteStream(temp))
     renameSync(temp, target)
     return target
   } catch (error) {
-    out.destroy()
     rmSync(folder, { recursive: true, force: true })
     throw error
   }
