@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, type Session, t
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createPercept, type PerceptApp } from '../main/app/compose'
+import { appLastResort, installLastResort, type LastResortOptions } from '../main/app/last-resort'
 import { handleAppProtocol, registerAppScheme } from './app-protocol'
 import { forwardEvents, registerIpcBridge } from './ipc-bridge'
 import { createMainWindow, startLocation } from './main-window'
@@ -56,6 +57,21 @@ export function openPercept(): PerceptApp | null {
   }
 }
 
+/**
+ * Nothing thrown in the main process passes silently: running jobs are marked interrupted (they resume
+ * from their checkpoints), a dialog says what happened, and the app exits.
+ */
+export function mainLastResort(percept: Pick<PerceptApp, 'log' | 'jobs' | 'close'>): LastResortOptions {
+  return {
+    ...appLastResort(percept),
+    write: (text, done) => {
+      dialog.showErrorBox(TITLE, text.replace(/^percept: /, ''))
+      done()
+    },
+    exit: (code) => app.exit(code),
+  }
+}
+
 export async function bootstrap(): Promise<Shell | null> {
   // A second launch hands over to the first (which focuses its window, below) and leaves.
   if (!app.requestSingleInstanceLock()) {
@@ -73,6 +89,7 @@ export async function bootstrap(): Promise<Shell | null> {
   const percept = openPercept()
   if (!percept) return null
   const log = percept.log.child('electron')
+  const removeLastResort = installLastResort(mainLastResort(percept))
   denyAllPermissions(session.defaultSession)
   handleAppProtocol(protocol, paths.rendererRoot, percept.resources)
 
@@ -114,6 +131,7 @@ export async function bootstrap(): Promise<Shell | null> {
   })
   app.on('will-quit', () => {
     removeIpc()
+    removeLastResort()
     percept.close()
   })
 

@@ -1,6 +1,7 @@
 import type { CallResult, MethodInput, MethodName, MethodOutput } from '../api'
 import { PerceptError } from '../core/errors'
 import { createPercept, type PerceptApp } from './compose'
+import { appLastResort, installLastResort } from './last-resort'
 import { findRunningInstance, type InstanceEndpoint, type RunningInstance } from './instance-endpoint'
 
 /**
@@ -54,10 +55,15 @@ function remoteClient(owner: RunningInstance, api: InstanceEndpoint): WorkspaceC
 }
 
 function localClient(app: PerceptApp): WorkspaceClient {
+  // Jobs started by this command run in this process: an error nothing caught marks them interrupted.
+  const removeLastResort = installLastResort(appLastResort(app))
   return {
     local: app,
     where: 'this process',
-    close: () => app.close(),
+    close: () => {
+      removeLastResort()
+      app.close()
+    },
     call: (method, input) => app.router.invoke(method, input, { door: 'cli' }),
   }
 }

@@ -2,7 +2,8 @@ import type { Logger } from '../core/logger'
 import type { PerceptApp } from './compose'
 
 /**
- * The process-level last resort of a long-running command (`percept serve`): an error nothing caught
+ * The process-level last resort of every door that holds the workspace (`percept serve`, the Electron main
+ * process, a CLI command running jobs in-process): an error nothing caught
  * (an uncaught exception, an unhandled rejection) is never passed over in silence. When it escaped from
  * one web request, that request fails and the server carries on; otherwise the state of the process is in
  * doubt, so running jobs are marked interrupted (they resume from their checkpoints, as after a crash), the

@@ -52,6 +52,7 @@ export class FakeWebContents extends EventEmitter {
 export function createFakeElectron(options: FakeOptions = {}) {
   const record = {
     quit: 0,
+    exitCodes: [] as number[],
     sandboxEnabled: false,
     errorBoxes: [] as Array<[string, string]>,
     privilegedSchemes: [] as unknown[],
@@ -65,6 +66,9 @@ export function createFakeElectron(options: FakeOptions = {}) {
     requestSingleInstanceLock: () => options.singleInstance ?? true,
     quit: () => {
       record.quit++
+    },
+    exit: (code = 0) => {
+      record.exitCodes.push(code)
     },
     enableSandbox: () => {
       record.sandboxEnabled = true

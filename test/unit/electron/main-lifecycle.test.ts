@@ -101,3 +101,25 @@ describe('development', () => {
     }
   })
 })
+
+describe('the last resort', () => {
+  it('an error nothing caught marks running jobs interrupted, says so in a dialog and exits 1', async () => {
+    const fake: FakeElectron = createFakeElectron({ appPath: home.home })
+    vi.doMock('electron', () => fake.module)
+    const { mainLastResort } = await import('../../../electron/main')
+    const { lastResortHandler } = await import('../../../main/app/last-resort')
+    const shutdown = vi.fn(() => Promise.resolve())
+    const close = vi.fn()
+    const log = { error: vi.fn() }
+    const percept = { log, jobs: { runningIds: () => ['job-1'], shutdown }, close }
+    lastResortHandler(mainLastResort(percept as unknown as Parameters<typeof mainLastResort>[0]))(new Error('boom'), 'uncaughtException')
+    expect(shutdown).toHaveBeenCalledOnce()
+    expect(close).toHaveBeenCalledOnce()
+    expect(fake.record.errorBoxes).toHaveLength(1)
+    const [title, message] = fake.record.errorBoxes[0]!
+    expect(title).toBe('Percept Workbench')
+    expect(message).toMatch(/^stopped after an uncaught exception: Error: boom\. 1 running job\(s\) were marked interrupted/)
+    expect(fake.record.exitCodes).toEqual([1])
+    expect(log.error.mock.calls[0]![0]).toMatch(/uncaught exception; stopping\. Error: boom/)
+  })
+})
