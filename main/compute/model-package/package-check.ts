@@ -15,10 +15,21 @@ export interface CheckOptions extends OnnxSessionOptions {
   dims?: Record<string, number>
 }
 
+/**
+ * The largest sample input made (64 Mi values, 512 MiB as float64): a check needs no more, and a larger
+ * declared shape would only exhaust memory.
+ */
+const MAX_SAMPLE_VALUES = 2 ** 26
 
-function sampleTensor(spec: ModelTensorSpec, fill: 'zeros' | 'random', next: () => number, dims: Record<string, number>): OnnxTensor {
+function sampleTensor(spec: ModelTensorSpec, index: number, fill: 'zeros' | 'random', next: () => number, dims: Record<string, number>): OnnxTensor {
   const shape = spec.shape.map((d) => (typeof d === 'number' ? d : (dims[d] ?? 1)))
   const count = shape.reduce((a, b) => a * b, 1)
+  if (!(count <= MAX_SAMPLE_VALUES)) {
+    throw new PerceptError(
+      'VALIDATION',
+      `model.json declares input ${index + 1} with ${count} values (its shape multiplied out); a check runs the model on at most ${MAX_SAMPLE_VALUES}. Declare the sizes the model really takes.`,
+    )
+  }
   let data: OnnxTensorData
   switch (spec.dtype) {
     case 'float32':
@@ -79,7 +90,7 @@ export async function checkModelPackage(dir: string, options: CheckOptions = {})
   const next = seededRandom(options.seed ?? 1)
   const dims = options.dims ?? {}
   const feeds: Record<string, OnnxTensor> = {}
-  for (const spec of pkg.meta.inputs) feeds[spec.name] = sampleTensor(spec, fill, next, dims)
+  pkg.meta.inputs.forEach((spec, index) => (feeds[spec.name] = sampleTensor(spec, index, fill, next, dims)))
   const inputs = pkg.meta.inputs.map((spec) => ({ name: spec.name, shape: feeds[spec.name]!.shape, dtype: spec.dtype }))
 
   const loadStart = performance.now()

@@ -5,6 +5,7 @@
  */
 import protoPackage from 'onnx-proto'
 import type { onnx as OnnxTypes } from 'onnx-proto'
+import { PerceptError } from '../../core/errors'
 
 /** The generated message classes (`onnx.ModelProto.encode(...)`, `onnx.TensorProto.DataType`, ...). */
 export const onnx: typeof protoPackage.onnx = protoPackage.onnx
@@ -113,8 +114,16 @@ export function encodeModel(model: OnnxTypes.IModelProto): Uint8Array {
   return new Uint8Array(onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish())
 }
 
-/** Decodes a model into plain objects (int64 as numbers, bytes as Uint8Array), for inspection and tests. */
+/**
+ * Decodes a model into plain objects (int64 as numbers, bytes as Uint8Array), for inspection and tests.
+ * Bytes that are not a model are INVALID_FILE (protobufjs throws plain errors, or overflows the stack on
+ * absurd nesting).
+ */
 export function decodeModel(bytes: Uint8Array): OnnxTypes.IModelProto {
-  const message = onnx.ModelProto.decode(bytes)
-  return onnx.ModelProto.toObject(message, { longs: Number, defaults: false }) as OnnxTypes.IModelProto
+  try {
+    const message = onnx.ModelProto.decode(bytes)
+    return onnx.ModelProto.toObject(message, { longs: Number, defaults: false }) as OnnxTypes.IModelProto
+  } catch {
+    throw new PerceptError('INVALID_FILE', 'This is not a readable ONNX model: its protobuf encoding is damaged or cut short. Export or copy the model again.')
+  }
 }

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { PerceptError } from '../../core/errors'
 import { orientationCode } from '../orientation'
@@ -41,6 +42,8 @@ export interface DicomSeriesVolume {
 }
 
 const PARALLEL_READS = 8
+/** A typed array holds at most 2^32 elements. */
+const MAX_VOXELS = 2 ** 32
 
 function invalid(message: string): PerceptError {
   return new PerceptError('INVALID_FILE', message)
@@ -190,8 +193,22 @@ export async function readDicomSeries(
   const rescaled = headers.some((h) => h.rescaleSlope !== 1 || h.rescaleIntercept !== 0)
   const [nx, ny, nz] = [first.columns, first.rows, headers.length]
   const perSlice = nx * ny
-  const data = rescaled ? new Float32Array(perSlice * nz) : allocate(datatype, perSlice * nz)
   const bytesPerSlice = perSlice * (first.bitsAllocated / 8)
+  // Rows and Columns alone must not size the volume: a file too small for its pixels is refused before
+  // anything is allocated for them.
+  const sizes = await Promise.all(headers.map((header) => stat(header.path).then((info) => info.size)))
+  headers.forEach((header, index) => {
+    if (sizes[index]! < bytesPerSlice) {
+      throw invalid(
+        `${basename(header.path)} is ${sizes[index]} bytes, too small for the ${bytesPerSlice} bytes of pixel data ` +
+          `its ${nx} x ${ny} pixels need. The file may be truncated, or its Rows and Columns are wrong.`,
+      )
+    }
+  })
+  if (perSlice * nz > MAX_VOXELS) {
+    throw invalid(`The series has ${nx} x ${ny} x ${nz} voxels, more than the ${MAX_VOXELS} one volume can hold here; import fewer slices.`)
+  }
+  const data = rescaled ? new Float32Array(perSlice * nz) : allocate(datatype, perSlice * nz)
   let done = 0
   await boundedMap(geometry.order, PARALLEL_READS, async (index, k) => {
     const header = headers[index]!

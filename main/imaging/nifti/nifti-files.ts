@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { access, open } from 'node:fs/promises'
+import { access, open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import { PerceptError } from '../../core/errors'
@@ -59,28 +59,48 @@ async function isGzip(path: string): Promise<boolean> {
 }
 
 /**
+ * Deflate's best ratio: a 258-byte match costs at least two bits (length and distance codes of one bit
+ * each), so no gzip stream inflates to more than 1032 times its own size.
+ */
+const MAX_DEFLATE_RATIO = 1032
+
+/**
+ * The most content a file can hold: its size, or for gzip what its size can inflate to at most. A header
+ * declaring more than this is wrong, whatever the file's bytes; nothing larger is ever allocated for it.
+ */
+export async function contentBound(path: string): Promise<{ bytes: number; gzip: boolean; fileBytes: number }> {
+  const [gzip, info] = await Promise.all([isGzip(path), stat(path)])
+  return { bytes: gzip ? info.size * MAX_DEFLATE_RATIO : info.size, gzip, fileBytes: info.size }
+}
+
+/**
  * Bytes [offset, offset + length) of a file's content, gunzipped when the file is gzip (told by its magic,
  * not its name). Streams, and stops as soon as the range is read, so one frame of a large 4-D file costs
  * only that frame's memory. Returns fewer bytes when the content ends early (a truncated file).
  */
 export async function readContentRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length)
-  if (!(await isGzip(path))) {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new PerceptError('INVALID_FILE', `${basename(path)}: bytes ${offset} to ${offset + length} are not a range a file can have; its header is damaged.`)
+  }
+  // Never more than the content can hold, so a header's claim alone allocates nothing.
+  const bound = await contentBound(path)
+  const out = new Uint8Array(Math.max(0, Math.min(length, bound.bytes - offset)))
+  if (!bound.gzip) {
     const handle = await open(path, 'r')
     try {
       let filled = 0
-      while (filled < length) {
-        const { bytesRead } = await handle.read(out, filled, Math.min(length - filled, 1 << 30), offset + filled)
+      while (filled < out.length) {
+        const { bytesRead } = await handle.read(out, filled, Math.min(out.length - filled, 1 << 30), offset + filled)
         if (bytesRead === 0) break
         filled += bytesRead
       }
-      return filled === length ? out : out.subarray(0, filled)
+      return filled === out.length ? out : out.subarray(0, filled)
     } finally {
       await handle.close()
     }
   }
 
-  const end = offset + length
+  const end = offset + out.length
   let position = 0
   let filled = 0
   const source = createReadStream(path)
@@ -105,5 +125,5 @@ export async function readContentRange(path: string, offset: number, length: num
     source.destroy()
     stream.destroy()
   }
-  return filled === length ? out : out.subarray(0, filled)
+  return filled === out.length ? out : out.subarray(0, filled)
 }

@@ -2,9 +2,12 @@ import { basename } from 'node:path'
 import { PerceptError } from '../../core/errors'
 import { voxelCount, type Volume } from '../volume'
 import { VOXEL_TYPES } from './nifti-codes'
-import { locateNiftiFiles, readContentRange } from './nifti-files'
+import { contentBound, locateNiftiFiles, readContentRange } from './nifti-files'
 import { headerAffine, NIFTI2_HEADER_BYTES, parseNiftiHeader, scalingOf, type NiftiHeaderInfo } from './nifti-header'
 import { decodeVoxels } from './voxel-encoding'
+
+/** A frame is read into one Uint8Array, and a typed array holds at most 2^32 elements. */
+const MAX_FRAME_BYTES = 2 ** 32
 
 export interface NiftiVolume {
   volume: Volume
@@ -31,6 +34,9 @@ export async function readNifti(path: string, options: ReadNiftiOptions = {}): P
 
   let dataFile = files.header
   let offset = parsed.voxOffset
+  if (!Number.isFinite(offset) || (parsed.pair && offset < 0)) {
+    throw new PerceptError('INVALID_FILE', `${name} has vox_offset ${offset}, which is not a byte position in its voxel data: the header is damaged.`)
+  }
   if (parsed.pair) {
     if (!files.image) {
       throw new PerceptError('INVALID_FILE', `${name} is the header of a .hdr/.img pair, but its .img is not beside it. Put the .img file (same name) in the same folder.`)
@@ -49,13 +55,28 @@ export async function readNifti(path: string, options: ReadNiftiOptions = {}): P
 
   const frameBytes = voxelCount(parsed.dims) * VOXEL_TYPES[parsed.datatype].bytes
   const start = offset + frame * frameBytes
-  const bytes = await readContentRange(dataFile, start, frameBytes)
-  if (bytes.byteLength < frameBytes) {
+  const truncated = (present: number): PerceptError =>
+    new PerceptError(
+      'INVALID_FILE',
+      `${basename(dataFile)} is truncated or damaged: frame ${frame} needs ${frameBytes} bytes of voxels from byte ${start}, but only ${present} are there. Copy the file again.`,
+    )
+  // Checked before reading: the header alone must not make us allocate or inflate what the file cannot hold.
+  const bound = await contentBound(dataFile)
+  if (start + frameBytes > bound.bytes) {
+    if (!bound.gzip) throw truncated(Math.max(0, bound.bytes - start))
     throw new PerceptError(
       'INVALID_FILE',
-      `${basename(dataFile)} is truncated or damaged: frame ${frame} needs ${frameBytes} bytes of voxels from byte ${start}, but only ${bytes.byteLength} are there. Copy the file again.`,
+      `${basename(dataFile)} is truncated or damaged: frame ${frame} needs ${frameBytes} bytes of voxels from byte ${start}, more than a gzip file of ${bound.fileBytes} bytes can hold. Copy the file again.`,
     )
   }
+  if (frameBytes > MAX_FRAME_BYTES) {
+    throw new PerceptError(
+      'INVALID_FILE',
+      `${name} declares frames of ${parsed.dims.join(' x ')} ${parsed.datatype} voxels (${frameBytes} bytes each); this app loads at most ${MAX_FRAME_BYTES} bytes (4 GiB) a frame. The header is damaged, or the volume must be cropped or split first.`,
+    )
+  }
+  const bytes = await readContentRange(dataFile, start, frameBytes)
+  if (bytes.byteLength < frameBytes) throw truncated(bytes.byteLength)
 
   const header: NiftiHeaderInfo = { ...parsed, frame }
   const volume: Volume = {

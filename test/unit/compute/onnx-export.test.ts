@@ -127,3 +127,24 @@ describe('exportToOnnx', () => {
     expect(names[1]).toBe('head')
   })
 })
+
+describe('decodeModel on damaged bytes (found by fuzzing model.onnx)', () => {
+  const message = 'This is not a readable ONNX model: its protobuf encoding is damaged or cut short. Export or copy the model again.'
+
+  it.each([
+    // protobufjs threw "index out of range" (a RangeError) for a cut model...
+    ['a model cut in half', () => exportToOnnx(smallCnn()).subarray(0, 700)],
+    // ...and a plain Error for wire type 7, which protobuf does not have (on field 15, one it skips).
+    ['an invalid wire type', () => new Uint8Array([0x08, 0x08, 0x7f])],
+  ])('refuses %s with INVALID_FILE', (_what, bytes) => {
+    let caught: unknown
+    try {
+      decodeModel(bytes())
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(PerceptError)
+    expect((caught as PerceptError).code).toBe('INVALID_FILE')
+    expect((caught as PerceptError).message).toBe(message)
+  })
+})
