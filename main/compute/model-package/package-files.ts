@@ -34,6 +34,9 @@ function issuePath(path: readonly PropertyKey[]): string {
   )
 }
 
+const maxIssuesInMessage = 5
+const maxIssuesInDetails = 100
+
 /** Validates model.json content; a schema problem names the path in the JSON (`inputs[0].shape[1]`). */
 export function parseModelMeta(value: unknown, where = META_FILE): ModelMeta {
   const result = modelMetaSchema.safeParse(value)
@@ -42,11 +45,12 @@ export function parseModelMeta(value: unknown, where = META_FILE): ModelMeta {
     path: issuePath(issue.path) || '(root)',
     message: issue.message,
   }))
-  throw new PerceptError(
-    'VALIDATION',
-    `${where} does not match the model.json schema: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    { issues },
-  )
+  // A hostile file can have thousands of problems: the message names the first few, details keep them all.
+  const shown = issues.slice(0, maxIssuesInMessage).map((i) => `${i.path}: ${i.message}`)
+  if (issues.length > maxIssuesInMessage) shown.push(`and ${issues.length - maxIssuesInMessage} more`)
+  throw new PerceptError('VALIDATION', `${where} does not match the model.json schema: ${shown.join('; ')}`, {
+    issues: issues.slice(0, maxIssuesInDetails),
+  })
 }
 
 /** Parses model.json text: invalid JSON and schema problems both become VALIDATION errors that say where. */
@@ -55,7 +59,9 @@ export function parseModelMetaText(text: string, where = META_FILE): ModelMeta {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new PerceptError('VALIDATION', `${where} is not valid JSON: ${(error as Error).message}`)
+    // The engine's message quotes the text around the fault; say only where it is.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1]
+    throw new PerceptError('VALIDATION', `${where} is not valid JSON${at ? ` (the first fault is at character ${at})` : ''}: fix or replace it.`)
   }
   return parseModelMeta(value, where)
 }
