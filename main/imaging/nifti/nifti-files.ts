@@ -28,9 +28,18 @@ async function firstExisting(candidates: string[]): Promise<string | undefined> 
   return undefined
 }
 
+/** NOT_FOUND when missing; a pipe or a device is refused before anything waits on it (a FIFO never ends). */
+async function requireNotSpecial(path: string): Promise<void> {
+  const info = await stat(path).catch(() => null)
+  if (!info) throw new PerceptError('NOT_FOUND', `No such file: ${path}`)
+  if (!info.isFile() && !info.isDirectory()) {
+    throw new PerceptError('INVALID_FILE', `${basename(path)} is not a regular file (a pipe or a device): choose a .nii, .nii.gz or .hdr/.img volume.`)
+  }
+}
+
 /** Given any file of a volume (.nii, .nii.gz, .hdr, .img, .hdr.gz, .img.gz), the files to read. */
 export async function locateNiftiFiles(path: string): Promise<NiftiFiles> {
-  if (!(await exists(path))) throw new PerceptError('NOT_FOUND', `No such file: ${path}`)
+  await requireNotSpecial(path)
   const pair = PAIR.exec(path)
   if (!pair) return { header: path }
   const [, stem, ext, gz] = pair
@@ -38,12 +47,14 @@ export async function locateNiftiFiles(path: string): Promise<NiftiFiles> {
   const withExt = (e: string, zipped: boolean): string => `${stem}.${sameCase(e)}${zipped ? (gz ?? '.gz') : ''}`
   if (ext!.toLowerCase() === 'hdr') {
     const image = await firstExisting([withExt('img', gz !== undefined), withExt('img', gz === undefined)])
+    if (image !== undefined) await requireNotSpecial(image)
     return image === undefined ? { header: path } : { header: path, image }
   }
   const header = await firstExisting([withExt('hdr', gz !== undefined), withExt('hdr', gz === undefined)])
   if (header === undefined) {
     throw new PerceptError('INVALID_FILE', `${basename(path)} is the image half of a .hdr/.img pair, but its .hdr is not beside it. Put the .hdr file in the same folder.`)
   }
+  await requireNotSpecial(header)
   return { header, image: path }
 }
 

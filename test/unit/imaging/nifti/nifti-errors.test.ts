@@ -119,3 +119,14 @@ describe('readNifti refuses what it cannot read, saying why', () => {
     expect(volume.datatype).toBe('int16')
   })
 })
+
+describe('special files', () => {
+  it.runIf(process.platform !== 'win32')('refuses a named pipe at once instead of waiting on it forever', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const fifo = join(dir, 'pipe.nii')
+    execFileSync('mkfifo', [fifo])
+    const error = await refusal(fifo)
+    expect(error.code).toBe('INVALID_FILE')
+    expect(error.message).toBe('pipe.nii is not a regular file (a pipe or a device): choose a .nii, .nii.gz or .hdr/.img volume.')
+  })
+})
