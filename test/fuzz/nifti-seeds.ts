@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { makePhantom } from '../../main/imaging/fixtures/phantom'
 import { writeNifti, type WriteNiftiOptions } from '../../main/imaging/nifti'
@@ -108,4 +108,14 @@ export function hostileNifti2(valid: Uint8Array): Uint8Array[] {
 export async function openNifti(path: string, options: { display: false } | { display: true; kind: 'image' | 'labels' }): Promise<void> {
   const frames = options.display ? (await loadDisplayVolume(path, { kind: options.kind })).info.frames : (await loadVolume(path)).info.frames
   if (frames > 1) await loadVolume(path, { frame: frames - 1 })
+}
+
+/** The check of the single-file targets: the bytes as `name`, opened half the time as a label map, half as an image. */
+export async function checkNiftiFile(bytes: Uint8Array, name: string): Promise<void> {
+  await withTempDir(async (dir) => {
+    const path = join(dir, name)
+    await writeFile(path, bytes)
+    // A label map also goes through the colour table lookup and the label statistics.
+    await openNifti(path, { display: true, kind: bytes.length % 2 === 0 ? 'image' : 'labels' })
+  })
 }

@@ -1,7 +1,4 @@
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { hostileNifti2, openNifti, smallPhantom, smallRgbPhantom, writtenNifti } from '../nifti-seeds'
-import { withTempDir } from '../temp-files'
+import { checkNiftiFile, hostileNifti2, smallPhantom, smallRgbPhantom, writtenNifti } from '../nifti-seeds'
 import type { FuzzTarget } from '../target'
 
 /** Single-file NIfTI-2 (.nii, 540-byte header, int64 dims) through readNifti and the service's volume opening. */
@@ -20,12 +17,6 @@ const target: FuzzTarget = {
       ...hostileNifti2(labels),
     ]
   },
-  async check(bytes) {
-    await withTempDir(async (dir) => {
-      const path = join(dir, 'fuzz.nii')
-      await writeFile(path, bytes)
-      await openNifti(path, { display: true, kind: bytes.length % 2 === 0 ? 'image' : 'labels' })
-    })
-  },
+  check: (bytes) => checkNiftiFile(bytes, 'fuzz.nii'),
 }
 export default target
