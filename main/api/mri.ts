@@ -148,9 +148,15 @@ export const mriMethods = {
     output: z.object({ closed: z.boolean() }),
   },
   'mri.meshes': {
-    description: 'Surfaces of the labels of an open label map (marching cubes, smoothed, simplified), built in a worker.',
-    input: volumeId.extend({ labels: z.array(z.number().int()).optional(), smoothing: z.number().int().min(0).max(50).default(10), reduction: z.number().min(0).max(0.99).default(0.5) }).strict(),
+    description: 'Surfaces of the labels of an open label map (marching cubes, smoothed, simplified), built in a worker; mri.cancelMeshes stops it.',
+    /** The defaults repeat main/imaging/mesh's (the contract imports no layer below it); a test keeps them equal. */
+    input: volumeId.extend({ labels: z.array(z.number().int()).optional(), smoothing: z.number().int().min(0).max(50).default(30), reduction: z.number().min(0).max(0.99).default(0.25) }).strict(),
     output: z.object({ meshes: z.array(meshSummarySchema), seconds: z.number() }),
+  },
+  'mri.cancelMeshes': {
+    description: 'Stop the surfaces being built for a label map (its mri.meshes calls fail with CANCELLED); surfaces already built stay.',
+    input: volumeId.strict(),
+    output: z.object({ cancelled: z.number().int().nonnegative() }),
   },
   'mri.dice': {
     description: 'Per-label Dice overlap of two open label maps on the same grid.',

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic-file'
 import { PerceptError } from '../core/errors'
 import { readDicomSeries } from '../imaging/dicom'
 import { diceByLabel, findColorTableFor, labelStats, readColorTable, type ColorTable } from '../imaging/labels'
-import { labelSurfaces, meshToObj, meshToStl, presentLabels } from '../imaging/mesh'
+import { defaultReduction, defaultSmoothIterations, labelSurfaces, meshToObj, meshToStl, presentLabels } from '../imaging/mesh'
 import { writeNifti } from '../imaging/nifti'
 import { isOrientationCode } from '../imaging/orientation'
 import { resampleIsotropic } from '../imaging/preprocess'
@@ -131,8 +131,8 @@ export function registerMriCommands(program: Command): Command {
     .requiredOption('--out <dir>', 'folder for the files (created if needed)')
     .option('--format <format>', 'stl or obj', 'stl')
     .option('--labels <list>', 'only these labels, e.g. 1,2,17 (default: every label present)', integerList)
-    .option('--smoothing <n>', 'Taubin iterations (0: none)', whole, 10)
-    .option('--reduction <fraction>', 'fraction of triangles to remove, 0 to 0.99', Number, 0.5)
+    .option('--smoothing <n>', 'Taubin iterations (0: none)', whole, defaultSmoothIterations)
+    .option('--reduction <fraction>', 'fraction of triangles to remove, 0 to 0.99', Number, defaultReduction)
     .option('--lut <file>', 'colour table with the label names (used in the file names)')
     .option('--json', 'print JSON')
     .action(async (labels: string, opts: { out: string; format: string; labels?: number[]; smoothing: number; reduction: number; lut?: string; json?: boolean }) => {

@@ -85,6 +85,7 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'mri.series': ({ path }) => mri.series(path),
     'mri.close': ({ id }) => mri.close(id),
     'mri.meshes': (input) => mri.meshes(input),
+    'mri.cancelMeshes': ({ id }) => mri.cancelMeshes(id),
     'mri.dice': ({ a, b }) => mri.dice(a, b),
     'mri.exportLabels': ({ id, path }) => mri.exportLabels(id, path),
     'mri.exportMeshes': (input) => mri.exportMeshes(input),

@@ -10,7 +10,7 @@ import type { EventBus } from '../core/event-bus'
 import type { SettingsStore } from '../core/settings-store'
 import { scanDicomFolder } from '../imaging/dicom'
 import { diceByLabel } from '../imaging/labels'
-import { meshFromBuffer, meshToObj, meshToStl } from '../imaging/mesh'
+import { defaultReduction, defaultSmoothIterations, meshFromBuffer, meshToObj, meshToStl } from '../imaging/mesh'
 import { writeNifti } from '../imaging/nifti'
 import { reorientToRas } from '../imaging/reorient'
 import type { DisplayVolume } from './display-volume'
@@ -41,6 +41,8 @@ interface OpenedVolume {
   meshes: Map<number, BuiltMesh>
   /** The smoothing and reduction the cached meshes were built with. */
   meshSettings: string | null
+  /** One per mri.meshes call still building: aborting it ends the worker (mri.cancelMeshes, mri.close). */
+  builds: Set<AbortController>
   lastUsed: number
 }
 
@@ -79,7 +81,16 @@ export class MriService {
       (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'open', target: path, fraction, stage }),
     )
     if (result.task !== 'open') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
-    const opened: OpenedVolume = { id: `v${randomBytes(6).toString('hex')}`, path, name: basename(path), display: result.volume, meshes: new Map(), meshSettings: null, lastUsed: Date.now() }
+    const opened: OpenedVolume = {
+      id: `v${randomBytes(6).toString('hex')}`,
+      path,
+      name: basename(path),
+      display: result.volume,
+      meshes: new Map(),
+      meshSettings: null,
+      builds: new Set(),
+      lastUsed: Date.now(),
+    }
     this.volumes.set(opened.id, opened)
     this.evict()
     this.remember(opened)
@@ -93,7 +104,21 @@ export class MriService {
   }
 
   close(id: string): { closed: boolean } {
+    const volume = this.volumes.get(id)
+    if (volume) this.stopBuilds(volume)
     return { closed: this.volumes.delete(id) }
+  }
+
+  /** Stops the surfaces being built for a label map; answers how many builds were stopped. */
+  cancelMeshes(id: string): { cancelled: number } {
+    return { cancelled: this.stopBuilds(this.labelMap(id)) }
+  }
+
+  private stopBuilds(volume: OpenedVolume): number {
+    const builds = [...volume.builds]
+    volume.builds.clear()
+    for (const build of builds) build.abort(new PerceptError('CANCELLED', `Building the surfaces of ${volume.name} was stopped.`))
+    return builds.length
   }
 
   recent(): RecentVolume[] {
@@ -107,7 +132,7 @@ export class MriService {
     const wanted = input.labels ?? present
     const unknown = wanted.filter((l) => !present.includes(l))
     if (unknown.length) throw new PerceptError('VALIDATION', `Label${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${volume.name}.`)
-    const options = { smoothIterations: input.smoothing ?? 10, reduction: input.reduction ?? 0.5 }
+    const options = { smoothIterations: input.smoothing ?? defaultSmoothIterations, reduction: input.reduction ?? defaultReduction }
     // The cache holds surfaces of one setting; asking with another rebuilds them.
     const settings = JSON.stringify(options)
     if (volume.meshSettings !== settings) {
@@ -116,13 +141,22 @@ export class MriService {
     }
     const missing = wanted.filter((l) => !volume.meshes.has(l))
     if (missing.length) {
-      // The label map's own grid (not a finer reference grid it may be shown on): the same surfaces in world mm, fewer voxels.
-      const result = await this.run(
-        { task: 'meshes', volume: volume.display.native!, labels: missing, options },
-        (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'meshes', target: volume.id, fraction, stage }),
-      )
-      if (result.task !== 'meshes') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
-      for (const mesh of result.meshes) volume.meshes.set(mesh.label, mesh)
+      const build = new AbortController()
+      volume.builds.add(build)
+      try {
+        // The label map's own grid (not a finer reference grid it may be shown on): the same surfaces in world mm, fewer voxels.
+        const result = await this.run(
+          { task: 'meshes', volume: volume.display.native!, labels: missing, options },
+          (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'meshes', target: volume.id, fraction, stage }),
+          build.signal,
+        )
+        if (result.task !== 'meshes') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
+        // Built with the settings asked for; another call may have changed the cache's settings meanwhile.
+        if (volume.meshSettings === settings) for (const mesh of result.meshes) volume.meshes.set(mesh.label, mesh)
+        else return this.meshes(input)
+      } finally {
+        volume.builds.delete(build)
+      }
     }
     return {
       meshes: wanted.map((label) => {
@@ -164,7 +198,7 @@ export class MriService {
     const volume = this.labelMap(input.id)
     const dir = this.writeTargets.folder(input.dir, 'surface meshes')
     if (!existsSync(dir)) mkdirSync(dir)
-    const { meshes } = await this.meshes({ id: input.id, ...(input.labels ? { labels: input.labels } : {}), smoothing: 10, reduction: 0.5 })
+    const { meshes } = await this.meshes({ id: input.id, ...(input.labels ? { labels: input.labels } : {}), smoothing: defaultSmoothIterations, reduction: defaultReduction })
     const format = input.format ?? 'stl'
     const files: string[] = []
     for (const summary of meshes) {
@@ -224,7 +258,7 @@ export class MriService {
   private evict(): void {
     const capacity = this.options.capacity ?? 8
     const byAge = [...this.volumes.values()].sort((a, b) => a.lastUsed - b.lastUsed)
-    for (const old of byAge.slice(0, Math.max(0, byAge.length - capacity))) this.volumes.delete(old.id)
+    for (const old of byAge.slice(0, Math.max(0, byAge.length - capacity))) this.close(old.id)
   }
 
   private remember(volume: OpenedVolume): void {

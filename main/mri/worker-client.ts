@@ -5,31 +5,48 @@ import { runMriTask, type MriTask, type MriTaskResult, type Progress } from './w
 
 type Reply = { kind: 'progress'; fraction: number; stage: string } | { kind: 'done'; result: MriTaskResult } | { kind: 'failed'; error: WireError }
 
-export type MriTaskRunner = (task: MriTask, progress: Progress) => Promise<MriTaskResult>
+/** Runs one task; an aborted `signal` ends it with the signal's reason (a CANCELLED PerceptError). */
+export type MriTaskRunner = (task: MriTask, progress: Progress, signal?: AbortSignal) => Promise<MriTaskResult>
 
-/** Runs each task in this thread (tests, the CLI). */
+/** Runs each task in this thread (tests, the CLI); an abort is noticed between labels. */
 export const inProcessRunner: MriTaskRunner = runMriTask
 
-/** Runs each task in a worker thread of its own (see main/app/mri-worker.ts). */
+/** Runs each task in a worker thread of its own (see main/app/mri-worker.ts); an abort terminates the thread at once. */
 export function workerRunner(entry: JobWorkerEntry): MriTaskRunner {
-  return (task, progress) =>
+  return (task, progress, signal) =>
     new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
       // workerData is copied: the service keeps its own arrays.
       const worker = spawnWorker(entry, task)
       let settled = false
-      worker.on('message', (reply: Reply) => {
-        if (reply.kind === 'progress') return progress(reply.fraction, reply.stage)
+      const onAbort = (): void => {
+        if (settled) return
         settled = true
+        reject(signal!.reason)
+        void worker.terminate()
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const settle = (): void => {
+        settled = true
+        signal?.removeEventListener('abort', onAbort)
+      }
+      worker.on('message', (reply: Reply) => {
+        if (settled) return
+        if (reply.kind === 'progress') return progress(reply.fraction, reply.stage)
+        settle()
         if (reply.kind === 'done') resolve(reply.result)
         else reject(PerceptError.fromWire(reply.error))
         void worker.terminate()
       })
       worker.once('error', (error) => {
-        settled = true
+        if (settled) return
+        settle()
         reject(new PerceptError('INTERNAL', `The MRI thread (${task.task}) failed: ${error.message}`))
       })
       worker.once('exit', (code) => {
-        if (!settled) reject(new PerceptError('INTERNAL', `The MRI thread (${task.task}) stopped (exit code ${code}) before it answered; the volume may be too large for memory.`))
+        if (settled) return
+        settle()
+        reject(new PerceptError('INTERNAL', `The MRI thread (${task.task}) stopped (exit code ${code}) before it answered; the volume may be too large for memory.`))
       })
     })
 }

@@ -19,12 +19,17 @@ export type MriTaskResult = { task: 'open'; volume: DisplayVolume } | { task: 'm
 
 export type Progress = (fraction: number, stage: string) => void
 
-export async function runMriTask(task: MriTask, progress: Progress): Promise<MriTaskResult> {
+export async function runMriTask(task: MriTask, progress: Progress, signal?: AbortSignal): Promise<MriTaskResult> {
+  signal?.throwIfAborted()
   if (task.task === 'open') {
     progress(0, 'reading')
     return { task: 'open', volume: await loadDisplayVolume(task.path, task.options) }
   }
-  const surfaces = await labelSurfaces(task.volume, task.labels, task.options, (done, total, label) => progress(done / total, `label ${label}`))
+  const surfaces = await labelSurfaces(task.volume, task.labels, task.options, (done, total, label) => {
+    // Thrown here, between two labels, the abort leaves labelSurfaces (in a worker the thread is ended instead).
+    signal?.throwIfAborted()
+    progress(done / total, `label ${label}`)
+  })
   return {
     task: 'meshes',
     meshes: surfaces.map(({ label, mesh }) => ({ label, vertices: mesh.positions.length / 3, triangles: mesh.indices.length / 3, buffer: meshToBuffer(mesh) })),

@@ -9,12 +9,13 @@ import { tempHome } from '../helpers/temp-home'
 
 // The MRI page in Chromium against the built app (`percept serve`), on Debian's mricron-data: the
 // ch2better T1 template (0.5 mm) with the AAL atlas (1 mm, another grid) over it, opened through the
-// in-app file browser. The three views draw, the crosshair links them, the readout names the AAL
-// structure under the pointer with left and right where they belong, the structure table lists the
-// atlas's 116 structures with the core's volumes, surfaces of three structures are built and drawn,
-// a label is hidden, the labels are exported and read back, a comparison gives Dice, and the report
-// downloads. Each state is screenshot in both themes, without a CSP violation, a console error or a
-// foreign request.
+// in-app file browser. The three views draw, the 3-D view shows the atlas's surfaces without a button
+// pressed, the crosshair links the views, the readout names the AAL structure under the pointer with
+// left and right where they belong, the structure table lists the atlas's 116 structures with the core's
+// volumes and keeps the crosshair's row in sight, Fit fills the 3-D view with the brain (also with Clip
+// on and enlarged), an error banner leaves the views where they are, labels are hidden in 2D and 3D,
+// the labels are exported and read back, a comparison gives Dice, and the report downloads. Each state
+// is screenshot, without a CSP violation, a console error or a foreign request.
 
 const templates = '/usr/share/mricron/templates'
 const image = join(templates, 'ch2better.nii.gz')
@@ -112,6 +113,53 @@ function changedPixels(before: Buffer, after: Buffer): Promise<number> {
 }
 
 const canvasOf = (plane: 'axial' | 'coronal' | 'sagittal') => slice(plane).locator('canvas')
+const view3d = () => page.getByTestId('mri-view3d')
+
+/** Waits until the page has drawn twice (a canvas changed by the last action is on screen). */
+function nextFrames(): Promise<void> {
+  return page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))))
+}
+
+/**
+ * The box of the brain in the 3-D view, measured in screenshots of its canvas: the pixels that change
+ * when every structure is hidden. `fill` is the brain's extent along the canvas's smaller side over
+ * that side (1: touching both edges).
+ */
+async function brainInView(): Promise<{ width: number; height: number; box: { x: number; y: number; width: number; height: number }; fill: number }> {
+  const canvas = view3d().locator('canvas')
+  await nextFrames()
+  const shown = await canvas.screenshot()
+  await page.getByTestId('toggle-all').uncheck()
+  await nextFrames()
+  const empty = await canvas.screenshot()
+  await page.getByTestId('toggle-all').check()
+  await nextFrames()
+  const measured = await page.evaluate(
+    async ([a, b]) => {
+      const decode = async (base64: string) => {
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }))
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height)
+        const context = canvas.getContext('2d')!
+        context.drawImage(bitmap, 0, 0)
+        return { data: context.getImageData(0, 0, bitmap.width, bitmap.height).data, width: bitmap.width, height: bitmap.height }
+      }
+      const [one, two] = [await decode(a!), await decode(b!)]
+      let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1]
+      for (let y = 0; y < one.height; y++) {
+        for (let x = 0; x < one.width; x++) {
+          const i = (y * one.width + x) * 4
+          if (Math.abs(one.data[i]! - two.data[i]!) + Math.abs(one.data[i + 1]! - two.data[i + 1]!) + Math.abs(one.data[i + 2]! - two.data[i + 2]!) > 24) {
+            ;[x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)]
+          }
+        }
+      }
+      return { width: one.width, height: one.height, box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } }
+    },
+    [shown.toString('base64'), empty.toString('base64')],
+  )
+  const fill = measured.width <= measured.height ? measured.box.width / measured.width : measured.box.height / measured.height
+  return { ...measured, fill }
+}
 
 /** "−38.0, −20.0, 56.0" -> [-38, -20, 56] */
 function numbers(text: string): number[] {
@@ -201,6 +249,9 @@ describe.skipIf(!haveData)('the MRI viewer', () => {
     expect(await letters('coronal')).toEqual({ left: 'R', right: 'L', top: 'S', bottom: 'I' })
     expect(await letters('sagittal')).toMatchObject({ top: 'S', bottom: 'I' })
     expect(['A', 'P']).toContain((await letters('sagittal')).left)
+    // The 3-D view builds the atlas's surfaces by itself, largest first, and shows the first ones while the rest build.
+    await expect.poll(async () => Number(await view3d().getAttribute('data-surfaces')), { timeout: 120_000 }).toBeGreaterThan(0)
+    expect(await paintedPixelsOfPng(await view3d().locator('.surface-stage').screenshot())).toBeGreaterThan(3000)
     await page.mouse.move(0, 0)
     await shootBoth('views')
   })
@@ -272,6 +323,99 @@ describe.skipIf(!haveData)('the MRI viewer', () => {
     await shootBoth('table')
   })
 
+  it("keeps the crosshair's row in sight above the table's sticky Total row", async () => {
+    // (25, -58, -24) mm lies in AAL's label 100, near the end of a table sorted by label.
+    await goTo('25, -58, -24')
+    const row = page.locator('[data-testid="structure-row"][data-label="100"]')
+    await expect.poll(() => row.getAttribute('class')).toContain('is-selected')
+    await nextFrames()
+    const rowBox = (await row.boundingBox())!
+    // The cells are what sticks (their rows stay where the table puts them).
+    const footBox = (await page.getByTestId('structure-table').locator('tfoot th').boundingBox())!
+    const headBox = (await page.getByTestId('structure-table').locator('thead th').first().boundingBox())!
+    expect(rowBox.y + rowBox.height).toBeLessThanOrEqual(footBox.y + 0.5)
+    expect(rowBox.y).toBeGreaterThanOrEqual(headBox.y + headBox.height - 0.5)
+    await shoot('table-selected-row')
+  })
+
+  it('fills the 3D view with the brain: fitted as the surfaces arrive, after Fit, with Clip on, and enlarged', async () => {
+    await expect.poll(() => view3d().getAttribute('data-surfaces'), { timeout: 180_000 }).toBe('116')
+    await expect.poll(() => view3d().getAttribute('data-building')).toBe('false')
+    expect(await page.getByTestId('build-surfaces').count()).toBe(0)
+    const opened = await brainInView()
+    expect(opened.fill).toBeGreaterThan(0.7)
+
+    await view3d().getByRole('button', { name: 'Fit', exact: true }).click()
+    const fitted = await brainInView()
+    // Seen from the left the brain is longer than tall; the pane is wider still, so its height limits.
+    expect(fitted.width).toBeGreaterThan(fitted.height)
+    expect(fitted.fill).toBeGreaterThan(0.7)
+    expect(fitted.fill).toBeLessThan(1)
+    // Centred: as much room left as right, above as below (within a few pixels).
+    expect(Math.abs(fitted.box.x - (fitted.width - fitted.box.x - fitted.box.width))).toBeLessThan(0.1 * fitted.width)
+    expect(Math.abs(fitted.box.y - (fitted.height - fitted.box.y - fitted.box.height))).toBeLessThan(0.1 * fitted.height)
+    await shoot('3d-fit')
+
+    // Clip on, seen from above: the left hemisphere alone, fitted, in a view as large as before.
+    const stageBefore = (await view3d().locator('canvas').boundingBox())!
+    await page.getByTestId('clip-toggle').check()
+    await view3d().getByRole('button', { name: 'View from above (superior)' }).click()
+    await view3d().getByRole('button', { name: 'Fit', exact: true }).click()
+    const stageClipped = (await view3d().locator('canvas').boundingBox())!
+    expect(stageClipped.height).toBe(stageBefore.height)
+    const clipped = await brainInView()
+    expect(clipped.fill).toBeGreaterThan(0.7)
+    await shoot('3d-clip')
+    await page.getByTestId('clip-toggle').uncheck()
+    await view3d().getByRole('button', { name: 'View from the left' }).click()
+
+    // Enlarged: the 3-D view covers the four views' grid, still filled; Escape gives the grid back.
+    const grid = (await page.locator('.mri-views').boundingBox())!
+    await page.getByTestId('enlarge-3d').click()
+    await expect.poll(() => page.locator('.mri-views').getAttribute('data-enlarged')).toBe('true')
+    const slot = (await page.getByTestId('mri-view3d-slot').boundingBox())!
+    expect(slot.width).toBeCloseTo(grid.width, 0)
+    expect(slot.height).toBeCloseTo(grid.height, 0)
+    const enlarged = await brainInView()
+    expect(enlarged.fill).toBeGreaterThan(0.7)
+    // The surfaces' opacity has room in the enlarged view's toolbar (a small pane leaves it out).
+    expect(await page.getByTestId('surface-opacity').isVisible()).toBe(true)
+    expect(enlarged.box.height).toBeGreaterThan(1.8 * fitted.box.height)
+    await page.mouse.move(0, 0)
+    await shootBoth('3d-enlarged')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('.mri-views').getAttribute('data-enlarged')).toBe('false')
+    expect((await page.getByTestId('mri-view3d-slot').boundingBox())!.width).toBeLessThan(grid.width / 2 + 1)
+    expect(await page.getByTestId('surface-opacity').isVisible()).toBe(false)
+    // A double-click on the view enlarges it too.
+    await view3d().locator('canvas').dblclick()
+    await expect.poll(() => page.locator('.mri-views').getAttribute('data-enlarged')).toBe('true')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('.mri-views').getAttribute('data-enlarged')).toBe('false')
+  }, 240_000)
+
+  it('shows an error over the page header, leaving the views where they were', async () => {
+    const views = page.locator('.mri-views')
+    const before = (await views.boundingBox())!
+    await goTo('500, 0, 0')
+    const banner = page.getByTestId('error-banner')
+    await banner.waitFor()
+    expect(await banner.innerText()).toContain('lies outside the volume')
+    const after = (await views.boundingBox())!
+    expect(after.y).toBe(before.y)
+    expect(after.height).toBe(before.height)
+    const readoutBox = (await readout().boundingBox())!
+    expect(readoutBox.y + readoutBox.height).toBeLessThanOrEqual(800)
+    // Over the header, not over the toolbar.
+    const bannerBox = (await banner.boundingBox())!
+    const toolbarBox = (await page.getByRole('toolbar', { name: 'MRI viewer' }).boundingBox())!
+    expect(bannerBox.y + bannerBox.height).toBeLessThanOrEqual(toolbarBox.y)
+    await page.mouse.move(0, 0)
+    await shoot('error-banner')
+    await banner.getByRole('button', { name: 'Dismiss error' }).click()
+    await banner.waitFor({ state: 'detached' })
+  })
+
   it('hides a structure in the slice views', async () => {
     await goTo('-38, -20, 56')
     await page.mouse.move(0, 0)
@@ -283,15 +427,16 @@ describe.skipIf(!haveData)('the MRI viewer', () => {
     await page.locator('[data-testid="structure-row"][data-label="1"] input[type="checkbox"]').check()
   })
 
-  it('builds the surfaces of three structures and draws them in 3D', async () => {
-    await page.getByTestId('toggle-all').uncheck()
-    for (const label of [1, 2, 57]) await page.locator(`[data-testid="structure-row"][data-label="${label}"] input[type="checkbox"]`).check()
-    const view = page.getByTestId('mri-view3d')
+  it('shows three structures alone in 3D, and hides one of them', async () => {
+    const view = view3d()
     const stage = view.locator('.surface-stage')
     const before = await stage.screenshot()
-    await page.getByTestId('build-surfaces').click()
-    await expect.poll(() => view.getAttribute('data-surfaces'), { timeout: 180_000 }).toBe('3')
+    await page.getByTestId('toggle-all').uncheck()
+    for (const label of [1, 2, 57]) await page.locator(`[data-testid="structure-row"][data-label="${label}"] input[type="checkbox"]`).check()
     await expect.poll(async () => changedPixels(before, await stage.screenshot()), { timeout: 20_000 }).toBeGreaterThan(2000)
+    // Their surfaces were built with the others: nothing more to build.
+    expect(await view.getAttribute('data-surfaces')).toBe('116')
+    expect(await view.getAttribute('data-building')).toBe('false')
     // Hiding one of them takes it out of the 3D view too.
     const built = await stage.screenshot()
     await page.locator('[data-testid="structure-row"][data-label="1"] input[type="checkbox"]').uncheck()

@@ -181,6 +181,27 @@ describe('label maps', () => {
     expect(simplified.meshes[0]!.triangles).toBeLessThan(meshes[0]!.triangles)
   })
 
+  it('stops a build when asked (its worker ends, the call fails with CANCELLED) and builds again afterwards', async () => {
+    const labels = await call<OpenVolume>('mri.open', { path: file('labels-ras-uint8.nii.gz'), kind: 'labels' })
+    expect(await call('mri.cancelMeshes', { id: labels.id })).toEqual({ cancelled: 0 })
+    const building = fail('mri.meshes', { id: labels.id, smoothing: 50, reduction: 0 })
+    // The build is registered as soon as the call reaches the service, long before its worker thread is up.
+    let cancelled = 0
+    for (let i = 0; i < 200 && cancelled === 0; i++) {
+      cancelled = (await call<{ cancelled: number }>('mri.cancelMeshes', { id: labels.id })).cancelled
+      if (cancelled === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(cancelled).toBe(1)
+    expect(await building).toMatchObject({ code: 'CANCELLED' })
+    const { meshes } = await call<{ meshes: MeshSummary[] }>('mri.meshes', { id: labels.id, labels: [2] })
+    expect(meshes[0]!.triangles).toBeGreaterThan(0)
+    // Closing the label map stops its builds too.
+    const again = fail('mri.meshes', { id: labels.id, labels: [1, 3], smoothing: 50, reduction: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await call('mri.close', { id: labels.id })).toEqual({ closed: true })
+    expect(await again).toMatchObject({ code: 'CANCELLED' })
+  })
+
   it('exports labels as NIfTI on their own grid and surfaces as STL, atomically', async () => {
     const labels = await call<OpenVolume>('mri.open', { path: file('labels-psr-int32.nii.gz'), kind: 'labels' })
     const out = join(dir, 'exported-labels.nii.gz')

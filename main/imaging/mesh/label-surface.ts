@@ -7,9 +7,9 @@ import { checkSimplifyOptions, simplifyGeometry } from './simplify-mesh'
 import { smoothGeometry } from './taubin-smooth'
 
 export interface SurfaceOptions {
-  /** Taubin lambda|mu iterations (0: the raw marching-cubes surface). Default 10. */
+  /** Taubin lambda|mu iterations (0: the raw marching-cubes surface). Default 30. */
   smoothIterations?: number
-  /** Fraction of the triangles to remove after smoothing, 0 to 0.99 (0: no simplification). Default 0.5. */
+  /** Fraction of the triangles to remove after smoothing, 0 to 0.99 (0: no simplification). Default 0.25. */
   reduction?: number
   /** Simplification's error bound in mm. Default: half the smallest voxel side. */
   maxErrorMm?: number
@@ -31,8 +31,14 @@ interface ResolvedOptions {
   maxErrorMm: number
 }
 
-export const defaultSmoothIterations = 10
-export const defaultReduction = 0.5
+/**
+ * 30 Taubin iterations and a quarter of the triangles removed: on a 1 mm ball the vertex normals stray
+ * 3.8 degrees from the true ones on average (10 and 0.5 gave 5.9, which shows as terraces when zoomed
+ * in), volumes stay within 3% down to a 2.5 mm radius, and the AAL atlas's 116 surfaces still build in
+ * a few seconds (the smoothing costs little beside marching cubes and the simplifier).
+ */
+export const defaultSmoothIterations = 30
+export const defaultReduction = 0.25
 
 function resolve(volume: Volume, options: SurfaceOptions): ResolvedOptions {
   const smoothIterations = options.smoothIterations ?? defaultSmoothIterations

@@ -148,66 +148,6 @@ describe('a typed world position', () => {
   })
 })
 
-describe('the surfaces store', () => {
-  it('builds the surfaces of a small label map as soon as it opens, in its colours, following progress events', async () => {
-    const bridge = core()
-    storesOver(bridge)
-    const viewer = useMriViewerStore()
-    const surfaces = useMriSurfacesStore()
-    const gate = deferred<void>()
-    const answer = bridge.answer.bind(bridge)
-    answer('mri.meshes', async (input) => {
-      await gate.promise
-      return { ok: true, value: { meshes: [1, 2].map((label) => ({ label, vertices: 3, triangles: 1, url: `res/mri/${(input as { id: string }).id}/mesh/${label}` })), seconds: 0.5 } }
-    })
-    await viewer.openLabels('/scans/seg.nii.gz')
-    await settle()
-    expect(surfaces.building).toBe(true)
-    expect(bridge.callsTo('mri.meshes')).toEqual([{ id: 'seg' }])
-    bridge.emit('mri.progress', { task: 'meshes', target: 'seg', fraction: 0.5, stage: 'label 2 of 2' })
-    bridge.emit('mri.progress', { task: 'meshes', target: 'other', fraction: 0.9, stage: 'elsewhere' })
-    expect(surfaces.status).toBe('Building surfaces: label 2 of 2 (50%)')
-    gate.resolve()
-    await vi.waitFor(() => expect(surfaces.building).toBe(false))
-    expect(surfaces.surfaces.map((surface) => [surface.label, surface.color, surface.buffer.byteLength])).toEqual([
-      [1, [10, 20, 30], meshBytes.byteLength],
-      [2, [20, 20, 30], meshBytes.byteLength],
-    ])
-    expect(fetched.filter((url) => url.includes('/mesh/'))).toEqual(['res/mri/seg/mesh/1', 'res/mri/seg/mesh/2'])
-    expect(surfaces.seconds).toBe(0.5)
-    expect(surfaces.status).toBe('')
-  })
-
-  it('waits to be asked for a large atlas, builds only the labels asked for, and drops them with the label map', async () => {
-    const bridge = core()
-    storesOver(bridge)
-    const viewer = useMriViewerStore()
-    const surfaces = useMriSurfacesStore()
-    await viewer.openLabels('/scans/atlas.nii.gz')
-    await settle()
-    expect(bridge.callsTo('mri.meshes')).toEqual([])
-    expect(await surfaces.build([2, 99])).toBe(true)
-    expect(bridge.callsTo('mri.meshes')).toEqual([{ id: 'atlas', labels: [2, 99] }])
-    // A label with no triangles has nothing to draw.
-    expect(surfaces.surfaces.map((surface) => surface.label)).toEqual([2])
-    viewer.closeLabels()
-    await settle()
-    expect(surfaces.surfaces).toEqual([])
-    expect(surfaces.builtFor).toBeNull()
-  })
-
-  it('reports a failed build in the banner', async () => {
-    const bridge = core().answer('mri.meshes', () => ({ ok: false, error: { code: 'INTERNAL', message: 'The worker stopped.' } }))
-    storesOver(bridge)
-    const viewer = useMriViewerStore()
-    const surfaces = useMriSurfacesStore()
-    await viewer.openLabels('/scans/atlas.nii.gz')
-    expect(await surfaces.build()).toBe(false)
-    expect(useAppStore().lastError?.message).toBe('The worker stopped.')
-    expect(surfaces.building).toBe(false)
-  })
-})
-
 describe('the comparison store', () => {
   it('compares with a second map on the same grid: Dice from the core, the difference shown in the slice views', async () => {
     const bridge = core()

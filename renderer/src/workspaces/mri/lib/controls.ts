@@ -107,6 +107,8 @@ export const controlGroups: readonly { title: string; items: readonly ControlHel
       { keys: ['Right drag'], action: 'Pan (also Shift + Left drag)' },
       { keys: ['Wheel'], action: 'Zoom' },
       { keys: ['Click a surface'], action: 'Move the crosshair there' },
+      { keys: ['Double click'], action: 'Give the 3D view the whole grid, or give it back' },
+      { keys: ['Esc'], action: 'Back to the four views' },
     ],
   },
   {

@@ -125,6 +125,30 @@ export class LabelSurfaces {
     return unionBounds([...this.entries.values()].filter((entry) => !visibleOnly || entry.mesh.visible).map((entry) => entry.bounds))
   }
 
+  /**
+   * World positions of the visible surfaces' vertices that `keep` accepts (the clipping plane), at most
+   * about `limit` of them: every n-th vertex of each mesh, which leaves out at most an edge's length at
+   * the silhouette, well inside the margin a fit leaves.
+   */
+  visiblePoints(keep: (point: readonly number[]) => boolean, limit = 60_000): Float32Array {
+    const meshes = [...this.entries.values()].filter((entry) => entry.mesh.visible).map((entry) => entry.mesh)
+    const total = meshes.reduce((sum, mesh) => sum + mesh.geometry.getAttribute('position').count, 0)
+    const step = Math.max(1, Math.ceil(total / limit))
+    const out: number[] = []
+    const point = [0, 0, 0]
+    for (const mesh of meshes) {
+      const positions = mesh.geometry.getAttribute('position').array
+      const { x, y, z } = mesh.position
+      for (let v = 0; v * 3 + 2 < positions.length; v += step) {
+        point[0] = positions[v * 3]! + x
+        point[1] = positions[v * 3 + 1]! + y
+        point[2] = positions[v * 3 + 2]! + z
+        if (keep(point)) out.push(point[0], point[1], point[2])
+      }
+    }
+    return Float32Array.from(out)
+  }
+
   get size(): number {
     return this.entries.size
   }

@@ -11,8 +11,9 @@ import {
   WebGLRenderer,
 } from 'three'
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
-import { frameBounds, type Bounds } from '../../lib/3d/camera-framing'
+import { frameBounds, type Bounds, type Framing } from '../../lib/3d/camera-framing'
 import { clipPlaneEquation, defaultClipPlane, keepsPoint, type ClipPlaneModel } from '../../lib/3d/clip-plane'
+import { fitPoints } from '../../lib/3d/fit-view'
 import type { CameraBasis } from '../../lib/3d/orientation-letters'
 import { presetCamera, type ViewPreset } from '../../lib/3d/view-presets'
 import type { Vec3 } from '../../lib/3d/vec3'
@@ -35,6 +36,8 @@ export interface SurfaceSceneOptions {
 /** Pixels the pointer may move between press and release for a click rather than an orbit. */
 const clickSlop = 4
 const fovDeg = 30
+/** Room left around the surfaces by a fit: 1 / 1.1 of the pane, clear of the orientation letters at the edges. */
+const fitMargin = 1.1
 
 /**
  * The 3-D surface view's three.js side: renderer, scene, camera, orbit controls, lights, label meshes,
@@ -58,7 +61,10 @@ export class SurfaceScene {
   private crosshairPoint: Vec3 | null = null
   private style: SurfaceStyle = {}
   private frameRequest = 0
-  private framed = false
+  /** Between the controls' start and end: a camera change then is the user's. */
+  private userMoving = false
+  /** The camera shows the surfaces as a fit placed it: new surfaces and a resized pane fit again, until the user moves the camera. */
+  private fitted = true
   private destroyed = false
 
   /** Throws when WebGL is unavailable; the view shows the message. */
@@ -89,7 +95,13 @@ export class SurfaceScene {
     this.controls.screenSpacePanning = true
     this.controls.zoomToCursor = true
     this.controls.addEventListener('change', this.onControlsChange)
-    this.cleanups.push(() => this.controls.removeEventListener('change', this.onControlsChange))
+    this.controls.addEventListener('start', this.onControlsStart)
+    this.controls.addEventListener('end', this.onControlsEnd)
+    this.cleanups.push(() => {
+      this.controls.removeEventListener('change', this.onControlsChange)
+      this.controls.removeEventListener('start', this.onControlsStart)
+      this.controls.removeEventListener('end', this.onControlsEnd)
+    })
 
     this.listen<PointerEvent>(canvas, 'pointerdown', this.onPointerDown)
     this.listen<PointerEvent>(canvas, 'pointerup', this.onPointerUp)
@@ -107,19 +119,17 @@ export class SurfaceScene {
     this.cleanups.push(() => target.removeEventListener(type, listener))
   }
 
-  /** Replaces the surfaces (unchanged binaries are kept); frames the camera the first time there are any. */
+  /** Replaces the surfaces (unchanged binaries are kept); while the view is fitted, fits them all again. */
   setMeshes(meshes: readonly SurfaceMeshInput[]): string[] {
     const { changed, errors } = this.surfaces.update(meshes, this.activeClipPlanes())
     if (changed) {
       this.surfaces.applyStyle(this.style)
       this.refreshMarkers()
-      if (!this.framed && this.surfaces.size > 0) {
-        this.framed = true
-        this.frame()
-      }
+      // Surfaces arrive in batches, largest first: each batch may reach further out.
+      if (this.fitted && this.surfaces.size > 0) this.frame()
       this.requestRender()
     }
-    if (this.surfaces.size === 0) this.framed = false
+    if (this.surfaces.size === 0) this.fitted = true
     return errors
   }
 
@@ -161,28 +171,25 @@ export class SurfaceScene {
     return this.surfaces.bounds()
   }
 
-  /** Puts the camera on an anatomical side, keeping the current distance when the surfaces are framed. */
+  /** Puts the camera on an anatomical side and fits the surfaces from there. */
   showPreset(preset: ViewPreset): void {
-    const box = this.surfaces.bounds(true) ?? this.surfaces.bounds()
-    const framing = box ? frameBounds(box, fovDeg, this.camera.aspect) : null
-    const target: Vec3 = framing ? framing.target : this.controls.target.toArray()
-    const distance = framing?.distance ?? 400
+    const target: Vec3 = this.controls.target.toArray()
+    const distance = this.surfaces.size > 0 ? Math.max(this.camera.position.distanceTo(this.controls.target), 1) : 400
     const pose = presetCamera(preset, target, distance)
     this.camera.position.set(...pose.position)
-    if (framing) {
-      this.camera.near = framing.near
-      this.camera.far = framing.far
-      this.camera.updateProjectionMatrix()
-    }
     this.controls.target.set(...pose.target)
     this.controls.update() // emits 'change'
+    this.frame()
   }
 
-  /** Fits the visible surfaces into the view from where the camera looks now. */
+  /**
+   * Fits what is visible (shown labels, the side the clipping plane keeps) to the pane from where the
+   * camera looks now (lib/3d/fit-view), and keeps it fitted until the user moves the camera.
+   */
   frame(): void {
-    const box = this.surfaces.bounds(true) ?? this.surfaces.bounds()
-    if (!box) return
-    const framing = frameBounds(box, fovDeg, this.camera.aspect)
+    const framing = this.fitFraming()
+    this.fitted = true
+    if (!framing) return
     const direction = this.camera.position.clone().sub(this.controls.target)
     if (direction.lengthSq() === 0) direction.set(-1, 0, 0)
     direction.normalize().multiplyScalar(framing.distance)
@@ -192,6 +199,16 @@ export class SurfaceScene {
     this.camera.far = framing.far
     this.camera.updateProjectionMatrix()
     this.controls.update()
+  }
+
+  private fitFraming(): Framing | null {
+    const basis = this.cameraBasis()
+    const points = this.surfaces.visiblePoints((point) => keepsPoint(this.clip, point))
+    const fit = fitPoints(points, basis, fovDeg, this.camera.aspect, fitMargin)
+    if (fit) return fit
+    // Everything hidden or clipped away: the box of all surfaces, so the camera still points at them.
+    const box = this.surfaces.bounds()
+    return box ? frameBounds(box, fovDeg, this.camera.aspect, fitMargin) : null
   }
 
   /** The camera's screen axes in world directions. */
@@ -248,12 +265,24 @@ export class SurfaceScene {
     this.renderer.setSize(width, height, false)
     this.camera.aspect = width / height
     this.camera.updateProjectionMatrix()
+    // A pane made larger (the enlarged 3-D view) or of another shape keeps the surfaces filling it.
+    if (this.fitted && this.surfaces.size > 0) this.frame()
     this.requestRender()
   }
 
   private readonly onControlsChange = (): void => {
+    // The user moved the camera (orbit, pan, zoom): it stays where they put it. A click alone moves nothing.
+    if (this.userMoving) this.fitted = false
     this.options.onCamera?.(this.cameraBasis())
     this.requestRender()
+  }
+
+  private readonly onControlsStart = (): void => {
+    this.userMoving = true
+  }
+
+  private readonly onControlsEnd = (): void => {
+    this.userMoving = false
   }
 
   private pressedAt: { x: number; y: number } | null = null
