@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { soundEditorStateSchema } from './sound-editor-state'
 
 /** What `percept audio info` prints and what opening a sound reports. */
 export const audioInfoSchema = z.object({
@@ -66,7 +67,13 @@ export const wavEncodingSchema = z.enum(['pcm16', 'pcm24', 'float32'])
 export const audioMethods = {
   'audio.open': {
     description: 'Decode a sound file (WAV, FLAC, MP3, Ogg Vorbis) and keep it open for viewing and playback.',
-    input: z.object({ path: z.string().min(1) }).strict(),
+    input: z
+      .object({
+        path: z.string().min(1),
+        /** A handle this file had (kept in the editor's state): answered as is while it is still open, without decoding again. */
+        reuse: z.string().min(1).optional(),
+      })
+      .strict(),
     output: openSoundSchema,
   },
   'audio.close': {
@@ -96,6 +103,16 @@ export const audioMethods = {
     description: 'Write labels as an Audacity label track; atomic.',
     input: z.object({ path: z.string().min(1), labels: z.array(audioLabelSchema) }).strict(),
     output: z.object({ path: z.string(), count: z.number().int() }),
+  },
+  'audio.editor.get': {
+    description: "The Sound editor's saved state (open tabs, versions, regions, view, results); null when none or unreadable (warning says why).",
+    input: z.object({}).strict(),
+    output: z.object({ state: soundEditorStateSchema.nullable(), warning: z.string().nullable() }),
+  },
+  'audio.editor.save': {
+    description: "Keep the Sound editor's state in the workspace; atomic.",
+    input: z.object({ state: soundEditorStateSchema }).strict(),
+    output: z.object({ saved: z.boolean() }),
   },
   'audio.recent': {
     description: 'Sound files opened lately, newest first.',

@@ -11,6 +11,7 @@ export * from './model-methods'
 export * from './files'
 export * from './audio'
 export * from './sound'
+export * from './sound-editor-state'
 export * from './mri'
 export * from './resources'
 

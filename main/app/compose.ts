@@ -92,6 +92,8 @@ export function createPercept(options: PerceptOptions): PerceptApp {
     cacheDir: audioCache,
     decode: workerDecoder(options.audioWorker ?? locateJobWorker(import.meta.url, 'audio-worker')),
     writeTargets,
+    editorStateFile: join(workspace.home, 'sound-editor.json'),
+    warn: (message) => log.warn(message),
   })
   const sessions = new OnnxSessionCache()
   const sound = new SoundService({ audio, modelsDir: workspace.folder('models'), bundledDir: bundledModelsDir(), sessions, training: { jobs: runner, runsDir: workspace.folder('runs') } })

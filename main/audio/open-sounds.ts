@@ -75,6 +75,13 @@ export class OpenSounds {
     return sound
   }
 
+  /** The sound of `id` if it is open (counted as a use), else undefined. */
+  find(id: string): OpenedSound | undefined {
+    const sound = this.sounds.get(id)
+    if (sound) sound.lastUsed = Date.now()
+    return sound
+  }
+
   close(id: string): boolean {
     const sound = this.sounds.get(id)
     if (!sound) return false

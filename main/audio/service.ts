@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { basename, extname, resolve } from 'node:path'
-import type { AudioLabel, MethodInput, MethodOutput, RecentSound, ResourceRequest, ResourceResponse } from '../api'
+import type { AudioLabel, MethodInput, MethodOutput, RecentSound, ResourceRequest, ResourceResponse, SoundEditorState } from '../api'
 import { audioResourceLimits } from '../api/audio'
 import { writeFileAtomic } from '../core/atomic-file'
 import { PerceptError } from '../core/errors'
@@ -12,6 +12,7 @@ import type { SettingsStore } from '../core/settings-store'
 import { writeWavFile, type WavEncoding } from '../dsp/io'
 import { formatAudacityLabels, parseAudacityLabels } from './audacity-labels'
 import type { DecodedForEditor } from './editor-decode'
+import { EditorStateFile, type EditorStateRead } from './editor-state'
 import { describeOpenSound, OpenSounds, type OpenedSound } from './open-sounds'
 import { renderSpectrogram } from './spectrogram-view'
 
@@ -29,6 +30,10 @@ export interface AudioServiceOptions {
   decode?: (path: string) => Promise<DecodedForEditor>
   /** Where exports and label tracks may be written (default: this machine's rules, no workspace). */
   writeTargets?: WriteTargets
+  /** The file that keeps the editor's state (audio.editor.get/save); without it nothing is kept. */
+  editorStateFile?: string
+  /** Where warnings go (a damaged state file). */
+  warn?: (message: string) => void
 }
 
 function bytesResponse(bytes: Uint8Array, headers: Record<string, string>): ResourceResponse {
@@ -44,14 +49,19 @@ export class AudioService {
   readonly sounds: OpenSounds
   private readonly loudest = new Map<string, number>()
   private readonly writeTargets: WriteTargets
+  private readonly stateFile: EditorStateFile | null
 
   constructor(private readonly options: AudioServiceOptions) {
     this.sounds = new OpenSounds(options.cacheDir, options.decode)
     this.writeTargets = options.writeTargets ?? new WriteTargets()
+    this.stateFile = options.editorStateFile ? new EditorStateFile(options.editorStateFile, options.warn) : null
   }
 
-  async open(path: string): Promise<MethodOutput<'audio.open'>> {
+  /** Opens `path`; with `reuse`, the sound of that handle when it is still open for the same file (no decoding, not added to the recent list). */
+  async open(path: string, reuse?: string): Promise<MethodOutput<'audio.open'>> {
     const full = resolve(path)
+    const kept = reuse ? this.sounds.find(reuse) : undefined
+    if (kept && kept.path === full) return describeOpenSound(kept)
     if (!existsSync(full)) throw new PerceptError('NOT_FOUND', `No file at ${full}.`)
     if (statSync(full).isDirectory()) throw new PerceptError('VALIDATION', `${full} is a folder: choose a sound file in it.`)
     const sound = await this.sounds.open(full)
@@ -62,6 +72,16 @@ export class AudioService {
   close(id: string): MethodOutput<'audio.close'> {
     for (const key of this.loudest.keys()) if (key.startsWith(`${id}/`)) this.loudest.delete(key)
     return { closed: this.sounds.close(id) }
+  }
+
+  editorState(): Promise<EditorStateRead> {
+    return this.stateFile ? this.stateFile.read() : Promise.resolve({ state: null, warning: null })
+  }
+
+  async saveEditorState(state: SoundEditorState): Promise<{ saved: boolean }> {
+    if (!this.stateFile) return { saved: false }
+    await this.stateFile.write(state)
+    return { saved: true }
   }
 
   recent(): RecentSound[] {

@@ -9,11 +9,14 @@ import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
 
 // The Sound page's waveform editor in Chromium against the built app (`percept serve`): a sound opened
-// through the in-app file browser, its waveform and spectrogram drawn, a region dragged, labelled and
-// looped, labels exported as an Audacity track, a second version switched to at the same position, a
-// sound classified (a lane of class probabilities under the spectrogram, regions made of it), a
-// dropped file uploaded, and a one-hour file opened, zoomed to single samples and scrolled; each state
-// screenshot in both themes, without a CSP violation, a console error or a foreign request.
+// through the in-app file browser, its waveform and spectrogram drawn, selections whose edges land
+// under the pointer at three zooms, a region dragged, labelled, moved only by its bar (or with Alt)
+// and looped, labels exported as an Audacity track, a second version switched to at the same position,
+// a sound classified (a lane of class probabilities under the spectrogram, regions made of it), all of
+// it back after a trip to another workspace and a reload, a question before unsaved labels are
+// discarded, a dropped file uploaded into a new tab, and a one-hour file opened, zoomed to single
+// samples and scrolled; each state screenshot in both themes, without a CSP violation, a console error
+// or a foreign request.
 
 const rate = 44100
 
@@ -23,6 +26,7 @@ let page: Page
 let cleanup: () => void
 let sounds: string
 let exchange: string
+let home: string
 let foreignRequests: string[] = []
 /** Ids of the sounds the page fetched resources of, in order. */
 const openedIds: string[] = []
@@ -121,7 +125,7 @@ beforeAll(async () => {
   mkdirSync(screenshotsDir, { recursive: true })
   const temp = tempHome()
   cleanup = temp.cleanup
-  const home = join(temp.home, 'workspace')
+  home = join(temp.home, 'workspace')
   sounds = join(temp.home, 'sounds')
   exchange = join(temp.home, 'exchange')
   for (const folder of [home, sounds, exchange]) mkdirSync(folder)
@@ -202,6 +206,42 @@ async function viewState(): Promise<{ start: number; pxPerSec: number }> {
   }
 }
 
+/** The labels of the region list, in its order. */
+async function regionLabels(): Promise<string[]> {
+  return (await page.getByTestId('region-row').locator('.region-name').allInnerTexts()).map((text) => text.trim())
+}
+
+/** The editor's state as the workspace keeps it (null before the first save). */
+function savedState(): { activeKey: string; tabs: Array<{ key: string; regions: Array<{ label: string }>; versions: unknown[] }> } | null {
+  const path = join(home, 'sound-editor.json')
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null
+}
+
+/** Drops `bytes` as a file named `name` on the editor, on the drop target labelled `target` (else the first). */
+async function dropFile(name: string, bytes: number[], target?: string): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    ([data, fileName]) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([new Uint8Array(data)], fileName, { type: 'audio/wav' }))
+      return dt
+    },
+    [bytes, name] as const,
+  )
+  const zone = page.getByTestId('sound-drop-zone')
+  await zone.dispatchEvent('dragenter', { dataTransfer: transfer })
+  await zone.dispatchEvent('dragover', { dataTransfer: transfer })
+  const onto = target ? page.locator('.drop-target').filter({ hasText: target }) : zone
+  await onto.dispatchEvent('drop', { dataTransfer: transfer })
+}
+
+/** Drags with the mouse from (x0, y) to (x1, y) in page pixels, in `steps` moves. */
+async function drag(x0: number, x1: number, y: number, steps = 10): Promise<void> {
+  await page.mouse.move(x0, y)
+  await page.mouse.down()
+  for (let step = 1; step <= steps; step++) await page.mouse.move(x0 + ((x1 - x0) * step) / steps, y)
+  await page.mouse.up()
+}
+
 /** Drags across the waveform from one fraction of its width to another. */
 async function dragAcross(from: number, to: number): Promise<void> {
   const box = (await waveform().boundingBox())!
@@ -243,6 +283,42 @@ describe('the sound editor', () => {
     await shootBoth('editor')
   })
 
+  it('puts both edges of a selection under the pixels dragged from and to, at three zoom levels', async () => {
+    const selection = waveform().getByTestId('overlay-selection')
+    for (const [name, zoomIns] of [['fit', 0], ['x4', 2], ['x64', 4]] as const) {
+      for (let i = 0; i < zoomIns; i++) await page.getByRole('button', { name: 'Zoom in' }).click()
+      if (zoomIns) await expect.poll(async () => (await viewState()).pxPerSec).toBeGreaterThan(150 * 2 ** (zoomIns - 1))
+      const view = await viewState()
+      const box = (await waveform().boundingBox())!
+      const y = box.y + box.height * 0.6
+      const [a, b] = [Math.round(box.width * 0.21), Math.round(box.width * 0.67)]
+      // A fresh selection each time (a press on the last one's edge would resize it).
+      await page.keyboard.press('Escape')
+      await expect.poll(() => selection.count()).toBe(0)
+      await drag(box.x + a, box.x + b, y)
+      await selection.waitFor()
+      const start = Number(await selection.getAttribute('data-start'))
+      const end = Number(await selection.getAttribute('data-end'))
+      // The times under the two pixels, within one pixel's worth of time.
+      const pixel = 1 / view.pxPerSec
+      expect(Math.abs(start - (view.start + a / view.pxPerSec)), `start at ${name}`).toBeLessThanOrEqual(pixel)
+      expect(Math.abs(end - (view.start + b / view.pxPerSec)), `end at ${name}`).toBeLessThanOrEqual(pixel)
+      // Drawn there, and the hover line at the pointer names the same time as the later edge.
+      const drawn = (await selection.boundingBox())!
+      expect(Math.abs(drawn.x - (box.x + a))).toBeLessThanOrEqual(1)
+      expect(Math.abs(drawn.x + drawn.width - (box.x + b))).toBeLessThanOrEqual(1)
+      const hover = seconds(await waveform().getByTestId('hover-time').innerText())
+      expect(Math.abs(hover - end)).toBeLessThanOrEqual(pixel + 0.0005)
+      const [shownStart, shownEnd] = /Selection (\S+) to (\S+)/.exec(await page.getByTestId('selection-text').innerText())!.slice(1).map(seconds)
+      expect(Math.abs(shownStart! - start)).toBeLessThanOrEqual(0.0005)
+      expect(Math.abs(shownEnd! - end)).toBeLessThanOrEqual(0.0005)
+      if (name === 'x64') await shootBoth('selection-exact')
+    }
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('0')
+    await expect.poll(() => selection.count()).toBe(0)
+  })
+
   it('selects by dragging, makes a labelled region of the selection, and loops it', async () => {
     await dragAcross(0.3, 0.55)
     await page.getByTestId('selection-text').waitFor()
@@ -258,8 +334,8 @@ describe('the sound editor', () => {
     expect(start).toBeGreaterThan(1.5)
     expect(end! - start!).toBeGreaterThan(1)
 
-    // Its end moves with the handle wavesurfer draws on its right edge.
-    const handle = (await waveform().locator('[part~="region-handle-right"]').first().boundingBox())!
+    // Its end moves with the handle on its right edge.
+    const handle = (await waveform().getByTestId('overlay-region').first().locator('[data-grab="end"]').boundingBox())!
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2)
     await page.mouse.down()
     for (let step = 1; step <= 5; step++) await page.mouse.move(handle.x + handle.width / 2 + step * 8, handle.y + handle.height / 2)
@@ -288,6 +364,42 @@ describe('the sound editor', () => {
     await page.keyboard.press('l')
     await page.keyboard.press('Space')
     await expect.poll(() => page.getByTestId('play-toggle').getAttribute('aria-label')).toBe('Play')
+  })
+
+  it('moves a region only by its label bar or with Alt; a drag inside it selects', async () => {
+    const row = page.getByTestId('region-row').filter({ hasText: 'dog bark' })
+    const region = waveform().getByTestId('overlay-region').filter({ hasText: 'dog bark' })
+    const bounds = async () => [Number(await region.getAttribute('data-start')), Number(await region.getAttribute('data-end'))]
+    const [start, end] = await bounds()
+    const { pxPerSec } = await viewState()
+    const box = (await region.boundingBox())!
+    const y = box.y + box.height * 0.6
+
+    // Inside the region: a selection within it; the region stays.
+    expect(await region.evaluate((element) => getComputedStyle(element.parentElement!).cursor)).toBe('text')
+    await drag(box.x + box.width * 0.3, box.x + box.width * 0.6, y)
+    await page.getByTestId('selection-text').waitFor()
+    expect(await bounds()).toEqual([start, end])
+
+    // By its bar (the cursor says it can be grabbed): moved by the distance dragged.
+    const bar = region.locator('.region-bar')
+    expect(await bar.evaluate((element) => getComputedStyle(element).cursor)).toBe('grab')
+    const grip = (await bar.boundingBox())!
+    await drag(grip.x + grip.width / 2, grip.x + grip.width / 2 + 60, grip.y + grip.height / 2, 6)
+    await expect.poll(async () => (await bounds())[0]).not.toBe(start)
+    const [movedStart, movedEnd] = await bounds()
+    expect(Math.abs(movedStart! - (start! + 60 / pxPerSec))).toBeLessThanOrEqual(1 / pxPerSec)
+    expect(movedEnd! - movedStart!).toBeCloseTo(end! - start!, 9)
+    expect((await row.locator('.region-time').allInnerTexts()).map(seconds)[0]).toBeCloseTo(movedStart!, 3)
+    await shoot('region-moved')
+
+    // With Alt, from anywhere inside it: back where it was.
+    const moved = (await region.boundingBox())!
+    await page.keyboard.down('Alt')
+    await drag(moved.x + moved.width * 0.5, moved.x + moved.width * 0.5 - 60, y, 6)
+    await page.keyboard.up('Alt')
+    await expect.poll(async () => Math.abs((await bounds())[0]! - start!)).toBeLessThanOrEqual(1 / pxPerSec)
+    await page.keyboard.press('Escape')
   })
 
   it('adds a marker at the playhead and exports the labels as an Audacity label track', async () => {
@@ -424,22 +536,85 @@ describe('the sound editor', () => {
     await shootBoth('classify-regions')
   })
 
-  it('opens a dropped file by uploading it', async () => {
-    const bytes = [...readFileSync(join(sounds, 'sweep-quiet.wav'))]
-    const transfer = await page.evaluateHandle((data) => {
-      const dt = new DataTransfer()
-      dt.items.add(new File([new Uint8Array(data)], 'dropped.wav', { type: 'audio/wav' }))
-      return dt
-    }, bytes)
-    const zone = page.getByTestId('sound-drop-zone')
-    await zone.dispatchEvent('dragenter', { dataTransfer: transfer })
-    await zone.dispatchEvent('dragover', { dataTransfer: transfer })
-    await zone.dispatchEvent('drop', { dataTransfer: transfer })
-    await expect.poll(() => page.getByTestId('version').first().innerText(), { timeout: 20_000 }).toContain('dropped.wav')
+  it('keeps the labelled regions, versions, zoom and results through a trip to MRI and back, and a reload', async () => {
+    const labels = await regionLabels()
+    expect(labels).toContain('dog bark')
+    const versions = page.getByTestId('version')
+    expect(await versions.count()).toBe(2)
+    await page.getByRole('button', { name: 'Zoom in' }).click()
+    await expect.poll(async () => (await viewState()).pxPerSec).toBeGreaterThan(200)
+    const view = await viewState()
+    const lane = page.getByTestId('classification-lane')
+    expect(await lane.count()).toBe(1)
+
+    await nav().getByRole('link', { name: 'MRI', exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: 'MRI' }).waitFor()
+    await nav().getByRole('link', { name: 'Sound', exact: true }).click()
+    await expect.poll(regionLabels).toEqual(labels)
+    expect(await versions.count()).toBe(2)
+    expect(await versions.nth(1).getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(viewState).toEqual(view)
+    await expect.poll(() => page.getByTestId('waveform-canvas').getAttribute('data-drawn'), { timeout: 20_000 }).toBe('true')
+    expect(await lane.count()).toBe(1)
+
+    // A reload reads them back from the workspace, once they are written there.
+    await expect.poll(() => savedState()?.tabs[0]?.regions.map((region) => region.label)).toEqual(labels)
+    expect(savedState()!.tabs[0]!.versions).toHaveLength(2)
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'Sound' }).waitFor()
+    await expect.poll(regionLabels, { timeout: 30_000 }).toEqual(labels)
+    expect(await versions.count()).toBe(2)
+    expect(await versions.nth(1).getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(viewState).toEqual(view)
+    await expect.poll(() => lane.count()).toBe(1)
+    await expect.poll(() => page.getByTestId('waveform-canvas').getAttribute('data-drawn'), { timeout: 20_000 }).toBe('true')
+    await expect.poll(() => page.getByTestId('spectrogram').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')
+    expect(await page.getByTestId('tab-unsaved').count()).toBe(1)
+    await shootBoth('restored')
+    await page.keyboard.press('0')
+  })
+
+  it('asks before another file replaces unsaved labels, and can open it in a new tab instead', async () => {
+    const labels = await regionLabels()
+    const tabs = page.getByTestId('sound-file-tab')
+    expect(await tabs.count()).toBe(1)
+    await openThroughDialog(page.getByTestId('open-sound'), 'Open a sound', 'sweep-quiet.wav', 'Open')
+    const ask = page.getByRole('alertdialog', { name: 'Discard the unsaved labels?' })
+    await ask.waitFor()
+    expect(await ask.innerText()).toMatch(/sweep\.wav has \d+ regions and a marker not exported as a label track\. Opening sweep-quiet\.wav in this tab discards them\./)
+    await shoot('discard-prompt')
+    await ask.getByRole('button', { name: 'Cancel' }).click()
+    await ask.waitFor({ state: 'detached' })
+    expect(await regionLabels()).toEqual(labels)
+    expect(await page.getByTestId('version').first().innerText()).toContain('sweep.wav')
+
+    // A dropped file asks the same; this time it opens in a new tab, uploaded.
+    await dropFile('dropped.wav', [...readFileSync(join(sounds, 'sweep-quiet.wav'))])
+    await ask.waitFor()
+    await ask.getByRole('button', { name: 'Open it in a new tab instead' }).click()
+    await expect.poll(() => tabs.count(), { timeout: 20_000 }).toBe(2)
+    await expect.poll(() => page.getByTestId('version').first().innerText()).toContain('dropped.wav')
     expect(await page.getByTestId('version').count()).toBe(1)
-    // The classification of the sound it replaced went with it.
+    expect(await page.getByTestId('region-row').count()).toBe(0)
+    // The classification is the other tab's sound's.
     expect(await page.getByTestId('classification-lane').count()).toBe(0)
     expect(await page.getByTestId('classification-result').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('waveform-canvas').getAttribute('data-drawn'), { timeout: 20_000 }).toBe('true')
+    await expect.poll(() => page.getByTestId('spectrogram').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')
+    await shootBoth('tabs')
+
+    // The first tab kept everything; closing it would discard its labels, so that asks too.
+    await tabs.first().getByRole('tab').click()
+    await expect.poll(regionLabels).toEqual(labels)
+    await tabs.first().getByRole('button', { name: 'Close sweep.wav' }).click()
+    const close = page.getByRole('alertdialog', { name: 'Close sweep.wav?' })
+    await close.waitFor()
+    expect(await close.innerText()).toMatch(/Closing the tab discards them/)
+    await close.getByRole('button', { name: 'Cancel' }).click()
+    await close.waitFor({ state: 'detached' })
+    expect(await tabs.count()).toBe(2)
+    await tabs.nth(1).getByRole('tab').click()
+    await expect.poll(() => page.getByTestId('version').first().innerText()).toContain('dropped.wav')
   })
 
   it('opens a one-hour file, zooms to single samples and scrolls', async () => {
@@ -478,7 +653,7 @@ describe('the sound editor', () => {
     await page.waitForTimeout(1500)
     expect(await paintedPixels(wave)).toBeGreaterThan(500)
     // Wavesurfer's cursor (in its shadow root) sits on the playhead, where the spectrogram draws it.
-    const cursor = (await waveform().locator('[part="cursor"]').boundingBox())!
+    const cursor = (await stage().locator('.wave-mount [part="cursor"]').boundingBox())!
     const line = (await page.locator('.spectrogram-playhead').boundingBox())!
     expect(Math.abs(cursor.x + cursor.width / 2 - (line.x + line.width / 2))).toBeLessThan(3)
     await expect.poll(() => page.getByTestId('spectrogram').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')
@@ -489,15 +664,20 @@ describe('the sound editor', () => {
     await expect.poll(async () => (await viewState()).pxPerSec).toBeCloseTo(fit.pxPerSec, 6)
   }, 240_000)
 
-  it('closes the sounds it opened when the page is left', async () => {
+  it('keeps its sounds open when the page is left, and closes a sound with its tab', async () => {
     const id = openedIds.at(-1)!
     const peaks = `${new URL(served.url).origin}/res/audio/${id}/peaks?start=0&end=1&buckets=4&token=${served.token}`
     expect((await fetch(peaks)).status).toBe(200)
     await nav().getByRole('link', { name: 'Models', exact: true }).click()
     await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor()
-    await expect.poll(async () => (await fetch(peaks)).status).toBe(404)
     await nav().getByRole('link', { name: 'Sound', exact: true }).click()
-    await page.getByText('Open a sound to edit it').waitFor()
+    await expect.poll(() => page.getByTestId('sound-facts').innerText()).toContain('1:00:00.000')
+    expect((await fetch(peaks)).status).toBe(200)
+    // The hour has no labels: its tab closes without a question, and its sound in the core with it.
+    await page.getByRole('button', { name: 'Close hour.wav' }).click()
+    await expect.poll(async () => (await fetch(peaks)).status).toBe(404)
+    expect(await page.getByTestId('sound-file-tab').count()).toBe(1)
+    await expect.poll(regionLabels).toContain('dog bark')
   })
 
   it('made no request outside its own origin, logged no errors and violated no CSP directive', async () => {

@@ -244,6 +244,51 @@ describe('the audio core through the API', () => {
     expect(upload.status).toBe(400)
   })
 
+  it('reopens a sound by the handle it had while that is open, else decodes the file again', async () => {
+    const first = await call<OpenSound>('audio.open', { path: wavPath })
+    expect(await call<OpenSound>('audio.open', { path: wavPath, reuse: first.id })).toEqual(first)
+    // A handle of another file, or one closed since, is not taken: the file is opened afresh.
+    const other = await call<OpenSound>('audio.open', { path: join(repoRoot, 'test', 'fixtures', 'audio', 'sine-mono.ogg'), reuse: first.id })
+    expect(other.id).not.toBe(first.id)
+    expect(other.info.format).toBe('ogg')
+    await call('audio.close', { id: first.id })
+    const fresh = await call<OpenSound>('audio.open', { path: wavPath, reuse: first.id })
+    expect(fresh.id).not.toBe(first.id)
+    expect(fresh.info).toEqual(first.info)
+    for (const id of [other.id, fresh.id]) await call('audio.close', { id })
+  })
+
+  it("keeps the editor's state in the workspace and reads a damaged one as none, with a warning", async () => {
+    expect(await call('audio.editor.get', {})).toEqual({ state: null, warning: null })
+    const state = {
+      formatVersion: 1,
+      activeKey: 'tab-a',
+      tabs: [
+        {
+          key: 'tab-a',
+          versions: [{ path: wavPath, name: 'tone.wav', id: sound.id, classification: null }],
+          activeIndex: 0,
+          regions: [{ id: 'r1', start: 0.25, end: 0.5, label: 'low tone' }],
+          selectedId: null,
+          selection: { start: 0.1, end: 0.2 },
+          gainDb: 2,
+          matchLoudness: true,
+          view: null,
+          unsaved: true,
+        },
+      ],
+    }
+    expect(await call('audio.editor.save', { state })).toEqual({ saved: true })
+    expect(JSON.parse(readFileSync(join(home, 'sound-editor.json'), 'utf8'))).toEqual(state)
+    expect(await call('audio.editor.get', {})).toEqual({ state, warning: null })
+    expect((await fail('audio.editor.save', { state: { ...state, tabs: [{ ...state.tabs[0], gainDb: 'loud' }] } })).code).toBe('VALIDATION')
+    writeFileSync(join(home, 'sound-editor.json'), '\u0000\u0001 not json')
+    const damaged = await call<{ state: unknown; warning: string }>('audio.editor.get', {})
+    expect(damaged.state).toBeNull()
+    expect(damaged.warning).toMatch(/^The sound editor's saved state could not be read \(.*binary data.*\), so the editor starts empty\./)
+    expect(existsSync(join(home, 'sound-editor.json.damaged'))).toBe(true)
+  })
+
   it('closes a sound: its resources are gone', async () => {
     const other = await call<OpenSound>('audio.open', { path: wavPath })
     expect(await call('audio.close', { id: other.id })).toEqual({ closed: true })

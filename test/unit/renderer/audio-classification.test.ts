@@ -157,8 +157,13 @@ describe('the sound classification store', () => {
     expect(store.current).toBeNull()
     editor.setActive(0)
     expect(store.current?.label).toBe('siren')
+    // Kept while another tab shows.
+    await editor.openInNewTab('/sounds/d.wav')
+    expect(store.current).toBeNull()
+    await editor.activateTab(editor.tabs[0]!.key)
+    expect(store.current?.label).toBe('siren')
 
-    // Gone with its sound: another file opened, or the page left.
+    // Gone with its sound: another file opened in its place, or its tab closed.
     await editor.open('/sounds/c.wav')
     await settle()
     expect(store.results).toEqual({})
@@ -173,7 +178,7 @@ describe('the sound classification store', () => {
     await editor.open('/sounds/a.wav')
     const running = store.classify()
     expect(store.classifying).toBe('a')
-    editor.close()
+    editor.closeTab()
     slow.resolve({ ok: true, value: classification() })
     await running
     expect(store.results).toEqual({})

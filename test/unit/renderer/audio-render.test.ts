@@ -22,7 +22,7 @@ describe('the Sound page with a sound open', () => {
   it('shows the transport, the versions with their gains, the facts, the regions and the results region', async () => {
     const html = await renderSoundPage(() => {
       const store = useSoundEditorStore()
-      store.versions = [sound('take', -16), sound('denoised', -22)]
+      store.versions = [sound('take', -16), sound('denoised', -22)].map((version) => ({ ...version, key: version.id }))
       store.addRegion({ start: 1, end: 2.5 }, 'dog bark')
       store.addMarker(4)
     })
@@ -43,5 +43,11 @@ describe('the Sound page with a sound open', () => {
     expect(html).toMatch(/<button[^>]*aria-label="Loop dog bark"/)
     expect(html).toMatch(/<aside[^>]*aria-labelledby="sound-results-title"/)
     expect(page).toContain('None has run on this sound yet.')
+    // The sound's tab, marked as holding labels not exported yet, with its close button and + for another.
+    expect(html).toMatch(/role="tablist"[^>]*aria-label="Open sounds"/)
+    expect(html).toMatch(/<button[^>]*role="tab"[^>]*aria-selected="true"[^>]*>\s*take\.wav/)
+    expect(page).toContain('(labels not exported)')
+    expect(html).toMatch(/<button[^>]*aria-label="Close take\.wav"/)
+    expect(html).toMatch(/<button[^>]*aria-label="Open a sound in a new tab"/)
   })
 })

@@ -27,25 +27,106 @@ function core(loudness: Record<string, number | null> = {}): FakeBridge {
 }
 
 describe('the sound editor store', () => {
-  it('opens a sound, and closes it in the core when another replaces it or the page leaves', async () => {
+  it('opens a sound, and closes it in the core when another replaces it or its tab is closed', async () => {
     const bridge = core()
     storesOver(bridge)
     const store = useSoundEditorStore()
     expect(await store.open('/sounds/a.wav')).toBe(true)
     expect(store.sound?.id).toBe('a')
+    expect(store.tabs).toHaveLength(1)
     store.addRegion({ start: 1, end: 2 })
+    expect(store.unsavedCount).toBe(1)
     await store.open('/sounds/b.wav')
     expect(store.sound?.id).toBe('b')
+    expect(store.tabs).toHaveLength(1)
     expect(store.regions).toEqual([])
+    expect(store.unsavedCount).toBe(0)
     // Closed a task later, once the editor has let go of it.
     expect(bridge.callsTo('audio.close')).toEqual([])
     await settle()
     expect(bridge.callsTo('audio.close')).toEqual([{ id: 'a' }])
-    store.close()
+    store.closeTab()
     await settle()
     expect(store.sound).toBeNull()
+    expect(store.tabs).toEqual([])
     expect(bridge.callsTo('audio.close')).toEqual([{ id: 'a' }, { id: 'b' }])
     expect(bridge.callsTo('audio.recent').length).toBeGreaterThan(0)
+  })
+
+  it('keeps each tab its own sound, versions, regions, gain and view, and shows its neighbour when closed', async () => {
+    const bridge = core()
+    storesOver(bridge)
+    const store = useSoundEditorStore()
+    await store.open('/sounds/a.wav')
+    store.addRegion({ start: 1, end: 2 }, 'dog bark')
+    store.gainDb = 3
+    store.setView({ start: 2, pxPerSec: 800 })
+    await store.openInNewTab('/sounds/b.wav')
+    const [first, second] = store.tabs
+    expect(store.activeKey).toBe(second!.key)
+    expect(store.sound?.id).toBe('b')
+    expect(store.regions).toEqual([])
+    expect(store.gainDb).toBe(0)
+    expect(store.view).toBeNull()
+    await store.addVersion('/sounds/c.wav')
+    expect(store.versions.map((v) => v.id)).toEqual(['b', 'c'])
+
+    await store.activateTab(first!.key)
+    expect(store.sound?.id).toBe('a')
+    expect(store.regions.map((r) => r.label)).toEqual(['dog bark'])
+    expect(store.gainDb).toBe(3)
+    expect(store.view).toEqual({ start: 2, pxPerSec: 800 })
+    // Showing a tab first makes sure its sounds are still open in the core (reusing their handles).
+    expect(bridge.callsTo('audio.open').at(-1)).toEqual({ path: '/sounds/a.wav', reuse: 'a' })
+    expect(store.allVersions.map((v) => v.id)).toEqual(['a', 'b', 'c'])
+
+    store.closeTab(first!.key)
+    expect(store.activeKey).toBe(second!.key)
+    await settle()
+    expect(bridge.callsTo('audio.close')).toEqual([{ id: 'a' }])
+    store.closeTab()
+    await settle()
+    expect(bridge.callsTo('audio.close')).toEqual([{ id: 'a' }, { id: 'b' }, { id: 'c' }])
+    expect(store.activeKey).toBeNull()
+  })
+
+  it('gives a tab whose sound the core closed (past a dozen open) a new handle, keeping its version key', async () => {
+    const bridge = core()
+    storesOver(bridge)
+    const store = useSoundEditorStore()
+    await store.open('/sounds/a.wav')
+    const key = store.versions[0]!.key
+    const tab = store.activeKey!
+    await store.openInNewTab('/sounds/b.wav')
+    // The core no longer has "a" open: it decodes the file again under a new id.
+    bridge.answer('audio.open', () => ({ ok: true, value: { ...opened('a'), id: 'a2' } }))
+    await store.activateTab(tab)
+    expect(store.sound).toMatchObject({ id: 'a2', key, path: '/sounds/a.wav' })
+    expect(bridge.callsTo('audio.open').at(-1)).toEqual({ path: '/sounds/a.wav', reuse: 'a' })
+  })
+
+  it('marks labels unsaved when regions change, and saved once written as a label track', async () => {
+    const bridge = core().answer('audio.labels.write', (input) => ({ ok: true, value: { path: (input as { path: string }).path, count: 1 } }))
+    storesOver(bridge)
+    const store = useSoundEditorStore()
+    await store.open('/sounds/a.wav')
+    store.setSelection({ start: 1, end: 2 })
+    store.gainDb = 2
+    expect(store.unsaved).toBe(false)
+    const id = store.regionFromSelection()!
+    expect(store.unsavedCount).toBe(1)
+    await store.exportLabels('/out/a.txt')
+    expect(store.unsaved).toBe(false)
+    store.renameRegion(id, 'Region 1')
+    expect(store.unsaved).toBe(false)
+    store.renameRegion(id, 'dog bark')
+    expect(store.unsavedCount).toBe(1)
+    await store.exportLabels('/out/a.txt')
+    store.updateRegion(id, { start: 1.5 })
+    expect(store.unsaved).toBe(true)
+    store.removeRegion(id)
+    // Changed, but nothing is left to lose.
+    expect(store.unsavedCount).toBe(0)
   })
 
   it('shows a file that fails to open in the error banner and keeps the open sound', async () => {

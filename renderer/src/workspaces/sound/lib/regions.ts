@@ -79,3 +79,21 @@ export function describeRegion(region: SoundRegion, format: (seconds: number) =>
     ? `${region.label}, marker at ${format(region.start)}`
     : `${region.label}, ${format(region.start)} to ${format(region.end)}`
 }
+
+/**
+ * A row for each region's label bar, so that the bars of overlapping regions do not hide each other:
+ * by start, each takes the first row free by then, at most `maxRows` (past that, the row that frees
+ * first). A marker counts as `markerSpan` seconds long (its flag's width in time).
+ */
+export function barRows(regions: readonly SoundRegion[], markerSpan: number, maxRows = 3): Map<string, number> {
+  const rows = new Map<string, number>()
+  const ends: number[] = []
+  for (const region of sortRegions(regions)) {
+    const end = isMarker(region) ? region.start + markerSpan : region.end
+    let row = ends.findIndex((busyUntil) => busyUntil <= region.start)
+    if (row < 0) row = ends.length < maxRows ? ends.length : ends.indexOf(Math.min(...ends))
+    ends[row] = end
+    rows.set(region.id, row)
+  }
+  return rows
+}

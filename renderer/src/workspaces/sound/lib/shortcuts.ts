@@ -54,7 +54,11 @@ export const shortcutGroups: ReadonlyArray<{ title: string; items: ReadonlyArray
   {
     title: 'Regions and markers',
     items: [
-      { keys: ['Drag'], action: 'Select a stretch on the waveform' },
+      { keys: ['Drag'], action: 'Select a stretch on the waveform (inside a region too)' },
+      { keys: ['Drag', 'Edge'], action: 'Resize the selection or a region by the handle on its edge' },
+      { keys: ['Drag', 'Label bar'], action: 'Move a region (or a marker by its flag)' },
+      { keys: ['Alt', 'Drag'], action: 'Move the region or selection under the pointer' },
+      { keys: ['Double-click'], action: 'Rename the region' },
       { keys: ['R'], action: 'New region from the selection' },
       { keys: ['M'], action: 'New marker at the playhead' },
       { keys: ['[ / ]'], action: 'Select the previous or next region' },
@@ -67,7 +71,8 @@ export const shortcutGroups: ReadonlyArray<{ title: string; items: ReadonlyArray
     title: 'Versions and files',
     items: [
       { keys: ['1 … 9'], action: 'Switch to version N at the same position' },
-      { keys: ['Ctrl', 'O'], action: 'Open a sound file' },
+      { keys: ['Ctrl', 'O'], action: 'Open a sound file in this tab (asks before unsaved labels go)' },
+      { keys: ['Tab bar'], action: 'Show another open sound; × closes its tab, + opens one in a new tab' },
       { keys: ['Ctrl', 'E'], action: 'Export audio as WAV' },
       { keys: ['?'], action: 'Show these shortcuts' },
     ],

@@ -8,8 +8,9 @@ import { useSoundEditorStore } from './sound-editor'
 
 /**
  * Sound classification of the sounds open in the editor: the classifiers that can run, the one
- * chosen, and a result per version (by sound id), so the lane and the panel show the active version's.
- * A result goes when its version is removed, the sound is closed or another file replaces it.
+ * chosen, and a result per version (by the version's key, which outlives a reopen), so the lane and
+ * the panel show the active version's. A result goes when its version is removed, its tab is closed or
+ * another file replaces the sound.
  */
 export const useSoundClassificationStore = defineStore('soundClassification', () => {
   const api = useApi()
@@ -25,7 +26,7 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
   /** Regions under this mean probability are not added. */
   const threshold = ref(0.5)
 
-  const current = computed(() => (editor.active ? (results.value[editor.active.id] ?? null) : null))
+  const current = computed(() => (editor.active ? (results.value[editor.active.key] ?? null) : null))
   const proposedRegions = computed(() => (current.value ? classRegions(current.value, editor.duration, threshold.value) : []))
 
   async function loadClassifiers(): Promise<void> {
@@ -46,7 +47,7 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
     try {
       const result = await api.call('sound.classify', { id: sound.id, ...(chosenId.value ? { model: chosenId.value } : {}) })
       // The sound may have been closed or replaced while it ran.
-      if (editor.versions.some((version) => version.id === sound.id)) results.value = { ...results.value, [sound.id]: result }
+      if (editor.allVersions.some((version) => version.key === sound.key)) results.value = { ...results.value, [sound.key]: result }
     } catch (error) {
       app.report(error, 'sound.classify')
     } finally {
@@ -70,14 +71,19 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
     return added.length
   }
 
+  /** Keeps a result for a version (the session store restores them). */
+  function keep(key: string, result: SoundClassificationResult): void {
+    results.value = { ...results.value, [key]: result }
+  }
+
   watch(
-    () => editor.versions,
+    () => editor.allVersions,
     (versions) => {
-      const ids = new Set(versions.map((version) => version.id))
+      const ids = new Set(versions.map((version) => version.key))
       const kept = Object.entries(results.value).filter(([id]) => ids.has(id))
       if (kept.length !== Object.keys(results.value).length) results.value = Object.fromEntries(kept)
     },
   )
 
-  return { classifiers, chosenId, results, classifying, threshold, current, proposedRegions, loadClassifiers, classify, setThreshold, addRegions }
+  return { classifiers, chosenId, results, classifying, threshold, current, proposedRegions, loadClassifiers, classify, setThreshold, addRegions, keep }
 })
