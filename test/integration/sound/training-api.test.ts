@@ -68,7 +68,7 @@ describe('an experiment of dilated against pooling', () => {
     expect(unknown.message).toMatch(/Unknown preset wide\. Presets: dilated, pooling, t1-g1-dilated/)
     const fold = await fail('sound.startExperiment', { dataset, presets: ['dilated'], ...tiny, folds: [2, 7] })
     expect(fold.code).toBe('VALIDATION')
-    expect(fold.message).toBe('Fold 7 of UrbanSound8K holds no clips; its folds are 1, 2, 3.')
+    expect(fold.message).toBe('Fold 7 of Synthetic fixture in UrbanSound8K layout holds no clips; its folds are 1, 2, 3.')
     const both = await fail('sound.startExperiment', { dataset, presets: ['dilated'], table: 1, ...tiny })
     expect(both.code).toBe('VALIDATION')
     expect(both.message).toContain('either presets')
@@ -96,7 +96,7 @@ describe('an experiment of dilated against pooling', () => {
     expect(runs.map((r) => r.id)).toEqual([...jobIds].reverse()) // newest first
     for (const run of runs) {
       expect(run.experimentId).toBe(experimentId)
-      expect(run.dataset).toEqual({ path: dataset, name: 'Synthetic fixture in UrbanSound8K layout' })
+      expect(run.dataset).toEqual({ path: dataset, name: 'UrbanSound8K' }) // the folder's name until a report names the data set
       expect(run.folds).toMatchObject({ total: 2, list: [1, 2] })
       expect(run.accuracy).toBeNull()
     }
@@ -140,7 +140,7 @@ describe('an experiment of dilated against pooling', () => {
     ])
     const pct = (v: number) => `${(100 * v).toFixed(1)}%`
     const markdown = experiment!.markdown!
-    expect(markdown.split('\n')[0]).toBe('Table 1: Different convolution network structure comparison. (our numbers: UrbanSound8K, held-out folds 1, 2, 1 epochs)')
+    expect(markdown.split('\n')[0]).toBe('Table 1: Different convolution network structure comparison. (our numbers: Synthetic fixture in UrbanSound8K layout, held-out folds 1, 2, 1 epochs)')
     expect(markdown).toContain(`| Group3 | Test5 | Cov1 + DilaCov1 + DilaCov2 + DilaCov3 | ${pct(reports[0]!.summary.accuracy.mean)} +- ${pct(reports[0]!.summary.accuracy.std)} | dilated | ${jobIds[0]} |`)
     expect(readFileSync(join(home, 'runs', 'experiments', `${experimentId}.md`), 'utf8')).toBe(markdown)
   })
