@@ -17,6 +17,8 @@ export default defineConfig({
           'audio-worker': resolve('main/app/audio-worker.ts'),
           // Threads that read volumes and build label surfaces (out/main/mri-worker.js).
           'mri-worker': resolve('main/app/mri-worker.ts'),
+          // Threads that compute a training job's features (out/main/feature-worker.js).
+          'feature-worker': resolve('main/app/feature-worker.ts'),
         },
       },
     },

@@ -1,6 +1,7 @@
 import { formatAudioBench, runAudioBench } from '../audio/bench/audio-bench'
 import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
 import { formatMriBench, runMriBench } from '../mri/bench/mri-bench'
+import { locateJobWorker } from '../core/jobs/worker-entry'
 import { formatEscBench, runEscBench } from '../sound/bench/esc-bench'
 
 export interface BenchOptions {
@@ -24,5 +25,10 @@ export const benchmarks: Record<string, Benchmark> = {
   compute: benchmark('TF.js ops and a training step on every backend that loads, and onnxruntime inference (ms per item)', runComputeBench, formatComputeBench),
   audio: benchmark('log-mel + delta throughput, resampling, and opening a 1-hour file (decode, loudness, peaks)', runAudioBench, formatAudioBench),
   mri: benchmark('loading a 256^3 volume and ch2better for the viewer, and the surfaces of every label of an atlas', runMriBench, formatMriBench),
-  esc: benchmark("sound classification: a training step of the 'dilated' preset at batch 32, and features + ONNX inference of a clip", runEscBench, formatEscBench),
+  esc: benchmark(
+    "sound classification: a training step of the 'dilated' preset at batch 32, features + ONNX inference of a clip, and training's features of 4 s clips (clips/s)",
+    // Training's feature threads, as a sound.train job starts them.
+    (options) => runEscBench({ ...options, featureThreads: { entry: locateJobWorker(import.meta.url, 'feature-worker') } }),
+    formatEscBench,
+  ),
 }

@@ -5,13 +5,14 @@ import { placesFor, WriteTargets } from '../core/write-target'
 import { checkPackageFolderTarget } from '../compute/model-package'
 import { openOnnxSession } from '../compute/onnx/onnx-session'
 import { readAudioFile } from '../dsp/io'
+import { formatBytes } from '../dsp/io/invalid-file'
 import { classifySound, type SoundClassification } from '../sound/infer/classify'
 import { resolveSoundModel, soundFilesUnder } from '../sound/infer/model-choice'
 import { predictionsCsv } from '../sound/infer/predictions-csv'
 import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { loadSoundDataset } from '../sound/dataset'
-import { generateUrbanSoundFixture } from '../sound/fixtures/urbansound-synth'
+import { generateUrbanSoundFixture, urbanSoundFixtureSize } from '../sound/fixtures/urbansound-synth'
 import { listPresets } from '../sound/model'
 import type { CrossValidationReport } from '../sound/train/report'
 import { table, withWorkspace, type WorkspaceClient } from './cli-connection'
@@ -211,10 +212,22 @@ export function registerEscCommands(program: Command): Command {
     .command('fixture <dir>')
     .description('write a synthetic, seeded data set in UrbanSound8K\'s layout (for trying things out and for tests)')
     .option('--seed <n>', 'seed', (v) => Math.round(positive(v)), 1)
-    .option('--clips <n>', 'clips of each class in each fold', (v) => Math.round(positive(v)), 2)
+    .option('--clips-per-class-per-fold <n>', 'clips of each of the 10 classes in each fold (default 2): the set holds 10 x folds x n clips', (v) => Math.round(positive(v)))
+    .option('--clips <n>', 'deprecated: the old name of --clips-per-class-per-fold', (v) => Math.round(positive(v)))
     .option('--folds <n>', 'folds (at most 10)', (v) => Math.round(positive(v)), 10)
-    .action(async (dir: string, opts: { seed: number; clips: number; folds: number }) => {
-      const fixture = await generateUrbanSoundFixture(resolve(dir), { seed: opts.seed, clipsPerClassPerFold: opts.clips, folds: opts.folds })
+    .action(async (dir: string, opts: { seed: number; clipsPerClassPerFold?: number; clips?: number; folds: number }) => {
+      if (opts.clips !== undefined) {
+        process.stderr.write(`Note: --clips is deprecated; it counts clips per class per fold (10 x folds x n in all): use --clips-per-class-per-fold.\n`)
+      }
+      const perClassPerFold = opts.clipsPerClassPerFold ?? opts.clips ?? 2
+      const options = { seed: opts.seed, clipsPerClassPerFold: perClassPerFold, folds: opts.folds }
+      // Said before anything is written: 60 per class per fold over 10 folds is 6000 clips and about 3.5 GB.
+      const size = urbanSoundFixtureSize(options)
+      process.stdout.write(
+        `Writing ${size.clips} clips (10 classes x ${opts.folds} fold${opts.folds === 1 ? '' : 's'} x ${perClassPerFold} per class per fold, ` +
+          `${(size.seconds / 3600).toFixed(1)} h of audio), about ${formatBytes(size.bytes)}, into ${resolve(dir)}\n`,
+      )
+      const fixture = await generateUrbanSoundFixture(resolve(dir), options)
       process.stdout.write(`${resolve(dir)}: ${fixture.clips.length} clips in UrbanSound8K's layout (metadata/UrbanSound8K.csv, audio/fold1..)\n`)
     })
   return program

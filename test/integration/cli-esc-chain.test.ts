@@ -44,7 +44,7 @@ beforeAll(async () => {
   requireBuild()
   ;({ home, cleanup } = tempHome())
   dataset = join(home, 'UrbanSound8K')
-  const made = await percept(['esc', 'fixture', dataset, '--clips', '1', '--folds', '2'])
+  const made = await percept(['esc', 'fixture', dataset, '--clips-per-class-per-fold', '1', '--folds', '2'])
   expect(made.code, made.stderr).toBe(0)
   const fold1 = join(dataset, 'audio', 'fold1')
   wav = join(fold1, readdirSync(fold1).sort()[0]!)

@@ -18,9 +18,11 @@ afterAll(() => cleanup())
 
 describe('percept esc', () => {
   it('fixture writes an UrbanSound8K-shaped set that import reads back', async () => {
-    const made = await runCli(['esc', 'fixture', dataset, '--seed', '5', '--clips', '1', '--folds', '3'], { PERCEPT_HOME: home })
+    const made = await runCli(['esc', 'fixture', dataset, '--seed', '5', '--clips-per-class-per-fold', '1', '--folds', '3'], { PERCEPT_HOME: home })
     expect(made.code, made.stderr).toBe(0)
-    expect(made.stdout).toMatch(/30 clips in UrbanSound8K's layout/)
+    // the count and size first, then what was written
+    expect(made.stdout).toMatch(/^Writing 30 clips \(10 classes x 3 folds x 1 per class per fold, 0\.0 h of audio\), about \d+(\.\d)? MB, into .*\n.*30 clips in UrbanSound8K's layout/)
+    expect(made.stderr).toBe('')
     const { code, stdout } = await runCli(['esc', 'import', dataset, '--json'], { PERCEPT_HOME: home })
     expect(code).toBe(0)
     const summary = JSON.parse(stdout)
@@ -30,6 +32,13 @@ describe('percept esc', () => {
     expect(summary.classes.map((c: { name: string }) => c.name)).toContain('street_music')
     expect(summary.problems).toEqual([])
   }, 60_000)
+
+  it('fixture still takes --clips, with a note that it is the old name of --clips-per-class-per-fold', async () => {
+    const { code, stdout, stderr } = await runCli(['esc', 'fixture', join(home, 'old-flag'), '--clips', '1', '--folds', '1'], { PERCEPT_HOME: home })
+    expect(code, stderr).toBe(0)
+    expect(stderr).toMatch(/--clips is deprecated.*use --clips-per-class-per-fold/)
+    expect(stdout).toMatch(/^Writing 10 clips \(10 classes x 1 fold x 1 per class per fold/)
+  })
 
   it('import explains what it looked for in a folder that holds no data set', async () => {
     const empty = join(home, 'empty')
@@ -126,13 +135,17 @@ describe('percept esc experiment', () => {
 })
 
 describe('percept bench esc', () => {
-  it('--quick --json prints the training step and the inference figures', async () => {
+  it('--quick --json prints the training step, the inference and the training features figures', async () => {
     const { code, stdout, stderr } = await runCli(['bench', 'esc', '--quick', '--json'], { PERCEPT_HOME: home })
     expect(code, stderr).toBe(0)
     const result = JSON.parse(stdout)
     expect(result.train_step_batch32_ms).toBeGreaterThan(0)
     expect(result.infer_4s_clip_ms).toBeGreaterThan(0)
     expect(result.infer_realtime_x).toBeGreaterThan(1)
+    // through the feature threads a training job starts, one per core
+    expect(result.features_clips_per_s).toBeGreaterThan(0)
+    expect(result.features_clips).toBe(8)
+    expect(result.features_threads).toBe(result.machine.cores)
     expect(['tensorflow', 'wasm', 'cpu']).toContain(result.backend)
   }, 120_000)
 })

@@ -42,6 +42,8 @@ interface ActiveJob {
   startFraction: number
   fraction: number
   stage: string
+  /** The kind's own estimate while it gives one (undefined when it does not). */
+  kindSecondsLeft: number | null | undefined
   pacer: ProgressPacer
   killTimer: NodeJS.Timeout | null
   cancelRequested: boolean
@@ -413,9 +415,10 @@ export class JobRunner {
       startFraction,
       fraction: startFraction,
       stage: 'starting',
+      kindSecondsLeft: undefined,
       pacer: new ProgressPacer(this.progressIntervalMs, () => {
         if (this.closed || this.active.get(id) !== job) return
-        const etaSeconds = estimateSecondsLeft(job.startedAtMs, job.startFraction, job.fraction)
+        const etaSeconds = job.kindSecondsLeft !== undefined ? job.kindSecondsLeft : estimateSecondsLeft(job.startedAtMs, job.startFraction, job.fraction)
         this.emit(this.store.update(id, { fraction: job.fraction, stage: job.stage, etaSeconds }))
       }),
       killTimer: null,
@@ -444,6 +447,12 @@ export class JobRunner {
     if (this.closed || this.active.get(job.id) !== job) return
     switch (message.type) {
       case 'progress':
+        if (message.secondsLeft === undefined && job.kindSecondsLeft !== undefined) {
+          // The kind's estimated stage is over: the pace of the fraction counts from here.
+          job.startedAtMs = Date.now()
+          job.startFraction = job.fraction
+        }
+        job.kindSecondsLeft = message.secondsLeft
         job.fraction = message.fraction
         job.stage = job.cancelRequested ? 'cancelling' : message.stage
         job.pacer.report()

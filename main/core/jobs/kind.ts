@@ -45,8 +45,13 @@ export interface JobContext {
   attempt: number
   /** Aborts when the job is cancelled; a kind checks it between steps (signal.throwIfAborted()). */
   signal: AbortSignal
-  /** fraction 0..1 of the whole job; stage says what it is doing ("epoch 3/10"). */
-  progress(fraction: number, stage?: string): void
+  /**
+   * fraction 0..1 of the whole job; stage says what it is doing ("epoch 3/10"). secondsLeft: the kind's
+   * own estimate for the stage it names, for a stage whose pace says nothing of the rest (features before
+   * training); while it gives one, that is the job's estimate, and once it stops, the runner's estimate
+   * from the fraction measures the pace from there.
+   */
+  progress(fraction: number, stage?: string, secondsLeft?: number | null): void
   log(level: LogLevel, message: string): void
   metric(point: MetricInput): void
   checkpoint: {

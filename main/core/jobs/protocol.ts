@@ -21,7 +21,7 @@ export interface WorkerStart {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; fraction: number; stage: string }
+  | { type: 'progress'; fraction: number; stage: string; secondsLeft?: number | null }
   | { type: 'log'; level: LogLevel; message: string }
   | { type: 'metric'; point: MetricInput }
   /**

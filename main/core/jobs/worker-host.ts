@@ -47,9 +47,10 @@ export function runJobWorker(kinds: readonly JobKind[]): void {
     cacheDir: start.cacheDir,
     attempt: start.attempt,
     signal: controller.signal,
-    progress(fraction, stage = '') {
+    progress(fraction, stage = '', secondsLeft) {
       const clamped = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0
-      post({ type: 'progress', fraction: clamped, stage: String(stage) })
+      const estimate = secondsLeft === undefined ? {} : { secondsLeft: secondsLeft !== null && Number.isFinite(secondsLeft) && secondsLeft >= 0 ? secondsLeft : null }
+      post({ type: 'progress', fraction: clamped, stage: String(stage), ...estimate })
     },
     log(level: LogLevel, message: string) {
       post({ type: 'log', level, message: String(message) })

@@ -5,6 +5,8 @@ import { openOnnxSession } from '../../compute/onnx/onnx-session'
 import { benchMachine, timeAsync, type BenchMachine } from '../../core/bench-timing'
 import { clipSegments, paperSegments } from '../features/segments'
 import { buildEscModel, presetConfig, PAPER_TRAINING } from '../model'
+import type { FeatureThreads } from '../features/feature-pool'
+import { runFeaturesBench } from './features-bench'
 
 export interface EscBenchResult {
   date: string
@@ -15,6 +17,17 @@ export interface EscBenchResult {
   /** Features + ONNX inference of a 4 s clip (7 segments) at 22.05 kHz: ms, and seconds of audio per second. */
   infer_4s_clip_ms: number
   infer_realtime_x: number
+  /**
+   * Training's data pipeline: 4 s clips at 44.1 kHz stereo pcm16 (UrbanSound8K's commonest format) read,
+   * decoded, mixed down, resampled to 22.05 kHz, log-mel + delta, cut into segments and written to a cold
+   * feature cache, clips per second.
+   */
+  features_clips_per_s: number
+  /** CPU time per clip of all threads together, ms: changes less than clips/s when other work shares the machine. */
+  features_cpu_ms_per_clip: number
+  features_clips: number
+  /** The feature threads they ran in: one per core, as a training job starts them. */
+  features_threads: number
   repetitions: { warmup: number; measured: number }
 }
 
@@ -30,7 +43,9 @@ function clip(): Float32Array {
   return out
 }
 
-export async function runEscBench(options: { quick?: boolean; log?: (line: string) => void } = {}): Promise<EscBenchResult> {
+export async function runEscBench(
+  options: { quick?: boolean; log?: (line: string) => void; featureThreads?: FeatureThreads } = {},
+): Promise<EscBenchResult> {
   const log = options.log ?? (() => {})
   const reps = options.quick ? { warmup: 0, measured: 1 } : { warmup: 2, measured: 8 }
   const backend = await initBackend()
@@ -55,6 +70,7 @@ export async function runEscBench(options: { quick?: boolean; log?: (line: strin
   } finally {
     await session.release()
   }
+  const features = await runFeaturesBench({ quick: options.quick, log, threads: options.featureThreads })
   return {
     date: new Date().toISOString(),
     machine: benchMachine(),
@@ -62,6 +78,10 @@ export async function runEscBench(options: { quick?: boolean; log?: (line: strin
     train_step_batch32_ms: trainStep,
     infer_4s_clip_ms: infer,
     infer_realtime_x: Math.round(4000 / infer),
+    features_clips_per_s: features.clipsPerSecond,
+    features_cpu_ms_per_clip: features.cpuMsPerClip,
+    features_clips: features.clips,
+    features_threads: features.threads,
     repetitions: reps,
   }
 }
@@ -70,6 +90,7 @@ export function formatEscBench(r: EscBenchResult): string {
   return (
     `Sound classification benchmark (${r.machine.cpu}, ${r.machine.cores} cores, TF.js ${r.backend})\n` +
     `  training step, 'dilated', batch 32   ${r.train_step_batch32_ms} ms\n` +
-    `  4 s clip: features + ONNX inference   ${r.infer_4s_clip_ms} ms (${r.infer_realtime_x}x real time)\n`
+    `  4 s clip: features + ONNX inference   ${r.infer_4s_clip_ms} ms (${r.infer_realtime_x}x real time)\n` +
+    `  training features, 4 s 44.1 kHz clips ${r.features_clips_per_s} clips/s, ${r.features_cpu_ms_per_clip} ms CPU a clip (${r.features_clips} clips, ${r.features_threads} threads, cold cache)\n`
   )
 }

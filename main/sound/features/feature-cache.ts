@@ -3,8 +3,10 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync 
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { syncDirectory } from '../../core/atomic-file'
-import { readAudioFile } from '../../dsp/io'
-import { clipSegments, segmentSize, type SegmentConfig } from './segments'
+import { estimateSecondsLeft } from '../../core/jobs/progress-pacer'
+import { computeBatch, type ClipOutcome } from './feature-batch'
+import { outcomesInThreads, planBatches, type FeatureThreads } from './feature-pool'
+import { segmentSize, type SegmentConfig } from './segments'
 
 /** A clip as the feature cache needs it (any data set layout gives these). */
 export interface ClipRef {
@@ -45,8 +47,10 @@ export interface FeatureSet {
 
 export interface FeatureProgress {
   signal?: AbortSignal
-  /** done of total clips. */
-  progress?: (done: number, total: number) => void
+  /** done of total clips, and the seconds left at the pace so far (null until a guess is more than noise). */
+  progress?: (done: number, total: number, secondsLeft: number | null) => void
+  /** Compute in worker threads (a training job: every core); without, in this thread. */
+  threads?: FeatureThreads
 }
 
 const formatVersion = 1
@@ -70,7 +74,8 @@ export function featureKey(clips: readonly ClipRef[], config: SegmentConfig): st
 
 /**
  * Segments of every clip, from `<cacheDir>/sound-features/<key>/` when computed before, else
- * computed now (clip by clip, reporting progress, cancellable) and stored: segments.f32 (float32,
+ * computed now (in batches, in worker threads when given, reporting progress, cancellable; each clip
+ * bit for bit clipSegments(readAudioFile(path))) and stored in clip order: segments.f32 (float32,
  * little-endian, total x segmentSize) and index.json, written to a temporary folder renamed into
  * place when complete, so a cancelled or failed run leaves no half cache.
  */
@@ -97,24 +102,43 @@ export async function ensureFeatures(clips: readonly ClipRef[], config: SegmentC
 async function computeInto(dir: string, clips: readonly ClipRef[], config: SegmentConfig, key: string, options: FeatureProgress): Promise<FeatureIndex> {
   const out = createWriteStream(join(dir, 'segments.f32'))
   const index: FeatureIndex = { version: 1, key, config, segmentSize: segmentSize(config), total: 0, clips: [], problems: [], createdAt: new Date().toISOString() }
+  const outcomes = options.threads ? outcomesInThreads(clips, config, options.threads, options.signal) : outcomesHere(clips, config, options.signal)
+  // Outcomes come as batches finish; the cache holds the clips in their order.
+  const waiting = new Map<number, ClipOutcome>()
+  let next = 0
+  let done = 0
+  const started = Date.now()
   try {
-    for (const [n, clip] of clips.entries()) {
-      options.signal?.throwIfAborted()
-      try {
-        const segments = await clipSegments(await readAudioFile(clip.path), config)
-        index.clips.push({ id: clip.id, classId: clip.classId, fold: clip.fold, first: index.total, count: segments.count })
-        index.total += segments.count
-        const bytes = new Uint8Array(segments.data.buffer, segments.data.byteOffset, segments.data.byteLength)
+    for await (const outcome of outcomes) {
+      waiting.set(outcome.index, outcome)
+      for (let ready = waiting.get(next); ready; ready = waiting.get(++next)) {
+        waiting.delete(next)
+        const clip = clips[next]!
+        if ('error' in ready) {
+          index.problems.push({ id: clip.id, path: clip.path, message: ready.error })
+          continue
+        }
+        index.clips.push({ id: clip.id, classId: clip.classId, fold: clip.fold, first: index.total, count: ready.count })
+        index.total += ready.count
+        const bytes = new Uint8Array(ready.data.buffer, ready.data.byteOffset, ready.data.byteLength)
         if (!out.write(bytes)) await new Promise<void>((drained) => out.once('drain', () => drained()))
-      } catch (error) {
-        index.problems.push({ id: clip.id, path: clip.path, message: (error as Error).message })
       }
-      options.progress?.(n + 1, clips.length)
+      done++
+      options.progress?.(done, clips.length, estimateSecondsLeft(started, 0, done / clips.length))
+      options.signal?.throwIfAborted()
     }
   } finally {
     await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
   }
   return index
+}
+
+/** Outcomes computed in this thread, batch by batch (so that clips of one rate are resampled together). */
+async function* outcomesHere(clips: readonly ClipRef[], config: SegmentConfig, signal?: AbortSignal): AsyncGenerator<ClipOutcome> {
+  for (const batch of planBatches(clips, 1)) {
+    signal?.throwIfAborted()
+    yield* await computeBatch(batch, config)
+  }
 }
 
 async function loadFeatures(dir: string): Promise<FeatureSet> {

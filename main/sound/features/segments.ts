@@ -1,5 +1,6 @@
-import type { AudioData } from '../../dsp/audio-data'
-import { logMelFeatures } from '../../dsp/audio-features'
+import { mixdown, type AudioData } from '../../dsp/audio-data'
+import { logMelWithDelta } from '../../dsp/features'
+import { resampleTogether } from '../../dsp/io'
 
 /**
  * The paper's input (Chen et al. 2019, after Piczak 2015): mono, 22050 Hz, log-mel with n_fft 1024,
@@ -43,24 +44,40 @@ export function segmentSamples(config: SegmentConfig): number {
 }
 
 /**
- * Segments of a clip: the log-mel and delta of the whole (padded) clip, then every `step` frames
- * a window of `frames` frames; a tail shorter than a segment is dropped, as in the paper's code.
+ * Segments of a clip: the log-mel and delta of the whole (padded) clip's mono mixdown at config.sr,
+ * then every `step` frames a window of `frames` frames; a tail shorter than a segment is dropped, as
+ * in the paper's code.
  */
 export async function clipSegments(audio: AudioData, config: SegmentConfig = paperSegments): Promise<ClipSegments> {
-  const padded = padToSegment(audio, config)
-  const features = await logMelFeatures(padded, { sr: config.sr, nFft: config.nFft, hopLength: config.hopLength, nMels: config.nMels, delta: true })
-  const [, bands, total] = features.shape as [number, number, number]
+  return (await sameRateSegments([audio], config))[0]!
+}
+
+/**
+ * clipSegments of several clips of one sample rate, bit for bit the same, resampled together (about
+ * three times less work per clip in sixes: see resampleTogether).
+ */
+export async function sameRateSegments(clips: readonly AudioData[], config: SegmentConfig = paperSegments): Promise<ClipSegments[]> {
+  const rate = clips[0]?.sampleRate
+  if (clips.some((clip) => clip.sampleRate !== rate)) throw new Error('sameRateSegments takes clips of one sample rate.')
+  const monos = clips.map((clip) => mixdown(padToSegment(clip, config)))
+  const resampled = rate === undefined ? [] : await resampleTogether(monos, rate, config.sr)
+  return resampled.map((mono) => cut(mono, config))
+}
+
+/** The log-mel and delta of a mono signal at config.sr, cut into segments. */
+function cut(mono: Float32Array, config: SegmentConfig): ClipSegments {
+  const mel = logMelWithDelta(mono, config.sr, { nFft: config.nFft, hopLength: config.hopLength, nMels: config.nMels })
+  const { nMels: bands, frames: total } = mel
   const count = total < config.frames ? 0 : 1 + Math.floor((total - config.frames) / config.step)
   const size = segmentSize(config)
   const data = new Float32Array(count * size)
-  const plane = bands * total
   for (let s = 0; s < count; s++) {
     const first = s * config.step
     for (let b = 0; b < bands; b++) {
       for (let f = 0; f < config.frames; f++) {
         const at = s * size + (b * config.frames + f) * 2
-        data[at] = features.data[b * total + first + f]!
-        data[at + 1] = features.data[plane + b * total + first + f]!
+        data[at] = mel.data[b * total + first + f]!
+        data[at + 1] = mel.delta[b * total + first + f]!
       }
     }
   }

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { writeJsonAtomic } from '../../core/atomic-file'
 import { seededRandom } from '../../compute/seeded-random'
 import { defineJobKind, type JobContext, type JsonValue } from '../../core/jobs/kind'
+import type { FeatureThreads } from '../features/feature-pool'
 import type { EscLayer } from '../model'
 import { aggregationSchema, partialReportFileName, reportFileName, type CrossValidationReport, type FoldResult } from './report'
 
@@ -43,19 +44,22 @@ export type SoundTrainInput = z.output<typeof soundTrainInput>
 const featureShare = 0.15
 
 /**
- * sound.train: the paper's protocol. Features (cached per data set and configuration), then for each
- * held-out fold one model trained on the other folds only, checkpointed every epoch, evaluated on
- * the held-out fold's clips (segment probabilities averaged per clip, or a majority vote).
+ * sound.train: the paper's protocol. Features (cached per data set and configuration; computed in
+ * `featureThreads` when given, else in the job's own thread), then for each held-out fold one model
+ * trained on the other folds only, checkpointed every epoch, evaluated on the held-out fold's clips
+ * (segment probabilities averaged per clip, or a majority vote).
  */
-export const soundTrain = defineJobKind({
-  kind: 'sound.train',
-  inputSchema: soundTrainInput,
-  concurrencyGroup: 'training',
-  resumable: true,
-  async run(input, ctx) {
-    return (await runCrossValidation(input, ctx)) as unknown as JsonValue
-  },
-})
+export function soundTrainKind(featureThreads?: FeatureThreads) {
+  return defineJobKind({
+    kind: 'sound.train',
+    inputSchema: soundTrainInput,
+    concurrencyGroup: 'training',
+    resumable: true,
+    async run(input, ctx) {
+      return (await runCrossValidation(input, ctx, featureThreads)) as unknown as JsonValue
+    },
+  })
+}
 
 /** The config with its convolutions' filters replaced in order (the last count repeats). */
 function withFilters<T extends { layers: EscLayer[] }>(layers: EscLayer[], filters: number[], config: T): T {
@@ -63,7 +67,7 @@ function withFilters<T extends { layers: EscLayer[] }>(layers: EscLayer[], filte
   return { ...config, layers: layers.map((l) => (l.kind === 'conv' ? { ...l, filters: filters[Math.min(n++, filters.length - 1)]! } : l)) }
 }
 
-export async function runCrossValidation(input: SoundTrainInput, ctx: JobContext): Promise<CrossValidationReport> {
+export async function runCrossValidation(input: SoundTrainInput, ctx: JobContext, featureThreads?: FeatureThreads): Promise<CrossValidationReport> {
   // Loaded here: the main thread imports this module for the kind's spec only.
   const tf = await import('@tensorflow/tfjs-core')
   const { initBackend } = await import('../../compute/backend')
@@ -91,7 +95,11 @@ export async function runCrossValidation(input: SoundTrainInput, ctx: JobContext
     dataset.clips.map((c) => ({ id: c.id, path: c.path, classId: classIndex.get(c.classId)!, fold: c.fold })),
     paperSegments,
     ctx.cacheDir,
-    { signal: ctx.signal, progress: (done, total) => ctx.progress((featureShare * done) / total, `features ${done}/${total}`) },
+    {
+      signal: ctx.signal,
+      threads: featureThreads,
+      progress: (done, total, secondsLeft) => ctx.progress((featureShare * done) / total, `features ${done}/${total}`, secondsLeft),
+    },
   )
   for (const problem of features.index.problems) ctx.log('warn', `left out ${problem.id}: ${problem.message}`)
   const byId = new Map(features.index.clips.map((c) => [c.id, c]))

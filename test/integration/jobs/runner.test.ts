@@ -184,6 +184,16 @@ describe('JobRunner', () => {
     expect(runner.get(job.id).result).toEqual({ reports: 2000 })
   })
 
+  it("shows the kind's own estimate while it gives one; after it, the estimate from the pace starts afresh", async () => {
+    const { runner, of } = runnerFor({ progressIntervalMs: 0 })
+    const job = runner.start('test.estimated', { ms: 300 })
+    expect((await runner.whenSettled(job.id)).state).toBe('done')
+    const eta = (stage: string) => of(job.id).find((e) => e.stage === stage)?.etaSeconds
+    expect([eta('features 1/3'), eta('features 2/3'), eta('features 3/3')]).toEqual([42, null, 7])
+    // 0.9 s after the start: from the start's pace it would be a guess; from where the estimate ended, too soon for one
+    expect(eta('training')).toBeNull()
+  })
+
   it('refuses to resume a job of a kind without checkpoints, or one still running, and says why', async () => {
     const { runner, of } = runnerFor()
     const count = runner.start('demo.count', { n: 1, delayMs: 0 })

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { encodeWav, readAudioFile } from '../../../main/dsp/io'
 import { ensureFeatures, featureKey, type ClipRef } from '../../../main/sound/features/feature-cache'
 import { clipSegments, paperSegments } from '../../../main/sound/features/segments'
@@ -58,6 +58,23 @@ describe('the feature cache', () => {
     expect(featureKey(clips, { ...paperSegments, nMels: 40 })).not.toBe(key)
     expect(featureKey(clips.slice(1), paperSegments)).not.toBe(key)
     expect(featureKey([{ ...clips[0]!, fold: 3 }, ...clips.slice(1)], paperSegments)).not.toBe(key)
+  })
+
+  it('says the seconds left at the pace so far, once a guess is more than noise', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const estimates: (number | null)[] = []
+      await ensureFeatures(clips, paperSegments, join(dir, 'cache-pace'), {
+        progress: (_done, _total, secondsLeft) => {
+          estimates.push(secondsLeft)
+          vi.setSystemTime(Date.now() + 1000)
+        },
+      })
+      // A clip a second: after clip k of 5, k - 1 s have passed, so (k - 1) (5 - k) / k s are left; none after the first.
+      expect(estimates).toEqual([null, 1.5, 1.3, 0.7, 0])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('leaves nothing behind when cancelled', async () => {

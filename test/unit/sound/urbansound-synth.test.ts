@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../main/compute/seeded-random'
@@ -9,6 +9,7 @@ import { classSynths, type UrbanSoundClass } from '../../../main/sound/fixtures/
 import {
   generateUrbanSoundFixture,
   urbanSoundCsvHeader,
+  urbanSoundFixtureSize,
   type UrbanSoundFixture,
 } from '../../../main/sound/fixtures/urbansound-synth'
 import { tempHome } from '../../helpers/temp-home'
@@ -82,7 +83,7 @@ describe('generateUrbanSoundFixture (the default set: 2 clips per class per fold
   })
 
   it('names itself synthetic, so that the loader and every model card trained on it say so', async () => {
-    expect(await readFile(join(fixture.dir, 'SYNTHETIC.txt'), 'utf8')).toMatch(/--seed 11 .*it is not UrbanSound8K/s)
+    expect(await readFile(join(fixture.dir, 'SYNTHETIC.txt'), 'utf8')).toMatch(/--seed 11 --clips-per-class-per-fold 2 .*it is not UrbanSound8K/s)
     const dataset = await loadUrbanSound8K(fixture.dir)
     expect(dataset.name).toBe('Synthetic fixture in UrbanSound8K layout')
     expect(dataset.clips.length).toBe(fixture.clips.length)
@@ -135,6 +136,18 @@ describe('generateUrbanSoundFixture (the default set: 2 clips per class per fold
       expect(loudest).toBeGreaterThan(0.05) // peaks sit at -24 to -1 dBFS
       expect(loudest).toBeLessThanOrEqual(1)
     }
+  })
+
+  it('tells its clip count, duration and size from the plan alone, before writing: the size within the headers', async () => {
+    const size = urbanSoundFixtureSize({ seed: 11 })
+    expect(size.clips).toBe(200)
+    expect(size.seconds).toBeCloseTo(fixture.clips.reduce((sum, c) => sum + c.frames / c.sampleRate, 0), 6)
+    let written = 0
+    for (const clip of fixture.clips) written += (await stat(clip.path)).size
+    // A header is 44 to 80 bytes; the estimate takes 80 for each.
+    expect(size.bytes).toBeGreaterThanOrEqual(written)
+    expect(size.bytes - written).toBeLessThanOrEqual(36 * 200)
+    expect(urbanSoundFixtureSize({ seed: 11, clipsPerClassPerFold: 60 }).clips).toBe(6000)
   })
 
   it('mixes sample rates, encodings, channel counts, durations and salience like the real set', () => {
