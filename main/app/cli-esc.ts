@@ -225,7 +225,7 @@ export function registerEscCommands(program: Command): Command {
       const size = urbanSoundFixtureSize(options)
       process.stdout.write(
         `Writing ${size.clips} clips (10 classes x ${opts.folds} fold${opts.folds === 1 ? '' : 's'} x ${perClassPerFold} per class per fold, ` +
-          `${(size.seconds / 3600).toFixed(1)} h of audio), about ${formatBytes(size.bytes)}, into ${resolve(dir)}\n`,
+          `${size.seconds >= 3600 ? `${(size.seconds / 3600).toFixed(1)} h` : `${Math.ceil(size.seconds / 60)} min`} of audio), about ${formatBytes(size.bytes)}, into ${resolve(dir)}\n`,
       )
       const fixture = await generateUrbanSoundFixture(resolve(dir), options)
       process.stdout.write(`${resolve(dir)}: ${fixture.clips.length} clips in UrbanSound8K's layout (metadata/UrbanSound8K.csv, audio/fold1..)\n`)

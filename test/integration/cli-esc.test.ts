@@ -21,7 +21,7 @@ describe('percept esc', () => {
     const made = await runCli(['esc', 'fixture', dataset, '--seed', '5', '--clips-per-class-per-fold', '1', '--folds', '3'], { PERCEPT_HOME: home })
     expect(made.code, made.stderr).toBe(0)
     // the count and size first, then what was written
-    expect(made.stdout).toMatch(/^Writing 30 clips \(10 classes x 3 folds x 1 per class per fold, 0\.0 h of audio\), about \d+(\.\d)? MB, into .*\n.*30 clips in UrbanSound8K's layout/)
+    expect(made.stdout).toMatch(/^Writing 30 clips \(10 classes x 3 folds x 1 per class per fold, 2 min of audio\), about \d+(\.\d)? MB, into .*\n.*30 clips in UrbanSound8K's layout/)
     expect(made.stderr).toBe('')
     const { code, stdout } = await runCli(['esc', 'import', dataset, '--json'], { PERCEPT_HOME: home })
     expect(code).toBe(0)
