@@ -6,7 +6,7 @@ const modelId = z.string().min(1).max(200)
 /** models.*: the installed model packages of the workspace (models/<id>/). */
 export const modelMethods = {
   'models.list': {
-    description: 'Installed model packages, by name.',
+    description: 'Installed model packages, by name, then the ones bundled with the app (bundled: true, id bundled/<name>, read-only).',
     input: z.object({}).strict(),
     output: z.array(modelPackageSummarySchema),
   },
@@ -27,7 +27,7 @@ export const modelMethods = {
     output: z.object({ path: z.string() }),
   },
   'models.delete': {
-    description: 'Remove an installed package.',
+    description: 'Remove an installed package (a bundled one is refused).',
     input: z.object({ id: modelId }).strict(),
     output: z.object({ id: z.string() }),
   },

@@ -44,6 +44,11 @@ export const modelProvenanceSchema = z
     runId: z.string().optional(),
     /** Held-out figures, e.g. { accuracy: 0.91, dice: 0.84 }. */
     metrics: z.record(z.string(), z.number()).optional(),
+    /** What the metrics were measured on: held-out examples (clips, images) and folds, in all. */
+    testExamples: z.number().int().min(0).optional(),
+    heldOutFolds: z.number().int().min(1).optional(),
+    /** The training data was synthesised, not recorded (a figure on it says little about real data). */
+    synthetic: z.boolean().optional(),
     /** ISO 8601 time the package was made. */
     createdAt: z.iso.datetime({ offset: true }),
     /** What trained it, e.g. 'tfjs 4.22', 'pytorch 2.5'. */
@@ -89,6 +94,8 @@ export const modelPackageSummarySchema = z.object({
   id: z.string(),
   dir: z.string(),
   meta: modelMetaSchema,
+  /** Shipped with the app (read-only: it cannot be deleted); its id starts with bundled/. */
+  bundled: z.boolean().optional(),
 })
 export type ModelPackageSummary = z.infer<typeof modelPackageSummarySchema>
 

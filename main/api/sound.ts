@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { jobSummarySchema } from './events'
 import { jobErrorSchema } from './jobs'
+import { modelProvenanceSchema } from './models'
 
 export const soundClassifierSchema = z.object({
   id: z.string(),
@@ -11,6 +12,10 @@ export const soundClassifierSchema = z.object({
   /** Cross-validated clip accuracy from its provenance, when recorded. */
   accuracy: z.number().nullable(),
   createdAt: z.string(),
+  /** Where it came from: the figures behind `accuracy` (how many held-out clips, synthetic or not). */
+  provenance: modelProvenanceSchema,
+  /** The one the Sound page and `percept esc predict` use unless told otherwise. */
+  default: z.boolean(),
 })
 export type SoundClassifier = z.infer<typeof soundClassifierSchema>
 
@@ -227,7 +232,7 @@ export type SoundStartExperimentInput = z.input<typeof soundStartExperimentInput
 
 export const soundMethods = {
   'sound.classifiers': {
-    description: 'Sound classifiers that can run: installed packages (newest first), then the bundled ones.',
+    description: 'Sound classifiers that can run: installed packages (newest first), then the bundled ones; `default` marks the one used unless told otherwise.',
     input: z.object({}).strict(),
     output: z.array(soundClassifierSchema),
   },

@@ -8,6 +8,7 @@ import { readAudioFile } from '../dsp/io'
 import { formatBytes } from '../dsp/io/invalid-file'
 import { classifySound, type SoundClassification } from '../sound/infer/classify'
 import { resolveSoundModel, soundFilesUnder } from '../sound/infer/model-choice'
+import { bundledModelsDir } from './bundled-models'
 import { predictionsCsv } from '../sound/infer/predictions-csv'
 import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
@@ -174,14 +175,14 @@ export function registerEscCommands(program: Command): Command {
   esc
     .command('predict <path>')
     .description('classify a sound file (segment probabilities over time and a clip label) or every sound in a folder')
-    .option('--model <dir-zip-or-id>', 'a model package folder, its .zip (as esc train --out writes them), or the id of an installed one (default: the newest installed sound classifier)')
+    .option('--model <dir-zip-or-id>', 'a model package folder, its .zip (as esc train --out writes them), or the id of an installed one (default: the newest installed one trained on the bundled model\'s classes, else the bundled one)')
     .option('--csv <file>', 'for a folder: also write one row per file as CSV')
     .option('--vote', 'clip label by majority vote instead of mean probability')
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { model?: string; csv?: string; vote?: boolean; json?: boolean }) => {
       const home = resolveWorkspaceHome()
       const csv = opts.csv === undefined ? undefined : new WriteTargets(placesFor(home)).file(resolve(opts.csv), 'predictions', ['.csv'])
-      const chosen = await resolveSoundModel(opts.model, join(home, 'models'))
+      const chosen = await resolveSoundModel(opts.model, join(home, 'models'), bundledModelsDir())
       const pkg = chosen.pkg
       // The session holds the model in memory: a .zip's unpacked copy is not needed past this point.
       const session = await openOnnxSession(pkg.onnxPath).finally(() => chosen.release())

@@ -47,15 +47,16 @@ export function registerModelCommands(program: Command, options: ModelCommandOpt
 
   models
     .command('list')
-    .description('list installed models')
+    .description('list installed models, then the ones bundled with the app (read-only)')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) =>
       withWorkspace(home(), options, async (client) => {
         const list: ModelPackageSummary[] = await client.call('models.list', {})
         if (opts.json) return out(JSON.stringify(list, null, 2) + '\n')
         if (!list.length) return out('No models installed. Import one with `percept models import <folder-or-zip>`.\n')
-        out(table([['ID', 'TASK', 'INPUTS', 'OUTPUTS'], ...list.map((m) => [
+        out(table([['ID', 'SOURCE', 'TASK', 'INPUTS', 'OUTPUTS'], ...list.map((m) => [
           m.id,
+          m.bundled ? 'bundled' : 'installed',
           m.meta.task,
           m.meta.inputs.map((i) => `${i.name}${shapeText(i.shape)}`).join(' '),
           m.meta.outputs.map((o) => `${o.name}${shapeText(o.shape)}`).join(' '),

@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { ResourceHandler } from '../api'
 import { AudioService } from '../audio/service'
 import { workerDecoder } from '../audio/worker-decode'
@@ -22,6 +21,7 @@ import { createHandlers } from './handlers'
 import { jobKinds } from './job-kinds'
 import { createResourceHandler } from './resources'
 import { Router, type Door } from './router'
+import { bundledModelsDir } from './bundled-models'
 
 export interface PerceptOptions {
   door: Door
@@ -49,17 +49,6 @@ export interface PerceptApp {
   close(): void
 }
 
-/**
- * The models that ship with the app (models/<domain>/<name>): beside the sources or the build
- * (out/main or out/main/chunks), or in the packaged app's resources.
- */
-function bundledModelsDir(): string | null {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const resources = (process as { resourcesPath?: string }).resourcesPath
-  const candidates = [resolve(here, '../../models'), resolve(here, '../../../models'), ...(resources ? [join(resources, 'models')] : [])]
-  return candidates.find((dir) => existsSync(join(dir, 'sound')) || existsSync(join(dir, 'README.md'))) ?? null
-}
-
 /** The composition root: every service is created here and handed down, never reached through a global. */
 export function createPercept(options: PerceptOptions): PerceptApp {
   const events = new EventBus()
@@ -83,7 +72,7 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   if (options.runQueuedJobs !== false) runner.restoreQueue()
   // One set of write rules for every method that writes where its caller says.
   const writeTargets = new WriteTargets(placesFor(workspace.home))
-  const models = new ModelLibrary(workspace.folder('models'), events, writeTargets)
+  const models = new ModelLibrary(workspace.folder('models'), events, writeTargets, bundledModelsDir())
   const audioCache = join(workspace.folder('cache'), 'audio')
   mkdirSync(audioCache, { recursive: true })
   const audio = new AudioService({

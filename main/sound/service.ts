@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { MethodInput, MethodOutput, ModelPackageSummary, SoundClassifier, SoundDatasetInfo, SoundPreset } from '../api'
 import type { AudioService } from '../audio/service'
-import { listModelPackages, readModelPackage } from '../compute/model-package'
+import { bundledIdPrefix, listBundledPackages, listModelPackages, readModelPackage } from '../compute/model-package'
 import type { OnnxSessionCache } from '../compute/onnx/onnx-session'
 import { PerceptError } from '../core/errors'
 import { loadSoundDataset } from './dataset'
 import { classifySound } from './infer/classify'
+import { defaultSoundClassifier, newestFirst } from './infer/default-classifier'
 import { describeEscModel } from './model/describe'
 import { listPresets } from './model/presets'
 import { readExperimentFiles, experimentIndex } from './train/experiment-manifest'
@@ -16,7 +16,6 @@ import { listTrainingRuns, trainingReport, type TrainingContext } from './train/
 
 /** Longer sounds are classified by `percept esc predict` (a request should not hold the core for long). */
 const maxSeconds = 600
-const bundledPrefix = 'bundled/'
 
 export interface SoundServiceOptions {
   audio: AudioService
@@ -29,14 +28,16 @@ export interface SoundServiceOptions {
   training: TrainingContext
 }
 
-function toClassifier(p: ModelPackageSummary, source: SoundClassifier['source']): SoundClassifier {
+function toClassifier(p: ModelPackageSummary, isDefault: boolean): SoundClassifier {
   return {
-    id: source === 'bundled' ? `${bundledPrefix}${p.id}` : p.id,
+    id: p.id,
     name: p.meta.name,
-    source,
+    source: p.bundled ? 'bundled' : 'installed',
     classNames: p.meta.labels ?? [],
     accuracy: p.meta.provenance.metrics?.accuracy ?? null,
     createdAt: p.meta.provenance.createdAt,
+    provenance: p.meta.provenance,
+    default: isDefault,
   }
 }
 
@@ -103,10 +104,10 @@ export class SoundService {
 
   async classifiers(): Promise<SoundClassifier[]> {
     const sound = (list: ModelPackageSummary[]) => list.filter((p) => p.meta.task === 'sound-classification')
-    const installed = sound(await listModelPackages(this.options.modelsDir)).sort((a, b) => b.meta.provenance.createdAt.localeCompare(a.meta.provenance.createdAt))
-    const bundledSound = this.options.bundledDir ? join(this.options.bundledDir, 'sound') : null
-    const bundled = bundledSound && existsSync(bundledSound) ? sound(await listModelPackages(bundledSound)) : []
-    return [...installed.map((p) => toClassifier(p, 'installed')), ...bundled.map((p) => toClassifier(p, 'bundled'))]
+    const installed = newestFirst(sound(await listModelPackages(this.options.modelsDir)))
+    const bundled = sound(await listBundledPackages(this.options.bundledDir, 'sound'))
+    const chosen = defaultSoundClassifier(installed, bundled)
+    return [...installed, ...bundled].map((p) => toClassifier(p, p === chosen))
   }
 
   async classify(input: MethodInput<'sound.classify'>): Promise<MethodOutput<'sound.classify'>> {
@@ -118,9 +119,9 @@ export class SoundService {
           `Classify it from the command line: percept esc predict "${sound.path}" --json`,
       )
     }
-    const id = input.model ?? (await this.classifiers())[0]?.id
+    const id = input.model ?? (await this.classifiers()).find((c) => c.default)?.id
     if (!id) throw new PerceptError('NOT_FOUND', 'No sound classifier is installed: train one (Sound > Train, or percept esc train) or import a package in Models.')
-    const dir = id.startsWith(bundledPrefix) && this.options.bundledDir ? join(this.options.bundledDir, 'sound', id.slice(bundledPrefix.length)) : join(this.options.modelsDir, id)
+    const dir = id.startsWith(bundledIdPrefix) && this.options.bundledDir ? join(this.options.bundledDir, 'sound', id.slice(bundledIdPrefix.length)) : join(this.options.modelsDir, id)
     const pkg = await readModelPackage(dir)
     const session = { run: (feeds: Parameters<OnnxSessionCache['run']>[1], names?: readonly string[]) => this.options.sessions.run(pkg.onnxPath, feeds, names) }
     const result = await classifySound(sound.audio, session, pkg.meta)

@@ -195,14 +195,14 @@ describe('the Models page', () => {
     await openPage('Models')
     const card = page.locator(`[data-testid="model-card"][data-model-id="${modelId}"]`)
     await card.waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('model-card').count()).toBe(1) // the cancelled run installed nothing
+    expect(await page.locator('[data-testid="model-card"]:not([data-bundled])').count()).toBe(1) // the cancelled run installed nothing
     const text = await card.innerText()
     expect(text).toContain(modelId)
     expect(text).toMatch(/Inputs\s+\S+\s+\[N, 2\]\s+float32/i)
     expect(text).toMatch(/Outputs\s+\S+\s+\[N, 1\]\s+float32/i)
     expect(text).toMatch(/1 label/)
     expect(text).toMatch(/demo circle, 256 samples, seed 7/)
-    expect(text).toMatch(/accuracy \d\.\d+/)
+    expect(text).toMatch(/Accuracy\s+\d+(\.\d)?% \(what it was measured on is not recorded\)/i) // the label is uppercased by CSS
     await card.getByRole('button', { name: 'Show model card' }).click()
     const cardText = card.getByTestId('model-card-text')
     await cardText.getByRole('heading', { name: 'Provenance' }).waitFor()
@@ -213,6 +213,18 @@ describe('the Models page', () => {
     expect(runIdFromUrl()).toBe(runs.finished)
     await expect.poll(() => detail().locator('h2').textContent()).toBe('demo.train')
     await openPage('Models')
+  })
+
+  it('lists the model bundled with the app, marked bundled, read-only, its accuracy saying on what', async () => {
+    const card = page.locator('[data-testid="model-card"][data-model-id="bundled/dilated-fixture"]')
+    await card.waitFor({ timeout: 30_000 })
+    expect(await card.getAttribute('data-bundled')).toBe('true')
+    expect(await card.getByTestId('model-bundled').innerText()).toBe('Bundled')
+    expect(await card.getByTestId('model-accuracy').innerText()).toBe('90% on 30 synthetic clips (1 held-out fold)')
+    expect(await card.getByRole('button', { name: 'Delete…' }).count()).toBe(0)
+    expect(await card.getByRole('button', { name: 'Check' }).count()).toBe(1)
+    await scrollMainTo(card)
+    await page.screenshot({ path: join(shots, 'models-bundled.png') })
   })
 
   it('checks the model: ok, timing, output shapes and finiteness', async () => {
@@ -273,7 +285,7 @@ describe('the Models page', () => {
     await page.keyboard.press('End')
     await page.keyboard.press('Enter')
     await dialog.waitFor({ state: 'detached', timeout: 30_000 })
-    await expect.poll(() => page.getByTestId('model-card').count(), { timeout: 30_000 }).toBe(2)
+    await expect.poll(() => page.locator('[data-testid="model-card"]:not([data-bundled])').count(), { timeout: 30_000 }).toBe(2)
     expect(await page.getByRole('status').filter({ hasText: 'Installed' }).innerText()).toContain(modelId)
   })
 

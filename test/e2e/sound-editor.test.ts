@@ -482,7 +482,18 @@ describe('the sound editor', () => {
 
   it('classifies the active version, draws a lane of its classes on the time axis, and adds them as regions', async () => {
     const panel = page.getByTestId('classification-panel')
-    await expect.poll(() => panel.getByTestId('classifier-select').locator('option').count()).toBeGreaterThan(0)
+    await expect.poll(() => panel.getByTestId('classifier-option').count()).toBeGreaterThan(0)
+    if (existsSync(join(repoRoot, 'models', 'sound', 'dilated-fixture', 'model.json'))) {
+      // The bundled classifier's whole name fits in the narrow column, and its accuracy says on what.
+      const name = panel.getByTestId('classifier-option').filter({ hasText: 'dilated-fixture' }).locator('.classifier-name')
+      expect(await name.innerText()).toBe('dilated-fixture (bundled)')
+      expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+      expect(await panel.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+      expect(await panel.getByTestId('classifier-about').innerText()).toBe(
+        'Bundled with the app, 10 classes; accuracy 90% on 30 synthetic clips (1 held-out fold)',
+      )
+      await panel.screenshot({ path: join(screenshotsDir, 'sound-classifier-chooser.png') })
+    }
     const classify = panel.getByRole('button', { name: 'Classify' })
     await classify.click()
     const label = panel.getByTestId('classification-label')

@@ -27,7 +27,8 @@ describe('models through the API', () => {
     const detail = await call<{ result: { modelId: string; finalAccuracy: number } }>('jobs.get', { id: job.id })
     id = detail.result.modelId
     expect(id).toBe(`demo-circle-${job.id}`)
-    const list = await call<{ id: string; meta: { provenance: { runId: string; metrics: Record<string, number> } } }[]>('models.list', {})
+    const all = await call<{ id: string; bundled: boolean; meta: { provenance: { runId: string; metrics: Record<string, number> } } }[]>('models.list', {})
+    const list = all.filter((m) => !m.bundled)
     expect(list.map((m) => m.id)).toEqual([id])
     expect(list[0]!.meta.provenance.runId).toBe(job.id)
     expect(list[0]!.meta.provenance.metrics.accuracy).toBeCloseTo(detail.result.finalAccuracy, 6)
@@ -49,11 +50,11 @@ describe('models through the API', () => {
     expect(exported.path).toBe(join(home, `${id}.zip`))
     expect(existsSync(exported.path)).toBe(true)
     await call('models.delete', { id })
-    expect(await call('models.list', {})).toEqual([])
+    expect((await call<{ bundled: boolean }[]>('models.list', {})).filter((m) => !m.bundled)).toEqual([])
     expect(readdirSync(join(home, 'models'))).toEqual([])
     const back = await call<{ id: string }>('models.import', { path: exported.path })
     expect(back.id).toBe(id)
-    expect((await call<unknown[]>('models.list', {})).length).toBe(1)
+    expect((await call<{ bundled: boolean }[]>('models.list', {})).filter((m) => !m.bundled).length).toBe(1)
   })
 
   it('export as a folder writes the package itself, and refuses a folder of other files or a system folder', async () => {
@@ -69,6 +70,19 @@ describe('models through the API', () => {
     expect((await fail('models.export', { id, path: join(home, 'percept.db'), as: 'folder' })).message).toBe(
       `${join(home, 'percept.db')} is the workspace's own database, which the app keeps: choose another name for model packages.`,
     )
+  })
+
+  it('lists the bundled sound model read-only: its card can be read, it cannot be deleted', async () => {
+    const bundled = (await call<{ id: string; bundled: boolean }[]>('models.list', {})).filter((m) => m.bundled).map((m) => m.id)
+    expect(bundled).toEqual(['bundled/dilated-fixture'])
+    const full = await call<{ bundled: boolean; card: string }>('models.get', { id: 'bundled/dilated-fixture' })
+    expect(full.bundled).toBe(true)
+    expect(full.card).toMatch(/^# dilated: environmental sound classifier/)
+    expect(await fail('models.delete', { id: 'bundled/dilated-fixture' })).toEqual({
+      code: 'VALIDATION',
+      message: 'bundled/dilated-fixture ships with the app and cannot be deleted.',
+    })
+    expect((await fail('models.get', { id: 'bundled/nope' })).code).toBe('NOT_FOUND')
   })
 
   it('gives errors a person can act on', async () => {

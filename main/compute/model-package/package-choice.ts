@@ -10,7 +10,7 @@ export interface ChosenModel {
   /** The package; for a .zip, unpacked into a temporary folder until `release`. */
   pkg: ModelPackage
   /** How the choice was read. */
-  source: 'folder' | 'zip' | 'installed'
+  source: 'folder' | 'zip' | 'installed' | 'bundled'
   /** Removes what reading the choice left behind (a .zip's unpacked folder); call it when done. */
   release(): Promise<void>
 }

@@ -2,15 +2,17 @@ import { existsSync, statSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PerceptError } from '../../core/errors'
-import { listModelPackages, openModelChoice, readModelPackage, type ChosenModel } from '../../compute/model-package'
+import { listBundledPackages, listModelPackages, openModelChoice, readModelPackage, type ChosenModel } from '../../compute/model-package'
+import { defaultSoundClassifier } from './default-classifier'
 import { soundExtensions } from '../dataset'
 
 /**
  * The sound classifier to use: a package folder, a package .zip (unpacked until `release`), or the id
- * of one installed in the workspace; by default the newest installed sound-classification package.
+ * of one installed in the workspace; by default the one the Sound page uses (defaultSoundClassifier:
+ * the newest installed one trained on the bundled model's classes, else the bundled one).
  * A package for another task is refused, saying which task it is for.
  */
-export async function resolveSoundModel(choice: string | undefined, modelsDir: string): Promise<ChosenModel> {
+export async function resolveSoundModel(choice: string | undefined, modelsDir: string, bundledDir: string | null = null): Promise<ChosenModel> {
   if (choice) {
     const chosen = await openModelChoice(choice, modelsDir)
     if (chosen.pkg.meta.task !== 'sound-classification') {
@@ -19,10 +21,11 @@ export async function resolveSoundModel(choice: string | undefined, modelsDir: s
     }
     return chosen
   }
-  const installed = existsSync(modelsDir) ? (await listModelPackages(modelsDir)).filter((p) => p.meta.task === 'sound-classification') : []
-  const newest = installed.sort((a, b) => b.meta.provenance.createdAt.localeCompare(a.meta.provenance.createdAt))[0]
+  const sound = <T extends { meta: { task: string } }>(list: T[]): T[] => list.filter((p) => p.meta.task === 'sound-classification')
+  const installed = existsSync(modelsDir) ? sound(await listModelPackages(modelsDir)) : []
+  const newest = defaultSoundClassifier(installed, sound(await listBundledPackages(bundledDir, 'sound')))
   if (!newest) throw new PerceptError('NOT_FOUND', 'No sound classifier is installed: train one (percept esc train) or pass --model <package folder, .zip or id>.')
-  return { pkg: await readModelPackage(newest.dir), source: 'installed', release: async () => {} }
+  return { pkg: await readModelPackage(newest.dir), source: newest.bundled ? 'bundled' : 'installed', release: async () => {} }
 }
 
 /** The file itself, or every sound file under a folder (recursively, sorted). */

@@ -9,12 +9,15 @@ import type { CrossValidationReport } from './report'
 
 const percent = (v: number | null): string => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`)
 
+/** The loader names a data set that carries the synthetic marker "Synthetic ..." (see synthetic-marker.ts). */
+const isSynthetic = (report: CrossValidationReport): boolean => report.dataset.name.startsWith('Synthetic')
+
 /** The model card: what it is, what it was trained on, how it did, what it is not for. */
 export function escModelCard(report: CrossValidationReport, exportedFold: number): string {
   const description = describeEscModel(report.config)
   const folds = report.folds.map((f) => `| ${f.fold} | ${f.trainClips} | ${f.testClips} | ${percent(f.accuracy)} |`).join('\n')
   const perClass = report.classNames.map((name, i) => `| ${name} | ${percent(report.summary.perClass[i] ?? null)} |`).join('\n')
-  const synthetic = report.dataset.name.startsWith('Synthetic') ? ': every clip synthesised, no real recording' : ''
+  const synthetic = isSynthetic(report) ? ': every clip synthesised, no real recording' : ''
   return `# ${report.preset}: environmental sound classifier (dilated CNN)
 
 **Trained on ${report.dataset.name}${synthetic} (${report.dataset.clips} clips).**
@@ -90,6 +93,10 @@ export async function installEscModel(model: tfl.LayersModel, report: CrossValid
           dataset: `${report.dataset.name} (${report.dataset.layout})`,
           runId: ctx.jobId,
           metrics: { accuracy: report.summary.accuracy.mean, accuracy_std: report.summary.accuracy.std },
+          // What the accuracy was measured on, so it is never shown as a bare percentage.
+          testExamples: report.folds.reduce((sum, f) => sum + f.testClips, 0),
+          heldOutFolds: report.folds.length,
+          synthetic: isSynthetic(report),
           createdAt: new Date().toISOString(),
           framework: 'tfjs 4.22',
         },

@@ -127,7 +127,16 @@ function opened(id: string): OpenSound {
 }
 
 const classifiers: SoundClassifier[] = [
-  { id: 'm1', name: 'dilated fixture', source: 'bundled', classNames, accuracy: 0.84, createdAt: '2026-01-01T00:00:00.000Z' },
+  {
+    id: 'm1',
+    name: 'dilated fixture',
+    source: 'bundled',
+    classNames,
+    accuracy: 0.84,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    provenance: { createdAt: '2026-01-01T00:00:00.000Z', metrics: { accuracy: 0.84 }, testExamples: 25, heldOutFolds: 1, synthetic: true },
+    default: true,
+  },
 ]
 
 function core(): FakeBridge {
@@ -243,9 +252,9 @@ describe('the classification panel', () => {
       await useSoundEditorStore().open('/sounds/a.wav')
       await store.classify()
     })
-    expect(html).toMatch(/<label class="field"> Classifier <select[^>]*data-testid="classifier-select"/)
-    expect(html).toContain('dilated fixture (bundled)')
-    expect(html).toContain('Bundled with the app, 3 classes, 84.0 % accuracy')
+    expect(html).toMatch(/<fieldset class="classifier-choice"[^>]*data-testid="classifier-select"><legend class="classifier-legend">Classifier<\/legend>/)
+    expect(html).toMatch(/<input type="radio"[^>]*value="m1" checked[^>]*><span class="classifier-name">dilated fixture \(bundled\)<\/span>/)
+    expect(html).toContain('Bundled with the app, 3 classes; accuracy 84% on 25 synthetic clips (1 held-out fold)')
     expect(html).toMatch(/<strong data-testid="classification-label">siren<\/strong>/)
     const ranking = /<ol[^>]*data-testid="class-ranking">([\s\S]*?)<\/ol>/.exec(html)![1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
     expect(ranking).toBe('siren 0.44 car_horn 0.33 air_conditioner 0.23')

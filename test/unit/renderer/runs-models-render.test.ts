@@ -100,16 +100,30 @@ describe('Models page', () => {
       useModelsStore().models = [
         modelSummary('demo-circle', { description: 'Inside the circle?', provenance: { createdAt: '2026-01-01T00:00:00Z', runId: 'job-1', dataset: 'demo circle, seed 42', metrics: { loss: 0.31, accuracy: 0.9 } } }),
         modelSummary('urban-cnn', { task: 'sound-classification', labels: ['siren', 'drill', 'dog'], inputs: [{ name: 'mel', shape: ['N', 128, 40, 1], dtype: 'float32' }] }),
+        {
+          ...modelSummary('dilated-fixture', {
+            task: 'sound-classification',
+            provenance: { createdAt: '2026-01-01T00:00:00Z', metrics: { accuracy: 0.9, accuracy_std: 0 }, testExamples: 30, heldOutFolds: 1, synthetic: true },
+          }),
+          id: 'bundled/dilated-fixture',
+          bundled: true,
+        },
       ]
     })
     const cards = [...html.matchAll(/<article[^>]*data-testid="model-card"[^>]*>([\s\S]*?)<\/article>/g)].map((card) => card[0])
-    expect(cards).toHaveLength(2)
-    const [demo, urban] = cards.map(text)
+    expect(cards).toHaveLength(3)
+    const [demo, urban, bundled] = cards.map(text)
     expect(demo).toMatch(/^demo-circle Generic Inside the circle\? Inputs x \[N, 2\] float32 Outputs p \[N, 1\] float32 Labels 1 label Dataset demo circle, seed 42 Trained in run job-1/)
-    expect(demo).toContain('Metrics accuracy 0.9 loss 0.31') // the dot between them is CSS
+    // Without the test figures, the accuracy claims nothing about what it was measured on; it is not repeated under Metrics.
+    expect(demo).toContain('Accuracy 90% (what it was measured on is not recorded) Metrics loss 0.31')
     expect(demo).toContain('Check Export… Delete… Show model card')
     expect(cards[0]).toMatch(/<a[^>]*href="\/runs\?run=job-1"/)
     expect(urban).toMatch(/^urban-cnn Sound classification Inputs mel \[N, 128, 40, 1\] float32 .* Labels 3 labels/)
+    // The bundled one comes after the workspace's own, marked, read-only, its accuracy saying on what.
+    expect(bundled).toMatch(/^dilated-fixture Bundled Sound classification /)
+    expect(bundled).toContain('Accuracy 90% on 30 synthetic clips (1 held-out fold) Metrics accuracy_std 0')
+    expect(bundled).toContain('Check Export… Show model card')
+    expect(cards[2]).toContain('data-bundled="true"')
   })
 
   it('renders a check report with timing, output shapes and finiteness', async () => {

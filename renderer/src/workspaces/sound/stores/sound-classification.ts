@@ -20,6 +20,8 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
   /** null until sound.classifiers answered. */
   const classifiers = shallowRef<SoundClassifier[] | null>(null)
   const chosenId = ref<string | null>(null)
+  /** Set once the user picks a classifier: until then the choice follows the core's default (a newly trained model takes over). */
+  const pickedByUser = ref(false)
   const results = shallowRef<Record<string, SoundClassificationResult>>({})
   /** The sound being classified. */
   const classifying = ref<string | null>(null)
@@ -33,10 +35,17 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
     try {
       const list = await api.call('sound.classifiers', {})
       classifiers.value = list
-      if (!list.some((entry) => entry.id === chosenId.value)) chosenId.value = list[0]?.id ?? null
+      const kept = pickedByUser.value && list.some((entry) => entry.id === chosenId.value)
+      if (!kept) chosenId.value = (list.find((entry) => entry.default) ?? list[0])?.id ?? null
     } catch (error) {
       app.report(error, 'sound.classifiers')
     }
+  }
+
+  /** The user's own choice, kept over the default from then on. */
+  function choose(id: string): void {
+    chosenId.value = id
+    pickedByUser.value = true
   }
 
   /** Classifies the active version with the chosen classifier; errors go to the error banner. */
@@ -85,5 +94,5 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
     },
   )
 
-  return { classifiers, chosenId, results, classifying, threshold, current, proposedRegions, loadClassifiers, classify, setThreshold, addRegions, keep }
+  return { classifiers, chosenId, choose, results, classifying, threshold, current, proposedRegions, loadClassifiers, classify, setThreshold, addRegions, keep }
 })
