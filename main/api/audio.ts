@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { soundEditorStateSchema } from './sound-editor-state'
+import { spectrogramSettingsSchema } from './spectrogram-settings'
 
 /** What `percept audio info` prints and what opening a sound reports. */
 export const audioInfoSchema = z.object({
@@ -52,9 +53,10 @@ const soundId = z.object({ id: z.string().min(1) })
  * - `res/audio/<id>/peaks?start=S&end=E&buckets=N`: little-endian float32, per channel N minima
  *   then N maxima ([channel][min|max][bucket]). A bucket holding no whole frame (zoomed past the
  *   samples) has min === max === the sample under it. Header `X-Frames-Per-Bucket`.
- * - `res/audio/<id>/spectrogram?start=S&end=E&columns=N&mels=M`: M x N bytes, row 0 the lowest mel
- *   band, 0 = the minimum dB, 255 = the maximum (power_to_db, ref 1, top_db 80, of the mono mixdown).
- *   Headers `X-Min-Db`, `X-Max-Db`.
+ * - `res/audio/<id>/spectrogram?start=S&end=E&columns=N&mels=M[&fft=F&window=W&axis=A&range=R]`: M x N
+ *   bytes, row 0 the lowest band (mel, or linear with axis=linear), 0 = the minimum dB, 255 = the
+ *   maximum (power_to_db, ref 1, of the mono mixdown; the range R dB below the sound's loudest cell,
+ *   default 80). Headers `X-Min-Db`, `X-Max-Db`.
  * S and E are seconds (E clamped to the duration). Errors: 4xx with a plain-text message.
  */
 export const audioResourceLimits = { maxBuckets: 16384, maxColumns: 4096, minMels: 8, maxMels: 256 } as const
@@ -93,6 +95,28 @@ export const audioMethods = {
       })
       .strict(),
     output: z.object({ path: z.string(), frames: z.number().int(), clipped: z.number().int() }),
+  },
+  'audio.spectrogram.probe': {
+    description: 'The level in dB of one spectrogram cell (the band holding hz, at the frame centred on time) as the tiles of these settings and rows show it.',
+    input: soundId
+      .extend({
+        time: z.number().nonnegative(),
+        hz: z.number().nonnegative(),
+        rows: z.number().int().min(8).max(256),
+        settings: spectrogramSettingsSchema,
+      })
+      .strict(),
+    output: z.object({
+      /** Seconds at the frame's centre. */
+      time: z.number(),
+      row: z.number().int(),
+      /** The band's edges and centre, Hz. */
+      lowHz: z.number(),
+      highHz: z.number(),
+      centreHz: z.number(),
+      /** power_to_db, ref 1, not clipped. */
+      db: z.number(),
+    }),
   },
   'audio.labels.read': {
     description: 'Read an Audacity label track (text: start, end, label, tab-separated).',

@@ -12,6 +12,7 @@ export * from './files'
 export * from './audio'
 export * from './sound'
 export * from './sound-editor-state'
+export * from './spectrogram-settings'
 export * from './mri'
 export * from './resources'
 

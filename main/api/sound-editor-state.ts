@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { soundClassificationSchema } from './sound'
+import { spectrogramSettingsSchema } from './spectrogram-settings'
 
 /*
  * What the Sound editor keeps in the workspace so that its work survives leaving the page, a reload
@@ -50,6 +51,8 @@ export const soundEditorStateSchema = z.object({
   tabs: z.array(editorTabSchema).max(16),
   /** The tab shown, or null. */
   activeKey: z.string().nullable(),
+  /** The spectrogram's settings, shared by every tab; absent in states saved before it had any. */
+  spectrogram: spectrogramSettingsSchema.optional(),
 })
 
 export type EditorRegionState = z.infer<typeof editorRegionSchema>

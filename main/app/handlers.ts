@@ -68,6 +68,7 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'audio.editor.get': () => audio.editorState(),
     'audio.editor.save': ({ state }) => audio.saveEditorState(state),
     'audio.recent': () => audio.recent(),
+    'audio.spectrogram.probe': (input) => audio.probeSpectrogram(input),
     'sound.classifiers': () => sound.classifiers(),
     'sound.classify': (input) => sound.classify(input),
     'sound.presets': () => sound.presets(),

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { basename, extname, resolve } from 'node:path'
-import type { AudioLabel, MethodInput, MethodOutput, RecentSound, ResourceRequest, ResourceResponse, SoundEditorState } from '../api'
+import { defaultSpectrogramSettings, spectrogramSettingsSchema, type AudioLabel, type MethodInput, type MethodOutput, type RecentSound, type ResourceRequest, type ResourceResponse, type SoundEditorState, type SpectrogramSettings } from '../api'
 import { audioResourceLimits } from '../api/audio'
 import { writeFileAtomic } from '../core/atomic-file'
 import { PerceptError } from '../core/errors'
@@ -14,7 +14,7 @@ import { formatAudacityLabels, parseAudacityLabels } from './audacity-labels'
 import type { DecodedForEditor } from './editor-decode'
 import { EditorStateFile, type EditorStateRead } from './editor-state'
 import { describeOpenSound, OpenSounds, type OpenedSound } from './open-sounds'
-import { renderSpectrogram } from './spectrogram-view'
+import { probeSpectrogram, renderSpectrogram } from './spectrogram-view'
 
 const audioExtensions = new Set(['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga'])
 const maxUploadBytes = 2 * 1024 ** 3
@@ -143,21 +143,28 @@ export class AudioService {
     if (what === 'spectrogram') {
       const columns = integer(q, 'columns', 1, audioResourceLimits.maxColumns)
       const mels = q.has('mels') ? integer(q, 'mels', audioResourceLimits.minMels, audioResourceLimits.maxMels) : 128
-      const image = renderSpectrogram(sound.audio, from, to, columns, mels, this.loudestMel(sound, mels))
+      const settings = spectrogramSettings(q)
+      const image = renderSpectrogram(sound.audio, from, to, columns, mels, settings, this.loudestCell(sound, mels, settings))
       return bytesResponse(image.bytes, { 'X-Min-Db': String(image.minDb), 'X-Max-Db': String(image.maxDb) })
     }
     throw new PerceptError('NOT_FOUND', `No resource audio/${request.path.join('/')}.`)
   }
 
+  /** audio.spectrogram.probe: the dB of the cell under the editor's pointer, as its tile computed it. */
+  probeSpectrogram(input: MethodInput<'audio.spectrogram.probe'>): MethodOutput<'audio.spectrogram.probe'> {
+    const sound = this.sounds.get(input.id)
+    return probeSpectrogram(sound.audio, Math.min(input.time, sound.info.duration), input.hz, input.rows, input.settings)
+  }
+
   /**
-   * The sound's loudest mel cell in dB, from a coarse pass over all of it (1024 columns), so every
-   * view of it maps the same dB range (maxDb - 80 .. maxDb) to the same colours.
+   * The sound's loudest cell in dB, from a coarse pass over all of it (1024 columns), so every view
+   * of it maps the same dB range (maxDb - range .. maxDb) to the same colours.
    */
-  private loudestMel(sound: OpenedSound, mels: number): number {
-    const key = `${sound.id}/${mels}`
+  private loudestCell(sound: OpenedSound, rows: number, settings: SpectrogramSettings): number {
+    const key = `${sound.id}/${rows}/${settings.fftSize}/${settings.window}/${settings.axis}`
     let db = this.loudest.get(key)
     if (db === undefined) {
-      db = renderSpectrogram(sound.audio, 0, sound.info.frames, 1024, mels).maxDb
+      db = renderSpectrogram(sound.audio, 0, sound.info.frames, 1024, rows, settings).maxDb
       this.loudest.set(key, db)
     }
     return db
@@ -190,6 +197,20 @@ export class AudioService {
     }
     return storeUpload(request.body, { dir: this.options.uploadDir, name, maxBytes: maxUploadBytes, limitHint: 'the editor opens' })
   }
+}
+
+/** The spectrogram settings of a tile request (fft, window, axis, range), each defaulted when absent. */
+function spectrogramSettings(query: URLSearchParams): SpectrogramSettings {
+  const d = defaultSpectrogramSettings
+  const numeric = (key: string, fallback: number) => (query.has(key) ? Number(query.get(key)) : fallback)
+  const parsed = spectrogramSettingsSchema.safeParse({
+    fftSize: numeric('fft', d.fftSize),
+    window: query.get('window') ?? d.window,
+    axis: query.get('axis') ?? d.axis,
+    rangeDb: numeric('range', d.rangeDb),
+  })
+  if (!parsed.success) throw new PerceptError('VALIDATION', `Spectrogram settings: fft is 512, 1024, 2048 or 4096; window hann or hamming; axis mel or linear; range 60, 80, 100 or 120 (got "${query.toString()}").`)
+  return parsed.data
 }
 
 function number(query: URLSearchParams, key: string, fallback: number): number {

@@ -149,7 +149,7 @@ describe('the time ruler', () => {
 
 describe('the mel axis', () => {
   it('is linear below 1 kHz and logarithmic above, as librosa’s Slaney scale', async () => {
-    const { hzToMel, frequencyTicks } = await import('../../../renderer/src/workspaces/sound/lib/mel-axis')
+    const { hzToMel, frequencyTicks } = await import('../../../renderer/src/workspaces/sound/lib/frequency-axis')
     expect(hzToMel(1000)).toBeCloseTo(15)
     expect(hzToMel(500)).toBeCloseTo(7.5)
     expect(hzToMel(6400)).toBeCloseTo(42)

@@ -4,6 +4,7 @@ import { describeLabels, restoredTab, savedState, unsavedLabels, type TabVersion
 import { useSoundClassificationStore } from '../../../renderer/src/workspaces/sound/stores/sound-classification'
 import { saveDelayMs, useSoundEditorSessionStore } from '../../../renderer/src/workspaces/sound/stores/sound-editor-session'
 import { useSoundEditorStore } from '../../../renderer/src/workspaces/sound/stores/sound-editor'
+import { useSpectrogramSettingsStore } from '../../../renderer/src/workspaces/sound/stores/spectrogram-settings'
 import { FakeBridge, deferred, settle, storesOver } from './fake-bridge'
 
 function opened(id: string, path = `/sounds/${id}.wav`): OpenSound {
@@ -116,7 +117,8 @@ describe('the editor state kept in the workspace', () => {
     const session = useSoundEditorSessionStore()
     await session.restore()
     await waitForSave()
-    expect(bridge.callsTo('audio.editor.save')).toEqual([{ state: { formatVersion: 1, activeKey: null, tabs: [] } }])
+    const spectrogram = { fftSize: 2048, window: 'hann', axis: 'mel', rangeDb: 80 }
+    expect(bridge.callsTo('audio.editor.save')).toEqual([{ state: { formatVersion: 1, activeKey: null, tabs: [], spectrogram } }])
     await editor.open('/sounds/a.wav')
     editor.addRegion({ start: 1, end: 2 }, 'dog bark')
     editor.addMarker(4)
@@ -135,6 +137,19 @@ describe('the editor state kept in the workspace', () => {
     ])
     expect(tab.view).toEqual({ start: 0.5, pxPerSec: 300 })
     expect(tab.unsaved).toBe(true)
+  })
+
+  it('brings back the spectrogram settings and keeps a change to them', async () => {
+    const bridge = core({ formatVersion: 1, activeKey: null, tabs: [], spectrogram: { fftSize: 4096, window: 'hamming', axis: 'linear', rangeDb: 100 } })
+    storesOver(bridge)
+    const session = useSoundEditorSessionStore()
+    const settings = useSpectrogramSettingsStore()
+    await session.restore()
+    expect(settings.settings).toEqual({ fftSize: 4096, window: 'hamming', axis: 'linear', rangeDb: 100 })
+    settings.update({ fftSize: 512 })
+    await waitForSave()
+    const writes = bridge.callsTo('audio.editor.save') as Array<{ state: SoundEditorState }>
+    expect(writes.at(-1)!.state.spectrogram).toEqual({ fftSize: 512, window: 'hamming', axis: 'linear', rangeDb: 100 })
   })
 
   it('saves nothing until the saved state is back, so a slow restore is not overwritten', async () => {

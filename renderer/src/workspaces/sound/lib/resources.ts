@@ -1,4 +1,4 @@
-import type { OpenSound } from '../../../../../main/api'
+import type { OpenSound, SpectrogramSettings } from '../../../../../main/api'
 import { browserFetch, postFile, ResourceError, type FetchFn } from '../../../lib/resources'
 
 export { codeForStatus, fetchBytes, isAbort, ResourceError, type FetchFn } from '../../../lib/resources'
@@ -12,7 +12,7 @@ function soundPath(id: string): string {
   return `res/audio/${encodeURIComponent(id)}`
 }
 
-function query(params: Record<string, number>): string {
+function query(params: Record<string, number | string>): string {
   return Object.entries(params)
     .map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`)
     .join('&')
@@ -22,8 +22,9 @@ export function peaksUrl(id: string, start: number, end: number, buckets: number
   return `${soundPath(id)}/peaks?${query({ start, end, buckets })}`
 }
 
-export function spectrogramUrl(id: string, start: number, end: number, columns: number, mels: number): string {
-  return `${soundPath(id)}/spectrogram?${query({ start, end, columns, mels })}`
+export function spectrogramUrl(id: string, start: number, end: number, columns: number, mels: number, settings?: SpectrogramSettings): string {
+  const tuned: Record<string, number | string> = settings ? { fft: settings.fftSize, window: settings.window, axis: settings.axis, range: settings.rangeDb } : {}
+  return `${soundPath(id)}/spectrogram?${query({ start, end, columns, mels, ...tuned })}`
 }
 
 export function importUrl(fileName: string): string {

@@ -7,6 +7,7 @@ import { restoredTab, savedState, type TabVersion } from '../lib/editor-tabs'
 import { useAppStore } from '../../../stores/app'
 import { useSoundClassificationStore } from './sound-classification'
 import { useSoundEditorStore } from './sound-editor'
+import { useSpectrogramSettingsStore } from './spectrogram-settings'
 
 /** How long edits settle before the state is written: a drag writes once, not per pointer move. */
 export const saveDelayMs = 300
@@ -22,6 +23,7 @@ export const useSoundEditorSessionStore = defineStore('soundEditorSession', () =
   const app = useAppStore()
   const editor = useSoundEditorStore()
   const classification = useSoundClassificationStore()
+  const spectrogram = useSpectrogramSettingsStore()
 
   const phase = ref<'idle' | 'restoring' | 'ready'>('idle')
   /** Why something saved did not come back, or null. */
@@ -79,6 +81,7 @@ export const useSoundEditorSessionStore = defineStore('soundEditorSession', () =
     try {
       const answer = await api.call('audio.editor.get', {})
       const lines = answer.warning ? [answer.warning] : []
+      if (answer.state?.spectrogram) spectrogram.settings = answer.state.spectrogram
       if (answer.state) lines.push(...(await rebuild(answer.state)))
       warning.value = lines.length ? lines.join(' ') : null
     } catch (error) {
@@ -90,7 +93,8 @@ export const useSoundEditorSessionStore = defineStore('soundEditorSession', () =
   }
 
   function stateNow(): SoundEditorState {
-    return savedState(editor.tabs, editor.activeKey, (version) => classification.results[version.key] ?? null)
+    const state = savedState(editor.tabs, editor.activeKey, (version) => classification.results[version.key] ?? null)
+    return { ...state, spectrogram: spectrogram.settings }
   }
 
   async function flush(): Promise<void> {
@@ -124,7 +128,7 @@ export const useSoundEditorSessionStore = defineStore('soundEditorSession', () =
     await flush()
   }
 
-  watch([() => editor.tabs, () => editor.activeKey, () => classification.results], schedule)
+  watch([() => editor.tabs, () => editor.activeKey, () => classification.results, () => spectrogram.settings], schedule)
 
   return { phase, warning, saving, restore, saveNow }
 })
