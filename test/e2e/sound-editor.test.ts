@@ -571,6 +571,8 @@ describe('the sound editor', () => {
     // A reload reads them back from the workspace, once they are written there.
     await expect.poll(() => savedState()?.tabs[0]?.regions.map((region) => region.label)).toEqual(labels)
     expect(savedState()!.tabs[0]!.versions).toHaveLength(2)
+    // The zoom is written 300 ms after it settles, like every edit: reload once it is there.
+    await expect.poll(() => savedState()?.tabs[0]?.view).toEqual(view)
     await page.reload()
     await page.getByRole('heading', { level: 1, name: 'Sound' }).waitFor()
     await expect.poll(regionLabels, { timeout: 30_000 }).toEqual(labels)

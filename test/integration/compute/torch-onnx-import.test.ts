@@ -52,8 +52,9 @@ describe('a PyTorch-exported ONNX model, imported and run', () => {
     expect(installed.meta.provenance.framework).toMatch(/^pytorch /)
     modelPath = join(installed.dir, 'model.onnx')
     expect(readFileSync(modelPath).equals(readFileSync(join(fixture, 'package', 'model.onnx')))).toBe(true)
-    const listed = await call<{ id: string }[]>('models.list', {})
-    expect(listed.map((m) => m.id)).toEqual(['torch-cnn-fixture'])
+    // The workspace's own packages; models bundled with the app are listed after them, marked bundled.
+    const listed = await call<{ id: string; bundled?: boolean }[]>('models.list', {})
+    expect(listed.filter((m) => !m.bundled).map((m) => m.id)).toEqual(['torch-cnn-fixture'])
   })
 
   it("reproduces PyTorch's outputs for the whole batch within 1e-5", async () => {
