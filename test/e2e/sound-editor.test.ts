@@ -212,7 +212,7 @@ async function regionLabels(): Promise<string[]> {
 }
 
 /** The editor's state as the workspace keeps it (null before the first save). */
-function savedState(): { activeKey: string; tabs: Array<{ key: string; regions: Array<{ label: string }>; versions: unknown[] }> } | null {
+function savedState(): { activeKey: string; tabs: Array<{ key: string; regions: Array<{ label: string }>; versions: unknown[]; view: { start: number; pxPerSec: number } | null }> } | null {
   const path = join(home, 'sound-editor.json')
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null
 }
