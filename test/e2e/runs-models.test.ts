@@ -263,6 +263,8 @@ describe('the Models page', () => {
     await page.getByTestId('import-model').click()
     const dialog = page.getByRole('dialog', { name: 'Import a model package' })
     await dialog.waitFor()
+    // As in the export test: the dialog's first listing first, so that it cannot land after the typed path's.
+    await dialog.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Home' }).waitFor()
     const path = dialog.getByLabel('Folder path')
     await path.fill(exchange)
     await path.press('Enter')
