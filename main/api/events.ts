@@ -6,6 +6,8 @@ export type JobState = z.infer<typeof jobStateSchema>
 export const jobSummarySchema = z.object({
   id: z.string(),
   kind: z.string(),
+  /** The run's name wherever it is shown ("dilated · held-out fold 1"); the kind's name when it gives none. */
+  title: z.string(),
   state: jobStateSchema,
   /** 0..1 */
   fraction: z.number().min(0).max(1),

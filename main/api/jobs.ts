@@ -21,6 +21,8 @@ export const jobDetailSchema = jobSummarySchema.extend({
   attempts: z.number().int().min(0),
   /** The epoch of the last complete checkpoint, null when none was written. */
   checkpointEpoch: z.number().int().nullable(),
+  /** What that checkpoint holds, in the kind's words ("fold 2, epoch 1 of 1"); null when none was written. */
+  checkpoint: z.string().nullable(),
 })
 export type JobDetail = z.infer<typeof jobDetailSchema>
 

@@ -232,8 +232,10 @@ export type SoundStartExperimentInput = z.input<typeof soundStartExperimentInput
 
 export const soundMethods = {
   'sound.classifiers': {
-    description: 'Sound classifiers that can run: installed packages (newest first), then the bundled ones; `default` marks the one used unless told otherwise.',
-    input: z.object({}).strict(),
+    description:
+      'Sound classifiers that can run: installed packages (newest first), then the bundled ones; `default` marks the one used unless told otherwise ' +
+      '(for the open sound `id`: one trained on the classes of the data set it lies in, where there is one).',
+    input: z.object({ id: z.string().min(1).optional() }).strict(),
     output: z.array(soundClassifierSchema),
   },
   'sound.classify': {

@@ -182,12 +182,13 @@ export function registerEscCommands(program: Command): Command {
     .action(async (target: string, opts: { model?: string; csv?: string; vote?: boolean; json?: boolean }) => {
       const home = resolveWorkspaceHome()
       const csv = opts.csv === undefined ? undefined : new WriteTargets(placesFor(home)).file(resolve(opts.csv), 'predictions', ['.csv'])
-      const chosen = await resolveSoundModel(opts.model, join(home, 'models'), bundledModelsDir())
+      const files = await soundFilesUnder(resolve(target))
+      // By default, a model trained on the classes of the data set the sounds lie in, where there is one.
+      const chosen = await resolveSoundModel(opts.model, join(home, 'models'), bundledModelsDir(), files[0])
       const pkg = chosen.pkg
       // The session holds the model in memory: a .zip's unpacked copy is not needed past this point.
       const session = await openOnnxSession(pkg.onnxPath).finally(() => chosen.release())
       try {
-        const files = await soundFilesUnder(resolve(target))
         const rows: { path: string; result: SoundClassification | { error: string } }[] = []
         for (const file of files) {
           try {

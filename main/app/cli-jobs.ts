@@ -32,6 +32,7 @@ function describeEta(seconds: number | null): string {
 function describeJob(job: JobDetail): string {
   const lines: [string, string][] = [
     ['Job', job.id],
+    ['Name', job.title],
     ['Kind', job.kind],
     ['State', job.state],
     ['Progress', `${percent(job.fraction)} ${job.stage}${job.state === 'running' ? describeEta(job.etaSeconds) : ''}`],
@@ -39,7 +40,7 @@ function describeJob(job: JobDetail): string {
     ['Started', job.startedAt ?? '-'],
     ['Finished', job.finishedAt ?? '-'],
     ['Attempts', String(job.attempts)],
-    ['Resumable', job.resumable ? `yes${job.checkpointEpoch !== null ? ` (checkpoint of epoch ${job.checkpointEpoch})` : ', no checkpoint yet'}` : 'no'],
+    ['Resumable', job.resumable ? `yes${job.checkpoint !== null ? ` (checkpoint after ${job.checkpoint})` : ', no checkpoint yet'}` : 'no'],
     ['Input', JSON.stringify(job.input)],
   ]
   if (job.error) lines.push(['Error', `${job.error.message} [${job.error.code}]`])
@@ -112,8 +113,8 @@ export function registerJobCommands(program: Command, options: JobCommandOptions
         if (!list.length) return out('No jobs.\n')
         out(
           table([
-            ['ID', 'KIND', 'STATE', 'PROGRESS', 'CREATED', 'STAGE'],
-            ...list.map((job) => [job.id, job.kind, job.state, percent(job.fraction), job.createdAt, job.stage]),
+            ['ID', 'NAME', 'STATE', 'PROGRESS', 'CREATED', 'STAGE'],
+            ...list.map((job) => [job.id, job.title, job.state, percent(job.fraction), job.createdAt, job.stage]),
           ]),
         )
       }),

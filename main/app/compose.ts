@@ -77,7 +77,7 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   mkdirSync(audioCache, { recursive: true })
   const audio = new AudioService({
     settings,
-    uploadDir: join(workspace.folder('datasets'), 'uploads'),
+    uploadDir: join(workspace.folder('datasets'), 'dropped'),
     cacheDir: audioCache,
     decode: workerDecoder(options.audioWorker ?? locateJobWorker(import.meta.url, 'audio-worker')),
     writeTargets,
@@ -89,7 +89,7 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   const mri = new MriService({
     settings,
     events,
-    uploadDir: join(workspace.folder('datasets'), 'uploads'),
+    uploadDir: join(workspace.folder('datasets'), 'dropped'),
     run: workerRunner(options.mriWorker ?? locateJobWorker(import.meta.url, 'mri-worker')),
     writeTargets,
   })

@@ -69,7 +69,7 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'audio.editor.save': ({ state }) => audio.saveEditorState(state),
     'audio.recent': () => audio.recent(),
     'audio.spectrogram.probe': (input) => audio.probeSpectrogram(input),
-    'sound.classifiers': () => sound.classifiers(),
+    'sound.classifiers': ({ id }) => sound.classifiers(id),
     'sound.classify': (input) => sound.classify(input),
     'sound.presets': () => sound.presets(),
     'sound.dataset': ({ path }) => sound.dataset(path),

@@ -6,6 +6,7 @@ import type { Workspace } from './workspace'
 interface JobRow {
   id: string
   kind: string
+  title: string | null
   state: JobState
   input: string
   fraction: number
@@ -61,6 +62,7 @@ function toSummary(row: JobRow): JobSummary {
   return {
     id: row.id,
     kind: row.kind,
+    title: row.title ?? row.kind,
     state: row.state,
     fraction: row.fraction,
     stage: row.stage,
@@ -118,13 +120,13 @@ export class JobStore {
     return row ? toSummary(row) : null
   }
 
-  insert(job: { id: string; kind: string; input: unknown; stage: string; time: string }): JobSummary {
+  insert(job: { id: string; kind: string; title: string; input: unknown; stage: string; time: string }): JobSummary {
     this.workspace.db
       .prepare(
-        `INSERT INTO jobs (id, kind, state, input, fraction, stage, created_at, updated_at, queued_at)
-         VALUES (?, ?, 'queued', ?, 0, ?, ?, ?, ?)`,
+        `INSERT INTO jobs (id, kind, title, state, input, fraction, stage, created_at, updated_at, queued_at)
+         VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?)`,
       )
-      .run(job.id, job.kind, JSON.stringify(job.input ?? null), job.stage, job.time, job.time, job.time)
+      .run(job.id, job.kind, job.title, JSON.stringify(job.input ?? null), job.stage, job.time, job.time, job.time)
     return this.summary(job.id)!
   }
 

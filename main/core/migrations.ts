@@ -66,6 +66,12 @@ export const migrations: Migration[] = [
       CREATE INDEX job_metrics_epoch ON job_metrics(job_id, epoch);
     `,
   },
+  {
+    version: 3,
+    name: 'job titles',
+    // The name a person knows a run by ("dilated · held-out fold 1"), set by its kind when it is queued.
+    sql: `ALTER TABLE jobs ADD COLUMN title TEXT;`,
+  },
 ]
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version

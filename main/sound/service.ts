@@ -5,6 +5,7 @@ import { bundledIdPrefix, listBundledPackages, listModelPackages, readModelPacka
 import type { OnnxSessionCache } from '../compute/onnx/onnx-session'
 import { PerceptError } from '../core/errors'
 import { loadSoundDataset } from './dataset'
+import { datasetClassesOf } from './dataset/dataset-classes'
 import { classifySound } from './infer/classify'
 import { defaultSoundClassifier, newestFirst } from './infer/default-classifier'
 import { describeEscModel } from './model/describe'
@@ -102,11 +103,13 @@ export class SoundService {
     }
   }
 
-  async classifiers(): Promise<SoundClassifier[]> {
+  /** `id`: an open sound; the default is then a model trained on the classes of the data set it lies in, if any. */
+  async classifiers(id?: string): Promise<SoundClassifier[]> {
     const sound = (list: ModelPackageSummary[]) => list.filter((p) => p.meta.task === 'sound-classification')
     const installed = newestFirst(sound(await listModelPackages(this.options.modelsDir)))
     const bundled = sound(await listBundledPackages(this.options.bundledDir, 'sound'))
-    const chosen = defaultSoundClassifier(installed, bundled)
+    const path = id ? this.options.audio.sounds.find(id)?.path : undefined
+    const chosen = defaultSoundClassifier(installed, bundled, path ? await datasetClassesOf(path) : null)
     return [...installed, ...bundled].map((p) => toClassifier(p, p === chosen))
   }
 
@@ -119,7 +122,7 @@ export class SoundService {
           `Classify it from the command line: percept esc predict "${sound.path}" --json`,
       )
     }
-    const id = input.model ?? (await this.classifiers()).find((c) => c.default)?.id
+    const id = input.model ?? (await this.classifiers(input.id)).find((c) => c.default)?.id
     if (!id) throw new PerceptError('NOT_FOUND', 'No sound classifier is installed: train one (Sound > Train, or percept esc train) or import a package in Models.')
     const dir = id.startsWith(bundledIdPrefix) && this.options.bundledDir ? join(this.options.bundledDir, 'sound', id.slice(bundledIdPrefix.length)) : join(this.options.modelsDir, id)
     const pkg = await readModelPackage(dir)

@@ -172,7 +172,7 @@ describe('the Runs page', () => {
     const chart = compare.getByTestId('metric-chart')
     await chart.waitFor()
     await expect.poll(() => chart.getAttribute('aria-label')).toMatch(
-      new RegExp(`^Chart of accuracy per step, this run and ${runs.cancelled}\\. this run \\(${runs.finished}\\): 64 points.*; demo\\.train \\(${runs.cancelled}\\): \\d+ points`),
+      new RegExp(`^Chart of accuracy per step, this run and ${runs.cancelled}\\. this run \\(${runs.finished}\\): 64 points.*; Demo training \\(${runs.cancelled}\\): \\d+ points`),
     )
     expect(await chart.locator('canvas').count()).toBe(1)
     await scrollMainTo(compare)
@@ -211,7 +211,7 @@ describe('the Models page', () => {
     await card.getByTestId('model-run-link').click()
     await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor()
     expect(runIdFromUrl()).toBe(runs.finished)
-    await expect.poll(() => detail().locator('h2').textContent()).toBe('demo.train')
+    await expect.poll(() => detail().locator('h2').textContent()).toBe('Demo training')
     await openPage('Models')
   })
 
@@ -234,7 +234,7 @@ describe('the Models page', () => {
     await report.waitFor({ timeout: 60_000 })
     expect(await report.getAttribute('data-ok')).toBe('true')
     const text = await report.innerText()
-    expect(text).toMatch(/Check passed\s+Passed: loaded in [\d.]+ (ms|s), ran in [\d.]+ (ms|s)/)
+    expect(text).toMatch(/Check passed\s+Loaded in [\d.]+ (ms|s), ran in [\d.]+ (ms|s)/)
     expect(text).toMatch(/out\s+\S+\s+\[1, 1\]\s+float32\s+yes\s+[\d.e-]+ … [\d.e-]+\s+yes/)
     await scrollMainTo(card)
     await page.screenshot({ path: join(shots, 'models-check.png') })
@@ -315,6 +315,7 @@ describe('the Models page', () => {
     )
     await page.getByTestId('import-model').click()
     const dialog = page.getByRole('dialog', { name: 'Import a model package' })
+    await dialog.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Home' }).waitFor()
     const path = dialog.getByLabel('Folder path')
     await path.fill(evil)
     await path.press('Enter')

@@ -228,8 +228,7 @@ describe('the audio core through the API', () => {
     expect(response.status).toBe(200)
     const opened = JSON.parse(new TextDecoder().decode(bodyBytes(response))) as OpenSound
     expect(opened.info).toMatchObject({ sampleRate: 8000, frames: 800, channels: 1 })
-    expect(opened.path.startsWith(join(home, 'datasets', 'uploads'))).toBe(true)
-    expect(opened.path.endsWith('dropped clip.wav')).toBe(true)
+    expect(opened.path).toBe(join(home, 'datasets', 'dropped', 'dropped clip.wav'))
     expect(readFileSync(opened.path).equals(bytes)).toBe(true)
   })
 

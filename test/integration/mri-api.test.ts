@@ -138,7 +138,7 @@ describe('DICOM folders and dropped files', () => {
     const response = await upload('dropped labels.nii.gz', readFileSync(source))
     expect(response.status).toBe(200)
     const { path } = JSON.parse(new TextDecoder().decode(response.body?.kind === 'bytes' ? response.body.bytes : new Uint8Array()))
-    expect(path).toMatch(/datasets[\\/]uploads[\\/].+[\\/]dropped labels\.nii\.gz$/)
+    expect(path).toMatch(/datasets[\\/]dropped[\\/]dropped labels\.nii\.gz$/)
     expect(readFileSync(path)).toEqual(readFileSync(source))
     const opened = await call<OpenVolume>('mri.open', { path, kind: 'labels' })
     expect(opened.labels!.map((l) => l.label)).toEqual([1, 2, 3, 4])

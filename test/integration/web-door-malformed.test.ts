@@ -150,7 +150,7 @@ describe('web door: JSON calls', () => {
 
 describe('web door: resources', () => {
   let sound: OpenSound
-  const uploads = () => join(door.app.workspace.folder('datasets'), 'uploads')
+  const uploads = () => join(door.app.workspace.folder('datasets'), 'dropped')
 
   beforeAll(async () => {
     wavBytes = encodeWav({ sampleRate: 8000, channels: [Float32Array.from({ length: 800 }, (_, i) => 0.1 * Math.sin(i / 3))] }, 'pcm16')
@@ -183,7 +183,7 @@ describe('web door: resources', () => {
     socket.on('error', () => {})
     socket.write(raw('POST /res/audio/import?name=cut.wav HTTP/1.1', [hostLine(), bearer(), 'Content-Length: 1000000'], ''))
     socket.write(wavBytes.subarray(0, 400))
-    await expect.poll(partial, { timeout: 5000 }).toContainEqual(expect.stringMatching(/cut\.wav\.part$/))
+    await expect.poll(partial, { timeout: 5000 }).toContainEqual(expect.stringMatching(/^\.cut\.wav\.[0-9a-f]+\.part$/))
     socket.destroy()
     await expect.poll(partial, { timeout: 5000 }).toEqual([])
     await expect.poll(() => log.lines.some((line) => /POST \/res\/audio\/import .*the connection closed before the answer/.test(line))).toBe(true)

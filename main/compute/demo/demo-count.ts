@@ -17,6 +17,7 @@ export const demoCount = defineJobKind({
   inputSchema: demoCountInput,
   concurrencyGroup: 'default',
   resumable: false,
+  title: ({ n }) => `Demo count to ${n}`,
   async run({ n, delayMs }, ctx) {
     ctx.log('info', `counting to ${n}, ${delayMs} ms apart`)
     let sum = 0

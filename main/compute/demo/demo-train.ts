@@ -107,6 +107,8 @@ export const demoTrain = defineJobKind({
   inputSchema: demoTrainInput,
   concurrencyGroup: 'training',
   resumable: true,
+  title: () => 'Demo training',
+  describeCheckpoint: (state, input) => `epoch ${state.epoch} of ${input.epochs}`,
   async run(input, ctx) {
     const tf = await import('@tensorflow/tfjs-core')
     await import('@tensorflow/tfjs-backend-cpu')

@@ -125,7 +125,8 @@ export class JobRunner {
       })
     }
     const id = newJobId()
-    const summary = this.store.insert({ id, kind, input: parsed.data, stage: 'queued', time: new Date().toISOString() })
+    const title = spec.title?.(parsed.data) ?? kind
+    const summary = this.store.insert({ id, kind, title, input: parsed.data, stage: 'queued', time: new Date().toISOString() })
     this.store.appendLog(id, 'info', `queued (${spec.concurrencyGroup} group)`)
     this.emit(summary)
     this.queue.push(id)
@@ -205,6 +206,7 @@ export class JobRunner {
     return {
       id: record.id,
       kind: record.kind,
+      title: record.title,
       state: record.state,
       fraction: record.fraction,
       stage: record.stage,
@@ -217,6 +219,7 @@ export class JobRunner {
       resumable: spec?.resumable ?? false,
       attempts: record.attempts,
       checkpointEpoch: checkpoint?.epoch ?? null,
+      checkpoint: checkpoint ? (spec?.describeCheckpoint?.(checkpoint, record.input) ?? `epoch ${checkpoint.epoch}`) : null,
       startedAt: record.startedAt,
       finishedAt: record.finishedAt,
     }

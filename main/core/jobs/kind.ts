@@ -14,6 +14,10 @@ export interface JobKindSpec<I = unknown> {
   concurrencyGroup: ConcurrencyGroup
   /** Whether an interrupted, failed or cancelled run may continue from its last checkpoint. */
   resumable: boolean
+  /** The run's name from its input, shown wherever the run is (default: the kind). */
+  title?(input: I): string
+  /** What a checkpoint holds, in words (default: "epoch N"). */
+  describeCheckpoint?(state: CheckpointState, input: I): string
 }
 
 /** A metric point: per step (`step` set, `epoch` optional), else per epoch (`epoch` set). */

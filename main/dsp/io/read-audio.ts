@@ -45,7 +45,7 @@ export async function decodeAudio(bytes: Uint8Array, name = unnamed): Promise<De
   const head = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ')
   throw invalidFile(
     `${name} is not a sound file Percept Workbench can read (WAV, FLAC, MP3, Ogg Vorbis): it starts with bytes ${head}. ` +
-      `Check that it is audio; if it is, ${convert}`,
+      `Check that it is audio; if it is, ${convert[0]!.toLowerCase()}${convert.slice(1)}`,
   )
 }
 

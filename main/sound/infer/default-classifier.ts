@@ -15,12 +15,17 @@ function sameClasses(a: readonly string[] | undefined, b: readonly string[] | un
 }
 
 /**
- * The classifier used unless one is named: the newest installed one trained on the bundled model's
- * classes (a model the user trained on that data beats the synthetic demo), else the bundled one, else
- * the newest installed. A model trained on other classes is not taken by default: it answers other questions.
+ * The classifier used unless one is named. For a sound inside a published data set (`datasetClasses`),
+ * the newest model trained on that data set's classes, installed or bundled. Otherwise, or when none
+ * was: the newest installed one trained on the bundled model's classes (a model the user trained on
+ * that data beats the synthetic demo), else the bundled one, else the newest installed. A model trained
+ * on other classes is not taken by default: it answers other questions.
  */
-export function defaultSoundClassifier<T extends Candidate>(installed: T[], bundled: T[]): T | undefined {
+export function defaultSoundClassifier<T extends Candidate>(installed: T[], bundled: T[], datasetClasses?: readonly string[] | null): T | undefined {
+  const newest = newestFirst(installed)
+  const forDataset = datasetClasses ? [...newest, ...bundled].find((p) => sameClasses(p.meta.labels, datasetClasses)) : undefined
+  if (forDataset) return forDataset
   const reference = bundled[0]
-  if (!reference) return newestFirst(installed)[0]
-  return newestFirst(installed).find((p) => sameClasses(p.meta.labels, reference.meta.labels)) ?? reference
+  if (!reference) return newest[0]
+  return newest.find((p) => sameClasses(p.meta.labels, reference.meta.labels)) ?? reference
 }

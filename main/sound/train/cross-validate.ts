@@ -55,6 +55,9 @@ export function soundTrainKind(featureThreads?: FeatureThreads) {
     inputSchema: soundTrainInput,
     concurrencyGroup: 'training',
     resumable: true,
+    title: (input) => `${input.preset} cross-validation`,
+    // The checkpoint's epoch counts across folds; a person thinks of the fold and its own epoch.
+    describeCheckpoint: (state, input) => `held-out fold ${String(state.fold)}, epoch ${String(state.foldEpoch)} of ${input.epochs}`,
     async run(input, ctx) {
       return (await runCrossValidation(input, ctx, featureThreads)) as unknown as JsonValue
     },

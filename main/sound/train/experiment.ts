@@ -1,5 +1,6 @@
 import { listPresets, type EscPreset } from '../model'
 import type { CrossValidationReport } from './report'
+import { counted, listed } from '../../core/counted'
 
 /** One row of an experiment: a preset of the paper's table and its cross-validation report. */
 export interface ExperimentRow {
@@ -37,7 +38,7 @@ export function experimentMarkdown(experiment: Experiment): string {
     (r) => `| Group${r.preset.group} | Test${r.preset.test} | ${r.preset.notation} | ${pct(r.report.summary.accuracy.mean)} +- ${pct(r.report.summary.accuracy.std)} | ${r.preset.name} | ${r.jobId} |`,
   )
   return [
-    `Table ${experiment.table}: ${titles[experiment.table]} (our numbers: ${experiment.dataset}, held-out folds ${experiment.folds.join(', ')}, ${experiment.epochs} epochs)`,
+    `Table ${experiment.table}: ${titles[experiment.table]} (our numbers: ${experiment.dataset}, ${listed(experiment.folds, 'held-out fold')}, ${counted(experiment.epochs, 'epoch')})`,
     '',
     '| Group | Test | Model structure | Clip accuracy (mean +- std over folds) | Preset | Run |',
     '|---|---|---|---|---|---|',

@@ -6,6 +6,7 @@ import { experimentsDir, readExperimentFiles, type ExperimentFile } from './expe
 import type { Experiment } from './experiment'
 import type { CrossValidationReport } from './report'
 import { readReportFile, type TrainingContext } from './runs-index'
+import { counted, listed } from '../../core/counted'
 
 /** A row as the comparison table shows it, from a run's report. */
 function rowOf(preset: SoundPresetRef, jobId: string, report: CrossValidationReportData): SoundExperimentRow {
@@ -23,7 +24,7 @@ export async function comparisonMarkdown(table: 1 | 2 | 3 | null, experiment: Om
   if (table !== null) return text
   const names = experiment.rows.map((r) => r.preset.name).join(', ')
   const [, ...rest] = text.split('\n')
-  return [`Presets compared: ${names} (our numbers: ${experiment.dataset}, held-out folds ${experiment.folds.join(', ')}, ${experiment.epochs} epochs)`, ...rest].join('\n')
+  return [`Presets compared: ${names} (our numbers: ${experiment.dataset}, ${listed(experiment.folds, 'held-out fold')}, ${counted(experiment.epochs, 'epoch')})`, ...rest].join('\n')
 }
 
 function stateOf(states: readonly (JobState | null)[]): SoundExperiment['state'] {

@@ -1,6 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { join } from 'node:path'
 import type { JobContext } from '../../core/jobs/kind'
+import { counted } from '../../core/counted'
 import { writeModelPackage } from '../../compute/model-package'
 import { exportToOnnxWithSignature } from '../../compute/onnx'
 import { paperSegments } from '../features/segments'
@@ -39,7 +40,7 @@ Not in the paper, chosen here: ${description.notInPaper.join(' ')}
 
 ## Training
 Data set: ${report.dataset.name} (${report.dataset.layout} layout, ${report.dataset.clips} clips).
-SGD with Nesterov momentum 0.9, learning rate ${report.learningRate}, batch ${report.batchSize}, ${report.epochs} epochs, seed ${report.seed} (initial weights, batch order, dropout masks), backend ${report.backend}.
+SGD with Nesterov momentum 0.9, learning rate ${report.learningRate}, batch ${report.batchSize}, ${counted(report.epochs, 'epoch')}, seed ${report.seed} (initial weights, batch order, dropout masks), backend ${report.backend}.
 This package holds the model trained with fold ${exportedFold} held out.
 
 ## Cross-validation (clip accuracy on each held-out fold)

@@ -157,6 +157,7 @@ export async function listTrainingRuns(context: TrainingContext, experimentOf: R
     runs.push({
       id: detail.id,
       kind: detail.kind,
+      title: detail.title,
       state: detail.state,
       fraction: detail.fraction,
       stage: detail.stage,

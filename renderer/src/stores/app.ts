@@ -22,6 +22,11 @@ export const useAppStore = defineStore('app', () => {
     lastError.value = null
   }
 
+  /** An action the person took went well: an error from an earlier one no longer describes the page. */
+  function succeeded(): void {
+    lastError.value = null
+  }
+
   async function loadInfo(): Promise<void> {
     loading.value = true
     try {
@@ -50,5 +55,5 @@ export const useAppStore = defineStore('app', () => {
     unsubscribe = null
   }
 
-  return { door: api.door, info, connection, lastError, loading, report, dismissError, loadInfo, start, stop }
+  return { door: api.door, info, connection, lastError, loading, report, dismissError, succeeded, loadInfo, start, stop }
 })

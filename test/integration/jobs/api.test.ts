@@ -32,11 +32,13 @@ describe('jobs.* through the router, with the app\'s own worker entry (main/app/
     expect(detail).toMatchObject({
       id: started.id,
       kind: 'demo.train',
+      title: 'Demo training',
       state: 'done',
       fraction: 1,
       resumable: true,
       attempts: 1,
       checkpointEpoch: 2,
+      checkpoint: 'epoch 2 of 2',
       error: null,
       input: { epochs: 2, samples: 64, batchSize: 16, hidden: 16, learningRate: 0.02, seed: 42, epochDelayMs: 0 },
       result: { epochs: 2, epochsRun: 2, resumedFromEpoch: null },

@@ -57,8 +57,8 @@ describe('percept jobs, with no app running: the CLI opens the workspace itself'
       [count.id, 'done'],
     ])
     const text = await percept('jobs', 'list')
-    expect(text.split('\n')[0]).toMatch(/^ID +KIND +STATE +PROGRESS +CREATED +STAGE$/)
-    expect(text).toMatch(new RegExp(`${count.id} +demo\\.count +done +100%`))
+    expect(text.split('\n')[0]).toMatch(/^ID +NAME +STATE +PROGRESS +CREATED +STAGE$/)
+    expect(text).toMatch(new RegExp(`${count.id} +Demo count to 3 +done +100%`))
     expect(await percept('jobs', 'list', '--state', 'interrupted', '--json')).toContain(training.id)
     expect(await failure('jobs', 'list', '--state', 'sleeping')).toMatch(/^VALIDATION: "sleeping" is not a job state/)
 
@@ -76,7 +76,7 @@ describe('percept jobs, with no app running: the CLI opens the workspace itself'
     expect(resumed).toMatch(/running \d+% epoch 3\/3/)
     expect(resumed.trim().split('\n').at(-1)).toBe(`Job ${training.id} is done.`)
     const after = JSON.parse(await percept('jobs', 'show', training.id, '--json'))
-    expect(after).toMatchObject({ state: 'done', attempts: 2, checkpointEpoch: 3 })
+    expect(after).toMatchObject({ state: 'done', attempts: 2, checkpointEpoch: 3, checkpoint: 'epoch 3 of 3' })
     expect(after.result.epochsRun).toBe(3 - after.result.resumedFromEpoch)
     // the CLI closed the workspace behind it
     expect(findRunningInstance(home)).toBeNull()

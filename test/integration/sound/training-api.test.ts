@@ -127,6 +127,9 @@ describe('an experiment of dilated against pooling', () => {
       expect(report.summary.accuracy.mean).toBeCloseTo(mean, 12)
       const run = runs.find((r) => r.id === id)!
       expect(run).toMatchObject({ state: 'done', folds: { done: 2, total: 2 }, accuracy: report.summary.accuracy, epochs: 1 })
+      // One name everywhere, and the checkpoint in the run's own terms: its last fold's only epoch.
+      expect(app.jobs.get(id)).toMatchObject({ title: `${report.preset} cross-validation`, checkpointEpoch: 2, checkpoint: 'held-out fold 2, epoch 1 of 1' })
+      expect(run.title).toBe(`${report.preset} cross-validation`)
     }
   }, 300_000)
 
@@ -140,7 +143,7 @@ describe('an experiment of dilated against pooling', () => {
     ])
     const pct = (v: number) => `${(100 * v).toFixed(1)}%`
     const markdown = experiment!.markdown!
-    expect(markdown.split('\n')[0]).toBe('Table 1: Different convolution network structure comparison. (our numbers: Synthetic fixture in UrbanSound8K layout, held-out folds 1, 2, 1 epochs)')
+    expect(markdown.split('\n')[0]).toBe('Table 1: Different convolution network structure comparison. (our numbers: Synthetic fixture in UrbanSound8K layout, held-out folds 1, 2, 1 epoch)')
     expect(markdown).toContain(`| Group3 | Test5 | Cov1 + DilaCov1 + DilaCov2 + DilaCov3 | ${pct(reports[0]!.summary.accuracy.mean)} +- ${pct(reports[0]!.summary.accuracy.std)} | dilated | ${jobIds[0]} |`)
     expect(readFileSync(join(home, 'runs', 'experiments', `${experimentId}.md`), 'utf8')).toBe(markdown)
   })

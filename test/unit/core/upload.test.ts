@@ -21,11 +21,17 @@ async function* chunks(parts: Uint8Array[], failAfter?: Error): AsyncGenerator<U
 const options = { name: 'clip.wav', maxBytes: 10, limitHint: 'the test allows' }
 
 describe('storeUpload', () => {
-  it('stores the bytes under their safe name in a folder of their own', async () => {
+  it('stores the bytes under their safe name, numbering a name already taken, and never replaces a file', async () => {
     const path = await storeUpload(chunks([Uint8Array.of(1, 2), Uint8Array.of(3)]), { ...options, dir })
-    expect(path.startsWith(dir)).toBe(true)
-    expect(path.endsWith('clip.wav')).toBe(true)
+    expect(path).toBe(join(dir, 'clip.wav'))
     expect([...readFileSync(path)]).toEqual([1, 2, 3])
+    const again = await storeUpload(chunks([Uint8Array.of(4)]), { ...options, dir })
+    expect(again).toBe(join(dir, 'clip (2).wav'))
+    const scan = await storeUpload(chunks([Uint8Array.of(5)]), { ...options, name: '../a/scan.nii.gz', dir })
+    const scan2 = await storeUpload(chunks([Uint8Array.of(6)]), { ...options, name: 'scan.nii.gz', dir })
+    expect([scan, scan2]).toEqual([join(dir, 'scan.nii.gz'), join(dir, 'scan (2).nii.gz')])
+    expect([...readFileSync(path)]).toEqual([1, 2, 3])
+    expect(readdirSync(dir).sort()).toEqual(['clip (2).wav', 'clip.wav', 'scan (2).nii.gz', 'scan.nii.gz'])
   })
 
   it('refuses a body past the bound and keeps nothing of it', async () => {

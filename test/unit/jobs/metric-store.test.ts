@@ -10,7 +10,7 @@ beforeEach(() => {
   let home: string
   ;({ home, cleanup } = tempHome())
   workspace = Workspace.open({ home, door: 'test' })
-  new JobStore(workspace).insert({ id: 'j1', kind: 'demo.train', input: {}, stage: 'queued', time: '2026-01-01T00:00:00.000Z' })
+  new JobStore(workspace).insert({ id: 'j1', kind: 'demo.train', title: 'Demo training', input: {}, stage: 'queued', time: '2026-01-01T00:00:00.000Z' })
 })
 afterEach(() => {
   workspace.close()

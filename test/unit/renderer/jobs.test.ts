@@ -9,6 +9,7 @@ function job(id: string, state: JobSummary['state'], updatedAt: string, extra: P
   return {
     id,
     kind: 'sound.train',
+    title: 'dilated cross-validation',
     state,
     fraction: state === 'done' ? 1 : 0,
     stage: state,

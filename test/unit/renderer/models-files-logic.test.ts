@@ -89,9 +89,9 @@ describe('model package logic', () => {
       { name: 'loss', value: '0.3055' },
     ])
     const base = { loadMs: 67.2, runMs: 2.46, inputs: [], outputs: [] }
-    expect(describeCheck({ ...base, ok: true, problems: [] })).toBe('Passed: loaded in 67 ms, ran in 2.5 ms')
+    expect(describeCheck({ ...base, ok: true, problems: [] })).toBe('Loaded in 67 ms, ran in 2.5 ms')
     expect(describeCheck({ ...base, ok: false, problems: ['output p has NaN'] })).toBe(
-      'Failed with 1 problem: loaded in 67 ms, ran in 2.5 ms',
+      '1 problem; loaded in 67 ms, ran in 2.5 ms',
     )
   })
 })

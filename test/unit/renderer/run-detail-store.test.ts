@@ -15,6 +15,7 @@ class FakeJobs {
     this.details.set(id, {
       id,
       kind: 'demo.train',
+      title: 'Demo training',
       state: 'running',
       fraction: 0,
       stage: 'epoch 1/5',
@@ -27,6 +28,7 @@ class FakeJobs {
       resumable: true,
       attempts: 1,
       checkpointEpoch: null,
+      checkpoint: null,
       startedAt: '2026-01-01T00:00:00.000Z',
       finishedAt: null,
       ...extra,
@@ -48,7 +50,7 @@ class FakeJobs {
     this.metrics.set(id, [{ ...loss, points: [...loss.points, { epoch: 1, step, value: 1 / step, time: detail.updatedAt }] }])
     const log = this.logs.get(id)!
     log.push({ seq: log.length + 1, time: detail.updatedAt, level: 'info', message: `step ${step}` })
-    const { input: _input, result: _result, error: _error, resumable: _r, attempts: _a, checkpointEpoch: _c, ...summary } = detail
+    const { input: _input, result: _result, error: _error, resumable: _r, attempts: _a, checkpointEpoch: _c, checkpoint: _k, ...summary } = detail
     return summary
   }
 

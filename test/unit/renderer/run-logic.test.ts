@@ -13,6 +13,7 @@ function detail(extra: Partial<JobDetail> = {}): JobDetail {
   return {
     id: 'job-1',
     kind: 'demo.train',
+    title: 'Demo training',
     state: 'running',
     fraction: 0.2,
     stage: 'epoch 1/5',
@@ -25,6 +26,7 @@ function detail(extra: Partial<JobDetail> = {}): JobDetail {
     resumable: true,
     attempts: 1,
     checkpointEpoch: null,
+    checkpoint: null,
     startedAt: '2026-01-01T00:00:01Z',
     finishedAt: null,
     ...extra,
@@ -32,8 +34,8 @@ function detail(extra: Partial<JobDetail> = {}): JobDetail {
 }
 
 function summary(extra: Partial<JobSummary> = {}): JobSummary {
-  const { id, kind, state, fraction, stage, etaSeconds, createdAt, updatedAt, startedAt, finishedAt } = detail()
-  return { id, kind, state, fraction, stage, etaSeconds, createdAt, updatedAt, startedAt, finishedAt, ...extra }
+  const { id, kind, title, state, fraction, stage, etaSeconds, createdAt, updatedAt, startedAt, finishedAt } = detail()
+  return { id, kind, title, state, fraction, stage, etaSeconds, createdAt, updatedAt, startedAt, finishedAt, ...extra }
 }
 
 describe('run actions per state', () => {

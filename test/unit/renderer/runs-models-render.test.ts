@@ -18,6 +18,7 @@ function job(id: string, state: JobSummary['state'], extra: Partial<JobSummary> 
   return {
     id,
     kind: 'demo.train',
+    title: 'Demo training',
     state,
     fraction: state === 'done' ? 1 : 0.35,
     stage: state === 'running' ? 'epoch 7/20' : state,
@@ -46,10 +47,10 @@ describe('Runs page', () => {
     })
     const rows = [...html.matchAll(/<tr[^>]*data-testid="run-row"[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => text(row[1] ?? ''))
     expect(rows).toHaveLength(2)
-    expect(rows[0]).toMatch(/^demo\.train job-b Running 35% epoch 7\/20 7 s /)
-    expect(rows[1]).toMatch(/^demo\.train job-a Cancelled 35% cancelled — /)
-    expect(html).toMatch(/<button[^>]*tabindex="0"[^>]*aria-current="true"[^>]*>\s*<span[^>]*>demo\.train<\/span>\s*<span[^>]*>job-b/)
-    expect(html).toMatch(/<progress[^>]*aria-label="demo\.train job-b progress"/)
+    expect(rows[0]).toMatch(/^Demo training job-b Running 35% epoch 7\/20 7 s /)
+    expect(rows[1]).toMatch(/^Demo training job-a Cancelled 35% cancelled — /)
+    expect(html).toMatch(/<button[^>]*tabindex="0"[^>]*aria-current="true"[^>]*>\s*<span[^>]*>Demo training<\/span>\s*<span[^>]*>job-b/)
+    expect(html).toMatch(/<progress[^>]*aria-label="Demo training job-b progress"/)
   })
 
   it('shows the open run: actions for its state, metrics charts, config, result and log', async () => {
@@ -61,6 +62,7 @@ describe('Runs page', () => {
       resumable: true,
       attempts: 1,
       checkpointEpoch: 6,
+      checkpoint: 'epoch 6 of 20',
       startedAt: '2026-01-01T00:00:01Z',
       finishedAt: null,
     }
@@ -76,14 +78,14 @@ describe('Runs page', () => {
       run.logs = [{ seq: 1, time: '2026-01-01T00:00:01Z', level: 'info', message: 'training from scratch' }]
     })
     const detailHtml = /data-testid="run-detail"[^>]*>([\s\S]*)$/.exec(html)?.[1] ?? ''
-    expect(text(detailHtml)).toMatch(/^demo\.train job-b Running Cancel run 35% epoch 7\/20 7 s left/)
+    expect(text(detailHtml)).toMatch(/^Demo training job-b Running Cancel run 35% epoch 7\/20 7 s left/)
     expect(detailHtml).not.toContain('Resume')
-    expect(text(detailHtml)).toContain('Checkpoint epoch 6')
+    expect(text(detailHtml)).toContain('Checkpoint epoch 6 of 20')
     expect(detailHtml).toMatch(/role="img" aria-label="Chart of loss per step\. loss: 2 points, last 0\.6\."/)
     expect(detailHtml).toMatch(/role="img" aria-label="Chart of accuracy per step\. accuracy: 1 point, last 0\.5\."/)
     expect(detailHtml).toMatch(/data-testid="run-config"[^>]*>\{\n {2}&quot;epochs&quot;: 20,\n {2}&quot;seed&quot;: 7\n\}</)
     expect(text(detailHtml)).toContain('The result appears when the run is done.')
-    expect(detailHtml).toMatch(/role="log" aria-label="Log of demo\.train job-b"/)
+    expect(detailHtml).toMatch(/role="log" aria-label="Log of Demo training job-b"/)
     expect(text(detailHtml)).toContain('info training from scratch')
   })
 })
@@ -137,7 +139,7 @@ describe('Models page', () => {
         problems: ['output p holds NaN'],
       },
     })
-    expect(text(html)).toMatch(/^Check failed Failed with 1 problem: loaded in 40 ms, ran in 3\.2 ms output p holds NaN/)
+    expect(text(html)).toMatch(/^Check failed 1 problem; loaded in 40 ms, ran in 3\.2 ms output p holds NaN/)
     expect(text(html)).toContain('out p [1, 3] float32 no — … — no')
   })
 })

@@ -49,6 +49,7 @@ describe('StatusBar', () => {
       useJobsStore().applyProgress({
         id: 'j1',
         kind: 'sound.train',
+        title: 'dilated cross-validation',
         state: 'running',
         fraction: 0.3,
         stage: 'epoch 3',

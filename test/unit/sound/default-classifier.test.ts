@@ -25,4 +25,17 @@ describe('the default sound classifier', () => {
     expect(defaultSoundClassifier([a, b], [])).toBe(b)
     expect(defaultSoundClassifier([], [])).toBeUndefined()
   })
+
+  it('for a sound inside a data set, is the newest model trained on that data set\'s classes, installed or bundled', () => {
+    const esc = ['rain', 'dog', 'clock', 'siren']
+    const escOld = pkg('esc50-a', esc, '2026-04-01T00:00:00.000Z')
+    const escNew = pkg('esc50-b', [...esc].reverse(), '2026-05-01T00:00:00.000Z')
+    const urbanTrained = pkg('urban', urban, '2026-06-01T00:00:00.000Z')
+    expect(defaultSoundClassifier([escOld, urbanTrained, escNew], [bundled], esc)).toBe(escNew)
+    // The bundled model answers for its own data set's sounds when nothing newer was trained on them.
+    expect(defaultSoundClassifier([escOld], [bundled], urban)).toBe(bundled)
+    // No model for that data set's classes: the usual default.
+    expect(defaultSoundClassifier([escOld, urbanTrained], [bundled], ['a', 'b'])).toBe(urbanTrained)
+    expect(defaultSoundClassifier([escOld, urbanTrained], [bundled], null)).toBe(urbanTrained)
+  })
 })

@@ -30,6 +30,7 @@ export function run(id: string, overrides: Partial<SoundTrainingRun> = {}): Soun
   return {
     id,
     kind: 'sound.train',
+    title: 'dilated cross-validation',
     state: 'queued',
     fraction: 0,
     stage: 'queued',

@@ -27,6 +27,7 @@ class FakeTraining {
 const summary = (id: string, state: JobSummary['state'], second: number, extra: Partial<JobSummary> = {}): JobSummary => ({
   id,
   kind: 'sound.train',
+  title: 'dilated cross-validation',
   state,
   fraction: 0.25,
   stage: 'fold 1: epoch 1/2',

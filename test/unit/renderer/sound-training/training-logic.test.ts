@@ -97,6 +97,7 @@ describe('runs and reports', () => {
   const summary = (id: string, state: JobSummary['state'], updatedAt: string, extra: Partial<JobSummary> = {}): JobSummary => ({
     id,
     kind: 'sound.train',
+    title: 'dilated cross-validation',
     state,
     fraction: 0.5,
     stage: 'fold 1: epoch 1/2',

@@ -37,10 +37,10 @@ export function importPathFor(choice: FileChoice): string {
   return choice.path
 }
 
-/** One line for a check: "Passed: loads in 12 ms, runs in 3.4 ms" / "2 problems". */
+/** The line beside the passed/failed badge: "Loaded in 12 ms, ran in 3.4 ms" / "2 problems; loaded in …". */
 export function describeCheck(report: ModelCheckReport): string {
-  const timing = `loaded in ${formatDuration(report.loadMs)}, ran in ${formatDuration(report.runMs)}`
-  if (report.ok) return `Passed: ${timing}`
+  const timing = `${formatDuration(report.loadMs)}, ran in ${formatDuration(report.runMs)}`
+  if (report.ok) return `Loaded in ${timing}`
   const count = report.problems.length
-  return `Failed with ${count} problem${count === 1 ? '' : 's'}: ${timing}`
+  return `${count} problem${count === 1 ? '' : 's'}; loaded in ${timing}`
 }

@@ -3,6 +3,7 @@ import { ref, shallowRef } from 'vue'
 import type { ModelCheckReport, ModelPackageSummary } from '../../../../../main/api'
 import { toApiError, type ApiError } from '../../../api/client'
 import { useApi } from '../../../api/inject'
+import { successMillis } from '../../../lib/transient'
 import { useAppStore } from '../../../stores/app'
 
 export type ModelAction = 'check' | 'export' | 'delete'
@@ -104,7 +105,12 @@ export const useModelsStore = defineStore('models', () => {
   /** Writes the package as a .zip into `folder`; the written path lands in `exported`. */
   async function exportTo(id: string, folder: string): Promise<void> {
     const written = await runAction(id, 'export', () => api.call('models.export', { id, path: folder }))
-    if (written) exported.value = withEntry(exported.value, id, written.path)
+    if (!written) return
+    exported.value = withEntry(exported.value, id, written.path)
+    // A success notice goes once read (see lib/transient), unless a later export replaced it.
+    setTimeout(() => {
+      if (exported.value[id] === written.path) exported.value = withEntry(exported.value, id, undefined)
+    }, successMillis)
   }
 
   /** Removes an installed package (the page asks the user first). */

@@ -188,6 +188,7 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
         if (!(voxels instanceof Int32Array)) throw new Error(`${opened.name} came as intensities, not labels.`)
         setLabels({ volume: opened, voxels: markRaw(voxels) })
       }
+      app.succeeded()
       return true
     } catch (error) {
       if (opened) closeQuietly(opened)

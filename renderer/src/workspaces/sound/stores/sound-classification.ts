@@ -31,9 +31,10 @@ export const useSoundClassificationStore = defineStore('soundClassification', ()
   const current = computed(() => (editor.active ? (results.value[editor.active.key] ?? null) : null))
   const proposedRegions = computed(() => (current.value ? classRegions(current.value, editor.duration, threshold.value) : []))
 
+  /** The core's default follows the open sound: a model trained on the classes of the data set it lies in. */
   async function loadClassifiers(): Promise<void> {
     try {
-      const list = await api.call('sound.classifiers', {})
+      const list = await api.call('sound.classifiers', editor.sound ? { id: editor.sound.id } : {})
       classifiers.value = list
       const kept = pickedByUser.value && list.some((entry) => entry.id === chosenId.value)
       if (!kept) chosenId.value = (list.find((entry) => entry.default) ?? list[0])?.id ?? null

@@ -17,6 +17,7 @@ import {
 } from '../lib/regions'
 import { ResourceError, codeForStatus, uploadSound } from '../lib/resources'
 import type { Viewport } from '../lib/viewport'
+import { fadeAfter } from '../../../lib/transient'
 import { useAppStore } from '../../../stores/app'
 
 export type { TimeRange } from '../lib/editor-tabs'
@@ -57,6 +58,7 @@ export const useSoundEditorStore = defineStore('soundEditor', () => {
   const busy = ref<SoundEditorBusy>(null)
   /** A line saying what the last export or label operation did. */
   const notice = ref<string | null>(null)
+  fadeAfter(notice, () => app.succeeded())
 
   const activeTab = computed(() => tabs.value.find((tab) => tab.key === activeKey.value) ?? null)
   /** Every version of every tab (results and playback are kept per version). */
@@ -178,6 +180,7 @@ export const useSoundEditorStore = defineStore('soundEditor', () => {
         addTab(emptyTab(newKey('t'), [opened]))
         notice.value = null
       }
+      app.succeeded()
       return true
     } catch (error) {
       if (into === null || generations.get(into) === mine) {
