@@ -7,10 +7,13 @@ import { appMeta } from './app-meta'
 import { createPercept } from './compose'
 import { registerAudioCommands } from './cli-audio'
 import { registerBenchCommands } from './cli-bench'
+import { registerEnhanceCommands } from './cli-enhance'
 import { registerEscCommands } from './cli-esc'
+import { registerFacesCommands } from './cli-faces'
 import { registerJobCommands } from './cli-jobs'
 import { registerModelCommands } from './cli-models'
 import { registerMriCommands } from './cli-mri'
+import { registerTtsCommands } from './cli-tts'
 import { collectAppInfo } from './handlers'
 import { advertiseEndpoint } from './instance-endpoint'
 import { appLastResort, installLastResort } from './last-resort'
@@ -100,6 +103,9 @@ export function buildProgram(): Command {
   registerAudioCommands(program)
   registerMriCommands(program)
   registerEscCommands(program)
+  registerEnhanceCommands(program)
+  registerFacesCommands(program)
+  registerTtsCommands(program)
   registerBenchCommands(program)
   return program
 }

@@ -8,3 +8,4 @@ export { SeededDropout, setDropoutStep, type SeededDropoutArgs } from './seeded-
 export { SpatialDropout, type SpatialDropoutArgs } from './spatial-dropout'
 export { UpSampling3D, type UpSampling3DArgs } from './up-sampling-3d'
 export { GlobalAveragePooling3D, GlobalMaxPooling3D } from './global-pooling-3d'
+export { GaborConv3D, gaborKernel, gaborGrid, GABOR_PARAMETER_NAMES, type GaborConv3DArgs, type GaborParameters, type GaborParameterName } from './gabor-conv3d'

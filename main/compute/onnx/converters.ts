@@ -34,6 +34,7 @@ import {
   zeroPaddingConverter,
 } from './converters-core'
 import { batchNormConverter, layerNormConverter } from './converters-norm'
+import { materialisedConvConverter } from './converters-gabor'
 
 export type { LayerConverter }
 
@@ -84,6 +85,7 @@ const builtIn: Record<string, LayerConverter> = {
   ZeroPadding2D: zeroPaddingConverter,
   Cropping2D: croppingConverter,
   UpSampling2D: upSamplingConverter,
+  GaborConv3D: materialisedConvConverter,
 }
 
 const registered = new Map<string, LayerConverter>(Object.entries(builtIn))

@@ -1,5 +1,6 @@
 // Audio features following librosa's definitions and defaults (see each module).
 export { RealFft, realFft } from './fft'
+export { BluesteinFft, bluesteinFft } from './bluestein-fft'
 export { fftWindow, getWindow, padCenter, type WindowName } from './window'
 export {
   Framer,

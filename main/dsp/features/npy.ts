@@ -8,24 +8,26 @@ const ARRAY_ALIGN = 64
 /** numpy.lib.format leaves room for the first axis to grow to this many digits. */
 const GROWTH_AXIS_MAX_DIGITS = 21
 
-const shapeRepr = (shape: number[]): string => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`)
+const shapeRepr = (shape: readonly number[]): string => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`)
 
 /**
- * An .npy file (format version 1.0) holding `data` as little-endian float32 in C order, header
- * byte for byte as numpy.save writes it: sorted dict keys, growth spaces, padding to 64 bytes.
+ * An .npy file (format version 1.0) holding `data` as little-endian float32 (float64 for a
+ * Float64Array) in C order, header byte for byte as numpy.save writes it: sorted dict keys, growth
+ * spaces, padding to 64 bytes.
  */
-export function encodeNpy(data: Float32Array, shape: number[]): Uint8Array {
+export function encodeNpy(data: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw invalid(`npy shape must be non-negative integers: got [${shape.join(', ')}]`)
   }
   const size = shape.reduce((a, b) => a * b, 1)
   if (size !== data.length) throw invalid(`npy shape [${shape.join(', ')}] holds ${size} values, the data ${data.length}`)
-  let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`
+  const item = data instanceof Float64Array ? 8 : 4
+  let dict = `{'descr': '<f${item}', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`
   if (shape.length > 0) dict += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length)
   const prefix = MAGIC.length + 2 + 2
   const hlen = dict.length + 1
   const padded = hlen + ARRAY_ALIGN - ((prefix + hlen) % ARRAY_ALIGN)
-  const out = new Uint8Array(prefix + padded + data.length * 4)
+  const out = new Uint8Array(prefix + padded + data.length * item)
   out.set(MAGIC)
   out.set([1, 0], MAGIC.length)
   const view = new DataView(out.buffer)
@@ -33,7 +35,8 @@ export function encodeNpy(data: Float32Array, shape: number[]): Uint8Array {
   out.fill(0x20, prefix, prefix + padded - 1)
   for (let i = 0; i < dict.length; i++) out[prefix + i] = dict.charCodeAt(i)
   out[prefix + padded - 1] = 0x0a
-  for (let i = 0, at = prefix + padded; i < data.length; i++, at += 4) view.setFloat32(at, data[i]!, true)
+  if (item === 8) for (let i = 0, at = prefix + padded; i < data.length; i++, at += 8) view.setFloat64(at, data[i]!, true)
+  else for (let i = 0, at = prefix + padded; i < data.length; i++, at += 4) view.setFloat32(at, data[i]!, true)
   return out
 }
 
@@ -55,8 +58,16 @@ function dtypeName(descr: string): string {
   return `${byteOrders[order!]}${kinds[kind!]}${kind === 'b' ? '' : Number(size) * 8} values`
 }
 
-/** Reads a little-endian float32, C-order .npy (versions 1.0 to 3.0) as numpy.load would; INVALID_FILE otherwise. */
-export function decodeNpy(bytes: Uint8Array): { data: Float32Array; shape: number[] } {
+/** The parsed header of an .npy file: dtype string, order, shape, element count and where the data starts. */
+interface NpyHeader {
+  descr: string
+  fortran: boolean
+  shape: number[]
+  size: number
+  dataStart: number
+}
+
+function readNpyHeader(bytes: Uint8Array): NpyHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw invalidNpy('This is not an .npy file: the magic string \\x93NUMPY is missing. Choose a file numpy.save wrote.')
@@ -83,13 +94,6 @@ export function decodeNpy(bytes: Uint8Array): { data: Float32Array; shape: numbe
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw invalidNpy(`The .npy header is damaged: it lacks the descr, fortran_order or shape entry. ${again}`)
   }
-  if (descr !== '<f4' || fortran !== 'False') {
-    const what = descr !== '<f4' ? `holds ${dtypeName(descr)}` : 'is in Fortran (column-major) order'
-    throw invalidNpy(
-      `The .npy file ${what}; only little-endian float32 C-order .npy files are supported. ` +
-        "Save np.ascontiguousarray(x, dtype='<f4') instead.",
-    )
-  }
   // A tuple of non-negative integers, with numpy's trailing comma for one axis ("(5,)"); Python 2 wrote "5L".
   const parts = shapeText.split(',').map((s) => s.trim())
   if (parts.length > 1 && parts.at(-1) === '') parts.pop()
@@ -100,18 +104,59 @@ export function decodeNpy(bytes: Uint8Array): { data: Float32Array; shape: numbe
   const shape = parts.map((s) => Number.parseInt(s, 10))
   // An empty axis makes the array empty whatever the others declare (and keeps 0 * Infinity out of the product).
   const size = shape.includes(0) ? 0 : shape.reduce((a, b) => a * b, 1)
+  return { descr, fortran: fortran === 'True', shape, size, dataStart }
+}
+
+function checkNpyLength(bytes: Uint8Array, { shape, size, dataStart }: NpyHeader, itemBytes: number): void {
   const held = bytes.length - dataStart
-  if (size * 4 > held) {
-    const needs = Number.isSafeInteger(size * 4) ? `${size * 4} bytes of data` : 'more data than any file holds'
+  if (size * itemBytes > held) {
+    const needs = Number.isSafeInteger(size * itemBytes) ? `${size * itemBytes} bytes of data` : 'more data than any file holds'
     const shown = shape.length <= 8 ? `(${shape.join(', ')})` : `of ${shape.length} axes`
     throw invalidNpy(`The .npy file is truncated: its shape ${shown} needs ${needs}, but ${held} bytes follow its header. ${again}`)
   }
+}
+
+/** Reads a little-endian float32, C-order .npy (versions 1.0 to 3.0) as numpy.load would; INVALID_FILE otherwise. */
+export function decodeNpy(bytes: Uint8Array): { data: Float32Array; shape: number[] } {
+  const header = readNpyHeader(bytes)
+  const { descr, fortran, size, dataStart } = header
+  if (descr !== '<f4' || fortran) {
+    const what = descr !== '<f4' ? `holds ${dtypeName(descr)}` : 'is in Fortran (column-major) order'
+    throw invalidNpy(
+      `The .npy file ${what}; only little-endian float32 C-order .npy files are supported. ` +
+        "Save np.ascontiguousarray(x, dtype='<f4') instead.",
+    )
+  }
+  checkNpyLength(bytes, header, 4)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const data = new Float32Array(size)
   for (let i = 0; i < size; i++) data[i] = view.getFloat32(dataStart + 4 * i, true)
-  return { data, shape }
+  return { data, shape: header.shape }
+}
+
+/**
+ * Reads a little-endian float64 or float32, C-order .npy as float64 (numpy's default dtype, so what
+ * np.save(path, array) of an ordinary array writes); INVALID_FILE otherwise.
+ */
+export function decodeNpyFloat64(bytes: Uint8Array): { data: Float64Array; shape: number[] } {
+  const header = readNpyHeader(bytes)
+  const { descr, fortran, size, dataStart } = header
+  if ((descr !== '<f8' && descr !== '<f4') || fortran) {
+    const what = descr !== '<f8' && descr !== '<f4' ? `holds ${dtypeName(descr)}` : 'is in Fortran (column-major) order'
+    throw invalidNpy(
+      `The .npy file ${what}; only little-endian float64 or float32 C-order .npy files are supported. ` +
+        "Save np.ascontiguousarray(x, dtype='<f8') instead.",
+    )
+  }
+  const item = descr === '<f8' ? 8 : 4
+  checkNpyLength(bytes, header, item)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const data = new Float64Array(size)
+  for (let i = 0; i < size; i++) data[i] = item === 8 ? view.getFloat64(dataStart + 8 * i, true) : view.getFloat32(dataStart + 4 * i, true)
+  return { data, shape: header.shape }
 }
 
 /** Writes `data` as an .npy file atomically (a reader sees the old file or the whole new one). */
-export function writeNpy(path: string, data: Float32Array, shape: number[]): Promise<void> {
+export function writeNpy(path: string, data: Float32Array | Float64Array, shape: readonly number[]): Promise<void> {
   return writeFileAtomic(path, encodeNpy(data, shape))
 }
