@@ -9,6 +9,7 @@ import { matrixToLists, parseBurstCase } from '../enhance/burst-case'
 import { requireFrames } from '../enhance/frames'
 import { DEFAULT_LC_DB, signalIdealBinaryMask } from '../enhance/ideal-binary-mask'
 import { mixAtSnr } from '../enhance/mixture'
+import { registerEnhanceCorpusCommands } from './cli-enhance-corpus'
 
 function decibels(value: string): number {
   const n = Number(value)
@@ -88,5 +89,6 @@ export function registerEnhanceCommands(program: Command): Command {
       result.grad.forEach((g, l) => process.stdout.write(`G_${l + 1} = [${g.map((row) => `[${row.map((v) => v.toPrecision(8)).join(', ')}]`).join(', ')}]\n`))
       process.stdout.write(`loss = ${step.loss.toPrecision(8)}\n`)
     })
+  registerEnhanceCorpusCommands(enhance)
   return enhance
 }

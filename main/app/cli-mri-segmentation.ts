@@ -6,6 +6,10 @@ import { useBackend } from '../compute/backend'
 import { GABOR_PARAMETER_NAMES, gaborKernel, type GaborParameters } from '../compute/layers'
 import { PerceptError } from '../core/errors'
 import { isLossKind, labelFirstToBatched, lossFunction, LOSS_KINDS } from '../mri/segmentation/losses'
+import { segmentFile } from '../mri/segmentation/segment'
+import { openSegmentationModel, resolveSegmentationModel } from '../mri/segmentation/segmentation-model'
+import { resolveWorkspaceHome } from '../core/workspace-home'
+import { bundledModelsDir } from './bundled-models'
 import { decodeNpyFloat64, writeNpy } from '../dsp/features/npy'
 
 /** Kernels beyond this edge are not what the layer is for, and would only make a large file. */
@@ -130,5 +134,44 @@ export function registerMriSegmentationCommands(mri: Command): void {
       if (opts.gradOut) await writeNpy(resolve(opts.gradOut), grad, pred.shape)
       if (opts.json) return print({ value })
       process.stdout.write(`${kind} loss ${value.toPrecision(8)}${opts.gradOut ? `; gradient written to ${resolve(opts.gradOut)}` : ''}\n`)
+    })
+  mri
+    .command('segment <volume>')
+    .description("segment a brain MRI with an ONNX segmentation model: a label map on the input's own grid (same shape and affine), its colour table beside it, volumes in mL")
+    .option('--model <dir-zip-or-id>', 'an mri-segmentation model package folder, its .zip, or an installed id (default: the bundled one)')
+    .requiredOption('--out <labels.nii.gz>', 'the label map to write; its colour table (ITK-SNAP labels) is written beside it as <name>.nii.txt')
+    .option('--reference <labels>', 'a label map on the same grid to compare with: Dice per label')
+    .option('--confidence <conf.nii.gz>', "also write each voxel's top probability (float32)")
+    .option('--frame <n>', '4-D series: the frame to segment', (value: string) => {
+      const n = Number(value)
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.')
+      return n
+    })
+    .option('--json', 'print JSON')
+    .action(async (volume: string, opts: { model?: string; out: string; reference?: string; confidence?: string; frame?: number; json?: boolean }) => {
+      const chosen = await resolveSegmentationModel(opts.model, join(resolveWorkspaceHome(), 'models'), bundledModelsDir())
+      // The session holds the graph in memory: a .zip's unpacked copy is not needed past this point.
+      const model = await openSegmentationModel(chosen.pkg).finally(() => chosen.release())
+      try {
+        const result = await segmentFile(model, {
+          input: resolve(volume),
+          out: resolve(opts.out),
+          ...(opts.frame === undefined ? {} : { frame: opts.frame }),
+          ...(opts.confidence === undefined ? {} : { confidenceOut: resolve(opts.confidence) }),
+          ...(opts.reference === undefined ? {} : { reference: resolve(opts.reference) }),
+        })
+        const labels = result.stats.map(({ label, name, voxels, volumeMl }) => ({ label, name, voxels, volumeMl }))
+        if (opts.json) return print({ model: model.spec.id, seconds: result.seconds, labels, ...(result.dice ? { dice: result.dice } : {}) })
+        const rows = [['LABEL', 'NAME', 'VOXELS', 'VOLUME (mL)', ...(result.dice ? ['DICE'] : [])]]
+        for (const l of labels) {
+          const dice = result.dice?.find((d) => d.label === l.label)?.dice
+          rows.push([String(l.label), l.name, String(l.voxels), l.volumeMl.toFixed(3), ...(result.dice ? [dice === undefined ? '-' : dice.toFixed(4)] : [])])
+        }
+        const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+        process.stdout.write(rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n')
+        process.stdout.write(`Segmented with ${model.spec.id} in ${result.seconds.toFixed(2)} s; written ${result.files.join(', ')}\n`)
+      } finally {
+        await model.release()
+      }
     })
 }

@@ -11,6 +11,7 @@ import { isOrientationCode } from '../imaging/orientation'
 import { resampleIsotropic } from '../imaging/preprocess'
 import { reorient, reorientToRas } from '../imaging/reorient'
 import { loadVolume } from '../mri/volume-source'
+import { registerMriCohortCommands } from './cli-mri-cohort'
 import { registerMriSegmentationCommands } from './cli-mri-segmentation'
 
 function positive(value: string): number {
@@ -156,6 +157,7 @@ export function registerMriCommands(program: Command): Command {
       if (opts.json) return print({ files, seconds })
       process.stdout.write(`${files.length} surfaces in ${seconds.toFixed(2)} s, written to ${dir}\n`)
     })
+  registerMriCohortCommands(mri)
   registerMriSegmentationCommands(mri)
   return mri
 }

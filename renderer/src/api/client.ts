@@ -25,7 +25,15 @@ export interface ConnectionAware {
   onConnectionChange(listener: (state: ConnectionState) => void): () => void
 }
 
-export type RendererBridge = PerceptBridge & Partial<ConnectionAware>
+/**
+ * A door whose ordinary calls may not outlive the page (the web bridge's fetch is cancelled when the tab
+ * closes): it sends a last write in a way the browser completes after the page is gone.
+ */
+export interface UnloadAware {
+  callBeforeUnload(method: string, input: unknown): void
+}
+
+export type RendererBridge = PerceptBridge & Partial<ConnectionAware> & Partial<UnloadAware>
 
 /** A typed error from the core (or from the door itself), carried across unchanged. */
 export class ApiError extends Error {
@@ -84,6 +92,16 @@ export class ApiClient {
     }
     if (!result.ok) throw ApiError.fromWire(method, result.error)
     return result.value as MethodOutput<M>
+  }
+
+  /**
+   * Sends a call while the page is going away (pagehide), without waiting for its answer: what the user
+   * did in the last moments is written even though nothing here will see the result.
+   */
+  callBeforeUnload<M extends MethodName>(method: M, ...args: CallArgs<M>): void {
+    const input = args[0] ?? {}
+    if (this.bridge.callBeforeUnload) this.bridge.callBeforeUnload(method, input)
+    else void this.bridge.call(method, input).catch(() => {})
   }
 
   /** Subscribes to a core event; returns the unsubscribe function. */

@@ -4,7 +4,7 @@ import type { ConnectionAware, ConnectionState, RendererBridge } from './client'
 /** What the bridge needs of `fetch`: a JSON POST and the answer's status and body. */
 export type FetchLike = (
   url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; credentials: 'same-origin' },
+  init: { method: 'POST'; headers: Record<string, string>; body: string; credentials: 'same-origin'; keepalive?: boolean },
 ) => Promise<{ status: number; json(): Promise<unknown> }>
 
 export interface SocketHandlers {
@@ -96,6 +96,20 @@ export class WebBridge implements RendererBridge, ConnectionAware {
 
   get connection(): ConnectionState {
     return this.state
+  }
+
+  /** keepalive lets the request finish after the page is gone; browsers allow such bodies up to 64 KiB. */
+  callBeforeUnload(method: string, input: unknown): void {
+    const body = JSON.stringify({ method, input: input ?? {} })
+    void this.options
+      .fetch(`/api/call${tokenQuery(this.options.location.search)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        credentials: 'same-origin',
+        keepalive: body.length < 60_000,
+      })
+      .catch(() => {})
   }
 
   async call(method: string, input: unknown): Promise<CallResult<unknown>> {

@@ -105,6 +105,24 @@ describe('WebBridge.call', () => {
     expect(JSON.parse(requests[0]?.init.body ?? '')).toEqual({ method: 'settings.get', input: { key: 'theme' } })
   })
 
+  it('sends a last call as the page goes with keepalive (within the browser\'s 64 KiB), answering nothing', async () => {
+    const requests: Array<{ url: string; init: Parameters<FetchLike>[1] }> = []
+    const { bridge } = bridgeWith(async (url, init) => {
+      requests.push({ url, init })
+      return { status: 200, json: async () => ({ ok: true, value: null }) }
+    })
+    bridge.callBeforeUnload('audio.editor.save', { state: { tabs: [] } })
+    bridge.callBeforeUnload('audio.editor.save', { state: { note: 'x'.repeat(70_000) } })
+    expect(requests.map((r) => [r.url, r.init.keepalive])).toEqual([
+      ['/api/call?token=s3cr%2Bt', true],
+      ['/api/call?token=s3cr%2Bt', false],
+    ])
+    expect(JSON.parse(requests[0]!.init.body)).toEqual({ method: 'audio.editor.save', input: { state: { tabs: [] } } })
+    // A door that is already gone raises nothing: the page is leaving.
+    const gone = bridgeWith(async () => Promise.reject(new TypeError('Failed to fetch')))
+    expect(() => gone.bridge.callBeforeUnload('audio.editor.save', {})).not.toThrow()
+  })
+
   it('passes a typed error envelope through untouched (HTTP 200)', async () => {
     const envelope = { ok: false, error: { code: 'NOT_FOUND', message: 'No such job.' } }
     const { bridge } = bridgeWith(async () => ({ status: 200, json: async () => envelope }))

@@ -130,5 +130,19 @@ export const useSoundEditorSessionStore = defineStore('soundEditorSession', () =
 
   watch([() => editor.tabs, () => editor.activeKey, () => classification.results, () => spectrogram.settings], schedule)
 
+  // An edit in the last moments before the page goes (a reload, a closed tab) is still written: hiding
+  // the page writes at once, and the page going away sends what is still waiting in a way that outlives it.
+  if (typeof window !== 'undefined') {
+    window.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') void saveNow()
+    })
+    window.addEventListener('pagehide', () => {
+      if (timer === null) return
+      clearTimeout(timer)
+      timer = null
+      api.callBeforeUnload('audio.editor.save', { state: stateNow() })
+    })
+  }
+
   return { phase, warning, saving, restore, saveNow }
 })
