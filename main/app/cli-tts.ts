@@ -4,6 +4,7 @@ import { PerceptError } from '../core/errors'
 import { makeFixtureCorpus } from '../tts/corpus/fixture'
 import { importCorpus, type CorpusReport } from '../tts/corpus/import-corpus'
 import { analyseText } from '../tts/frontend/utterance'
+import { registerVocodeCommand } from './cli-tts-vocode'
 
 function whole(value: string): number {
   const n = Number(value)
@@ -80,5 +81,6 @@ export function registerTtsCommands(program: Command): Command {
       }
       for (const n of notices) process.stdout.write(`notice: "${n.text}": ${n.reason}\n`)
     })
+  registerVocodeCommand(tts)
   return tts
 }
