@@ -1,7 +1,7 @@
 /**
  * Runs one benchmark, prints its table and writes bench/results/<name>-<date>.json.
  *
- *   tsx bench/run.ts <compute|audio|esc> [--json] [--quick]   (the figures of `percept bench <name>`)
+ *   tsx bench/run.ts <compute|audio|esc|faces> [--json] [--quick]   (the figures of `percept bench <name>`)
  */
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'

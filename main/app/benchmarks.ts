@@ -1,5 +1,6 @@
 import { formatAudioBench, runAudioBench } from '../audio/bench/audio-bench'
 import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
+import { formatFacesBench, runFacesBench } from '../faces/bench/faces-bench'
 import { formatMriBench, runMriBench } from '../mri/bench/mri-bench'
 import { locateJobWorker } from '../core/jobs/worker-entry'
 import { formatEscBench, runEscBench } from '../sound/bench/esc-bench'
@@ -30,5 +31,10 @@ export const benchmarks: Record<string, Benchmark> = {
     // Training's feature threads, as a sound.train job starts them.
     (options) => runEscBench({ ...options, featureThreads: { entry: locateJobWorker(import.meta.url, 'feature-worker') } }),
     formatEscBench,
+  ),
+  faces: benchmark(
+    'low-resolution face recognition (SLRFR): identification per probe at 7x6 for 68 people, K-SVD per class, relighting per 48x40 image (ms)',
+    async (options) => runFacesBench(options),
+    formatFacesBench,
   ),
 }

@@ -10,7 +10,14 @@ import { writePieSet } from '../faces/fixtures/pie-set'
 import { fromRowMajor, type Matrix } from '../faces/linear-algebra'
 import { orthogonalMatchingPursuit } from '../faces/omp'
 import { projectionResidual } from '../faces/projection'
-import { parseResolution, type Resolution } from '../faces/resolution'
+import { formatResolution, parseResolution, type Resolution } from '../faces/resolution'
+import { resolveWorkspaceHome } from '../core/workspace-home'
+import { buildDictionaries } from '../faces/gallery/dictionaries'
+import { parseFaceBox } from '../faces/gallery/face-crop'
+import { GalleryStore } from '../faces/gallery/gallery-store'
+import { identifyProbe } from '../faces/gallery/identify-probe'
+import { enrolPhotos } from '../faces/gallery/photo-import'
+import { table, withWorkspace } from './cli-connection'
 
 function whole(value: string): number {
   const n = Number(value)
@@ -63,9 +70,30 @@ function formatEval(result: EvalResult): string {
   return lines.join('\n') + '\n'
 }
 
-/** `percept faces ...`: low-resolution face recognition (SLRFR, paper 004) from the command line; no workspace needed. */
+function positiveWhole(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number, 1 or more.')
+  return n
+}
+
+/**
+ * Runs gallery work on the workspace, opened in this process. The gallery is not among the running
+ * app's API methods yet, so a workspace held by a running app is refused with what to do.
+ */
+function withGallery<T>(work: (store: GalleryStore) => Promise<T>): Promise<T> {
+  return withWorkspace(resolveWorkspaceHome(), {}, async (client) => {
+    if (!client.local) {
+      throw new PerceptError('WORKSPACE_LOCKED', `The workspace is open in ${client.where}, which does not serve the face gallery yet. Close it and run this again.`)
+    }
+    return work(new GalleryStore(client.local.workspace))
+  })
+}
+
+const seconds = (s: number): string => `${s.toFixed(2)} s`
+
+/** `percept faces ...`: low-resolution face recognition (SLRFR, paper 004) from the command line; the gallery commands use the workspace. */
 export function registerFacesCommands(program: Command): Command {
-  const faces = program.command('faces').description('low-resolution face recognition (SLRFR): evaluation on face folders, OMP, projection residuals, synthetic faces (the gallery is coming)')
+  const faces = program.command('faces').description('low-resolution face recognition (SLRFR): evaluation on face folders, OMP, projection residuals, synthetic faces, and the workspace\'s face gallery (enroll, build, identify)')
   faces
     .command('eval')
     .description('the PIE protocol: for each gallery index g, image g of every person is the gallery and all the others are probes')
@@ -124,5 +152,92 @@ export function registerFacesCommands(program: Command): Command {
       if (opts.json) return print(summary)
       process.stdout.write(`${summary.dir}: ${summary.people} people x ${summary.imagesPerPerson} images of ${summary.height}x${summary.width}, seed ${summary.seed}\n`)
     })
+  faces
+    .command('enroll <person> <images...>')
+    .description('add photos of a person to the workspace gallery (the person is created when new); folders are walked for PNG and JPEG images')
+    .option('--box <x,y,w,h>', "the face's box in every photo, in pixels from the top-left corner (default: each photo is an aligned face)", parseFaceBox)
+    .option('--json', 'print JSON')
+    .action((person: string, images: string[], opts: { box?: ReturnType<typeof parseFaceBox>; json?: boolean }) =>
+      withGallery(async (store) => {
+        const report = await enrolPhotos(store, person, images.map((p) => resolve(p)), opts.box ? { box: opts.box } : {})
+        if (opts.json) {
+          print({
+            person: report.person && { id: report.person.id, name: report.person.name, photos: report.person.photos },
+            created: report.created,
+            taken: report.taken,
+            refused: report.refused,
+            files: report.files.map((f) => (f.taken ? { file: f.file, taken: true, photo: f.photo.id } : { file: f.file, taken: false, reason: f.reason })),
+          })
+        } else {
+          for (const f of report.files) process.stdout.write(f.taken ? `taken    ${f.file} (photo ${f.photo.id})\n` : `refused  ${f.file}: ${f.reason}\n`)
+          const who = report.person ? `${report.person.name}${report.created ? ' (new)' : ''}: ${report.person.photos} photo(s) in the gallery` : person
+          process.stdout.write(`${who}; ${report.taken} taken, ${report.refused} refused.\n`)
+        }
+        if (report.taken === 0) {
+          process.stderr.write(`percept: no photo of ${person} was enrolled${report.files.length ? '; see the reasons above' : ': no image was found'}.\n`)
+          process.exitCode = 1
+        }
+      }),
+    )
+  faces
+    .command('build')
+    .description("build the gallery's resolution-matched dictionaries (relighting, PCA, K-SVD per person) and cache them in the workspace")
+    .requiredOption('--resolution <HxW>', 'probe resolution HEIGHTxWIDTH, e.g. 7x6')
+    .option('--force', 'rebuild even when the cached dictionaries match the gallery')
+    .option('--json', 'print JSON')
+    .action((opts: { resolution: string; force?: boolean; json?: boolean }) =>
+      withGallery(async (store) => {
+        const resolution = parseResolution(opts.resolution, store.crop)
+        const onProgress = opts.json ? undefined : ({ stage, done, total }: { stage: string; done: number; total: number }) => {
+          if (stage !== 'relight' || done === 0 || done === total - 1 || done % 50 === 0) process.stderr.write(`${stage} ${done}/${total}\n`)
+        }
+        const result = await buildDictionaries(store, resolution, { force: Boolean(opts.force), ...(onProgress ? { onProgress } : {}) })
+        const { dictionaries } = result
+        const summary = {
+          resolution: formatResolution(dictionaries.resolution),
+          people: dictionaries.people.length,
+          atoms: Math.max(...dictionaries.model.classes.map((c) => c.dictionary.cols)),
+          photos: dictionaries.people.reduce((n, p) => n + p.photos, 0),
+          seconds: result.seconds,
+          cached: result.cached,
+          skipped: result.skipped.map((p) => p.name),
+        }
+        if (opts.json) return print(summary)
+        const verb = result.cached ? 'Reused the cached' : 'Built the'
+        process.stdout.write(`${verb} ${summary.resolution} dictionaries: ${summary.people} people, ${summary.atoms} atoms each, from ${summary.photos} photos, in ${seconds(summary.seconds)}.\n`)
+        if (summary.skipped.length) process.stdout.write(`Left out (no photo): ${summary.skipped.join(', ')}.\n`)
+      }),
+    )
+  faces
+    .command('identify <probe>')
+    .description('rank the gallery\'s people for a low-resolution face image (at most the gallery crop, 48x40), by the residual of its projection onto each person\'s dictionary')
+    .option('--top <n>', 'how many candidates to show', positiveWhole, 5)
+    .option('--resolution <HxW>', "match at this resolution, the probe smoothed and downsampled to it (default: the probe's own size)")
+    .option('--json', 'print JSON')
+    .action((probe: string, opts: { top: number; resolution?: string; json?: boolean }) =>
+      withGallery(async (store) => {
+        const resolution = opts.resolution === undefined ? undefined : parseResolution(opts.resolution, store.crop)
+        const result = await identifyProbe(store, resolve(probe), { top: opts.top, ...(resolution ? { resolution } : {}) })
+        const candidates = result.candidates.map((c) => ({ person: c.person, residual: c.residual, rank: c.rank }))
+        if (opts.json) return print({ resolution: result.resolution, candidates, seconds: result.seconds })
+        process.stdout.write(table([['RANK', 'PERSON', 'RESIDUAL'], ...candidates.map((c) => [String(c.rank), c.person, c.residual.toFixed(4)])]))
+        process.stdout.write(`${result.resolution}, ${seconds(result.seconds)}${result.built ? ' (dictionaries built first)' : ''}\n`)
+      }),
+    )
+  faces
+    .command('people')
+    .description('the people of the workspace gallery with their photo counts, and the inbox of unassigned photos')
+    .option('--search <text>', 'only names containing this (case ignored)')
+    .option('--json', 'print JSON')
+    .action((opts: { search?: string; json?: boolean }) =>
+      withGallery(async (store) => {
+        const people = store.listPeople(opts.search === undefined ? {} : { search: opts.search }).map(({ id, name, photos }) => ({ id, name, photos }))
+        const inbox = store.inbox().length
+        if (opts.json) return print({ people, inbox })
+        if (people.length) process.stdout.write(table([['ID', 'NAME', 'PHOTOS'], ...people.map((p) => [p.id, p.name, String(p.photos)])]))
+        else process.stdout.write(opts.search ? `No one's name contains "${opts.search}".\n` : 'The gallery is empty: add people with `percept faces enroll <person> <images...>`.\n')
+        process.stdout.write(`Inbox: ${inbox} unassigned photo(s).\n`)
+      }),
+    )
   return program
 }

@@ -72,6 +72,40 @@ export const migrations: Migration[] = [
     // The name a person knows a run by ("dilated · held-out fold 1"), set by its kind when it is queued.
     sql: `ALTER TABLE jobs ADD COLUMN title TEXT;`,
   },
+  {
+    version: 4,
+    name: 'face gallery',
+    // A merged person stays as a tombstone (merged_into set) so the merge can be undone; photos moved by a
+    // merge remember where they came from in merged_from. Deleting a person sends its photos to the inbox.
+    sql: `
+      CREATE TABLE face_people (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        merged_into TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX face_people_live_name ON face_people(name COLLATE NOCASE) WHERE merged_into IS NULL;
+      CREATE TABLE face_photos (
+        id TEXT PRIMARY KEY,
+        person_id TEXT REFERENCES face_people(id) ON DELETE SET NULL,
+        merged_from TEXT,
+        file TEXT NOT NULL,
+        crop_file TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        crop_sha256 TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        box TEXT,
+        crop_height INTEGER NOT NULL,
+        crop_width INTEGER NOT NULL,
+        added_at TEXT NOT NULL
+      );
+      CREATE INDEX face_photos_person ON face_photos(person_id);
+      CREATE INDEX face_photos_sha ON face_photos(sha256);
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version

@@ -11,5 +11,5 @@ export function resolveWorkspaceHome(proposed?: string, env: NodeJS.ProcessEnv =
   return join(homedir(), '.percept')
 }
 
-export const workspaceFolders = ['datasets', 'models', 'runs', 'cache'] as const
+export const workspaceFolders = ['datasets', 'models', 'runs', 'cache', 'faces'] as const
 export type WorkspaceFolder = (typeof workspaceFolders)[number]

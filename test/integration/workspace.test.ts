@@ -43,7 +43,7 @@ function codeOf(fn: () => unknown): string {
 describe('workspace layout', () => {
   it('creates the database in WAL mode and the four folders', () => {
     const ws = open()
-    for (const folder of ['datasets', 'models', 'runs', 'cache']) expect(existsSync(join(home, folder))).toBe(true)
+    for (const folder of ['datasets', 'models', 'runs', 'cache', 'faces']) expect(existsSync(join(home, folder))).toBe(true)
     expect(ws.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(ws.schemaVersion).toBe(latestSchemaVersion)
   })

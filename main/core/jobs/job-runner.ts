@@ -3,17 +3,18 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import type { JobState, JobSummary } from '../../api'
-import type { JobDetail, JobError, JobLogLine, MetricSeries } from '../../api/jobs'
+import type { JobDetail, JobLogLine, MetricSeries } from '../../api/jobs'
 import type { EventBus } from '../event-bus'
 import { PerceptError } from '../errors'
 import { JobStore, type JobUpdate } from '../job-store'
 import type { Logger } from '../logger'
 import type { Workspace } from '../workspace'
 import { peekCheckpoint } from './checkpoint'
+import { concurrencyLimits } from './concurrency'
+import { jobDetail } from './job-detail'
 import type { ConcurrencyGroup, JobKindSpec } from './kind'
 import { MetricStore } from './metric-store'
-import { estimateSecondsLeft, ProgressPacer } from './progress-pacer'
-import type { RunnerMessage, WorkerMessage } from './protocol'
+import { RunningJob, type RunningJobHooks } from './running-job'
 import { spawnJobWorker, type JobWorkerEntry } from './worker-entry'
 
 export interface JobRunnerOptions {
@@ -32,36 +33,10 @@ export interface JobRunnerOptions {
   env?: NodeJS.ProcessEnv
 }
 
-type Ending = Extract<WorkerMessage, { type: 'done' | 'failed' | 'cancelled' }>
-
-interface ActiveJob {
-  id: string
-  spec: JobKindSpec
-  worker: Worker
-  startedAtMs: number
-  startFraction: number
-  fraction: number
-  stage: string
-  /** The kind's own estimate while it gives one (undefined when it does not). */
-  kindSecondsLeft: number | null | undefined
-  pacer: ProgressPacer
-  killTimer: NodeJS.Timeout | null
-  cancelRequested: boolean
-  ending: Ending | null
-  crash: string | null
-  exited: Promise<void>
-}
-
 const settledStates: readonly JobState[] = ['done', 'failed', 'cancelled', 'interrupted']
 
 function newJobId(): string {
   return `job-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
-}
-
-function positiveInt(text: string | undefined): number | null {
-  if (text === undefined || text.trim() === '') return null
-  const value = Number(text)
-  return Number.isInteger(value) && value >= 1 ? value : null
 }
 
 function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
@@ -72,9 +47,9 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
 }
 
 /**
- * Runs jobs in worker threads, one worker per running job, and keeps the workspace database and the
- * event bus told of every change: state changes at once, progress at most every progressIntervalMs.
- * Queued jobs start first-in first-out within their concurrency group.
+ * Runs jobs in worker threads, one worker per running job (a RunningJob), and keeps the workspace
+ * database and the event bus told of every change: state changes at once, progress at most every
+ * progressIntervalMs. Queued jobs start first-in first-out within their concurrency group.
  */
 export class JobRunner {
   private readonly store: JobStore
@@ -84,7 +59,7 @@ export class JobRunner {
   private readonly cancelGraceMs: number
   private readonly progressIntervalMs: number
   private readonly queue: string[] = []
-  private readonly active = new Map<string, ActiveJob>()
+  private readonly active = new Map<string, RunningJob>()
   private readonly waiters = new Map<string, ((summary: JobSummary) => void)[]>()
   private closed = false
 
@@ -95,15 +70,7 @@ export class JobRunner {
       if (this.kinds.has(spec.kind)) throw new Error(`The job kind ${spec.kind} is registered twice.`)
       this.kinds.set(spec.kind, spec)
     }
-    const env = options.env ?? process.env
-    const fromEnv = positiveInt(env.PERCEPT_MAX_TRAINING_JOBS)
-    if (env.PERCEPT_MAX_TRAINING_JOBS !== undefined && fromEnv === null) {
-      options.log.warn(`PERCEPT_MAX_TRAINING_JOBS=${env.PERCEPT_MAX_TRAINING_JOBS} is not a whole number >= 1; using 1.`)
-    }
-    this.limits = {
-      training: options.limits?.training ?? fromEnv ?? 1,
-      default: options.limits?.default ?? 2,
-    }
+    this.limits = concurrencyLimits(options.limits, options.env ?? process.env, options.log)
     this.cancelGraceMs = options.cancelGraceMs ?? 2000
     this.progressIntervalMs = options.progressIntervalMs ?? 200
   }
@@ -143,17 +110,7 @@ export class JobRunner {
     const record = this.require(id)
     const running = this.active.get(id)
     if (running) {
-      if (!running.cancelRequested) {
-        running.cancelRequested = true
-        this.store.appendLog(id, 'info', 'cancel requested')
-        this.send(running, { type: 'cancel' })
-        running.killTimer = setTimeout(() => {
-          this.store.appendLog(id, 'warn', `the worker did not stop within ${this.cancelGraceMs} ms; terminating it`)
-          void running.worker.terminate()
-        }, this.cancelGraceMs)
-        running.stage = 'cancelling'
-        running.pacer.flushNow()
-      }
+      running.requestCancel(this.cancelGraceMs)
       return this.whenSettled(id)
     }
     if (record.state === 'queued' || record.state === 'interrupted' || record.state === 'running') {
@@ -201,28 +158,7 @@ export class JobRunner {
 
   get(id: string): JobDetail {
     const record = this.require(id)
-    const spec = this.kinds.get(record.kind)
-    const checkpoint = spec?.resumable ? peekCheckpoint(this.runDir(id)) : null
-    return {
-      id: record.id,
-      kind: record.kind,
-      title: record.title,
-      state: record.state,
-      fraction: record.fraction,
-      stage: record.stage,
-      etaSeconds: record.etaSeconds,
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-      input: record.input,
-      result: record.result,
-      error: record.error,
-      resumable: spec?.resumable ?? false,
-      attempts: record.attempts,
-      checkpointEpoch: checkpoint?.epoch ?? null,
-      checkpoint: checkpoint ? (spec?.describeCheckpoint?.(checkpoint, record.input) ?? `epoch ${checkpoint.epoch}`) : null,
-      startedAt: record.startedAt,
-      finishedAt: record.finishedAt,
-    }
+    return jobDetail(record, this.kinds.get(record.kind), this.runDir(id))
   }
 
   list(states?: readonly JobState[]): JobSummary[] {
@@ -277,8 +213,7 @@ export class JobRunner {
     this.queue.length = 0
     const exits: Promise<void>[] = []
     for (const job of this.active.values()) {
-      job.pacer.stop()
-      if (job.killTimer) clearTimeout(job.killTimer)
+      job.stopTimers()
       this.store.appendLog(job.id, 'warn', 'interrupted: the app is closing')
       const summary = this.store.update(job.id, { state: 'interrupted', stage: 'interrupted', etaSeconds: null })
       this.emit(summary)
@@ -306,14 +241,6 @@ export class JobRunner {
 
   private emit(summary: JobSummary): void {
     this.options.events.emit('job.progress', summary)
-  }
-
-  private send(job: ActiveJob, message: RunnerMessage): void {
-    try {
-      job.worker.postMessage(message)
-    } catch {
-      // The worker is already gone; its exit handler settles the job.
-    }
   }
 
   private running(group: ConcurrencyGroup): number {
@@ -409,103 +336,36 @@ export class JobRunner {
       })
       return
     }
-    let exited!: () => void
-    const job: ActiveJob = {
-      id,
-      spec,
-      worker,
-      startedAtMs: Date.now(),
-      startFraction,
-      fraction: startFraction,
-      stage: 'starting',
-      kindSecondsLeft: undefined,
-      pacer: new ProgressPacer(this.progressIntervalMs, () => {
-        if (this.closed || this.active.get(id) !== job) return
-        const etaSeconds = job.kindSecondsLeft !== undefined ? job.kindSecondsLeft : estimateSecondsLeft(job.startedAtMs, job.startFraction, job.fraction)
-        this.emit(this.store.update(id, { fraction: job.fraction, stage: job.stage, etaSeconds }))
-      }),
-      killTimer: null,
-      cancelRequested: false,
-      ending: null,
-      crash: null,
-      exited: new Promise<void>((resolve) => (exited = resolve)),
-    }
-    this.active.set(id, job)
-    worker.on('message', (message: WorkerMessage) => this.onMessage(job, message))
-    worker.on('error', (error: Error & { code?: string }) => {
-      job.crash =
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? 'The job ran out of memory and was stopped.'
-          : `The job's worker crashed: ${error.message}`
-    })
-    worker.on('exit', (code) => {
-      exited()
-      this.onExit(job, code)
-    })
+    this.active.set(id, new RunningJob(id, spec, worker, startFraction, this.progressIntervalMs, this.jobHooks))
     this.emit(summary)
     this.options.log.info(`job ${id} (${spec.kind}) started, attempt ${attempt}`)
   }
 
-  private onMessage(job: ActiveJob, message: WorkerMessage): void {
-    if (this.closed || this.active.get(job.id) !== job) return
-    switch (message.type) {
-      case 'progress':
-        if (message.secondsLeft === undefined && job.kindSecondsLeft !== undefined) {
-          // The kind's estimated stage is over: the pace of the fraction counts from here.
-          job.startedAtMs = Date.now()
-          job.startFraction = job.fraction
-        }
-        job.kindSecondsLeft = message.secondsLeft
-        job.fraction = message.fraction
-        job.stage = job.cancelRequested ? 'cancelling' : message.stage
-        job.pacer.report()
-        break
-      case 'log':
-        this.store.appendLog(job.id, message.level, message.message)
-        break
-      case 'metric':
-        try {
-          this.metricStore.record(job.id, message.point)
-        } catch (error) {
-          this.store.appendLog(job.id, 'warn', `metric refused: ${(error as Error).message}`)
-        }
-        break
-      case 'checkpoint':
-        // Every message sent before this one is stored by now (one port, in order): the worker may commit.
-        this.send(job, { type: 'checkpoint-ack', seq: message.seq })
-        break
-      case 'done':
-      case 'failed':
-      case 'cancelled':
-        job.ending ??= message
-        // run() has returned: nothing is left to wait for, so end the thread now rather than trust it to.
-        void job.worker.terminate()
-        break
-    }
+  /** How the running jobs reach the store, the event bus and the queue. */
+  private readonly jobHooks: RunningJobHooks = {
+    isCurrent: (job) => !this.closed && this.active.get(job.id) === job,
+    progress: (job, etaSeconds) => {
+      this.emit(this.store.update(job.id, { fraction: job.fraction, stage: job.stage, etaSeconds }))
+    },
+    log: (job, level, message) => {
+      this.store.appendLog(job.id, level, message)
+    },
+    metric: (job, point) => {
+      try {
+        this.metricStore.record(job.id, point)
+      } catch (error) {
+        this.store.appendLog(job.id, 'warn', `metric refused: ${(error as Error).message}`)
+      }
+    },
+    exit: (job, code) => this.onExit(job, code),
   }
 
-  private onExit(job: ActiveJob, code: number): void {
-    job.pacer.stop()
-    if (job.killTimer) clearTimeout(job.killTimer)
+  private onExit(job: RunningJob, code: number): void {
     if (this.closed || this.active.get(job.id) !== job) return
     this.active.delete(job.id)
-    const finishedAt = new Date().toISOString()
-    const ending = job.ending
-    let summary: JobSummary
-    if (ending?.type === 'done') {
-      this.store.appendLog(job.id, 'info', 'done')
-      summary = this.settle(job.id, { state: 'done', fraction: 1, stage: 'done', etaSeconds: null, result: ending.result, finishedAt })
-    } else if (job.cancelRequested || ending?.type === 'cancelled') {
-      this.store.appendLog(job.id, 'info', ending ? 'cancelled' : 'cancelled (worker terminated)')
-      summary = this.settle(job.id, { state: 'cancelled', fraction: job.fraction, stage: 'cancelled', etaSeconds: null, finishedAt })
-    } else {
-      const error: JobError =
-        ending?.type === 'failed'
-          ? ending.error
-          : { code: 'INTERNAL', message: job.crash ?? `The job's worker stopped unexpectedly (exit code ${code}).` }
-      this.store.appendLog(job.id, 'error', `failed: ${error.message}`)
-      summary = this.settle(job.id, { state: 'failed', fraction: job.fraction, stage: 'failed', etaSeconds: null, error, finishedAt })
-    }
+    const { level, message, change } = job.outcome(code, new Date().toISOString())
+    this.store.appendLog(job.id, level, message)
+    const summary = this.settle(job.id, change)
     this.options.log.info(`job ${job.id} (${job.spec.kind}) ${summary.state}`)
     this.schedule()
   }
