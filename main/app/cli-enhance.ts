@@ -10,6 +10,7 @@ import { requireFrames } from '../enhance/frames'
 import { DEFAULT_LC_DB, signalIdealBinaryMask } from '../enhance/ideal-binary-mask'
 import { mixAtSnr } from '../enhance/mixture'
 import { registerEnhanceCorpusCommands } from './cli-enhance-corpus'
+import { registerEnhanceTrainCommands } from './cli-enhance-train'
 
 function decibels(value: string): number {
   const n = Number(value)
@@ -90,5 +91,6 @@ export function registerEnhanceCommands(program: Command): Command {
       process.stdout.write(`loss = ${step.loss.toPrecision(8)}\n`)
     })
   registerEnhanceCorpusCommands(enhance)
+  registerEnhanceTrainCommands(enhance)
   return enhance
 }
