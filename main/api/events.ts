@@ -34,10 +34,10 @@ export const eventSchemas = {
     message: z.string(),
     time: z.string(),
   }),
-  /** Progress of an MRI task (reading a volume, building surfaces) started by an mri.* call. */
+  /** Progress of an MRI task (reading a volume, building surfaces, segmenting an image) started by an mri.* call. */
   'mri.progress': z.object({
-    task: z.enum(['open', 'meshes']),
-    /** The volume's path (open) or id (meshes). */
+    task: z.enum(['open', 'meshes', 'segment']),
+    /** The volume's path (open) or id (meshes: the label map's; segment: the image's). */
     target: z.string(),
     /** 0..1 */
     fraction: z.number().min(0).max(1),

@@ -14,6 +14,7 @@ export * from './sound'
 export * from './sound-editor-state'
 export * from './spectrogram-settings'
 export * from './mri'
+export * from './faces'
 export * from './resources'
 
 /** What a door exposes to the renderer: one call and one event subscription. */

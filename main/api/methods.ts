@@ -3,6 +3,7 @@ import { audioMethods, recentSoundSchema } from './audio'
 import { jobSummarySchema } from './events'
 import { soundMethods } from './sound'
 import { mriMethods, recentVolumeSchema } from './mri'
+import { faceMethods } from './faces'
 import { fileMethods } from './files'
 import { jobMethods } from './jobs'
 import { modelMethods } from './model-methods'
@@ -90,6 +91,7 @@ export const methods = {
   ...audioMethods,
   ...soundMethods,
   ...mriMethods,
+  ...faceMethods,
 } as const
 
 export type Methods = typeof methods

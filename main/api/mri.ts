@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { modelProvenanceSchema } from './models'
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()])
 const intVec3 = z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
@@ -114,6 +115,47 @@ export type RecentVolume = z.infer<typeof recentVolumeSchema>
 
 const volumeId = z.object({ id: z.string().min(1) })
 
+/** An 'mri-segmentation' model package the MRI workspace can segment with (installed or bundled). */
+export const segmentationModelSchema = z.object({
+  /** The installed package's id, or bundled/<name> for one that ships with the app. */
+  id: z.string(),
+  name: z.string(),
+  bundled: z.boolean(),
+  /** Label names in output order; index 0 is the background. */
+  labels: z.array(z.string()),
+  /** The model's cube [d, h, w] in voxels (z, y, x) and its voxel size along x, y, z in mm; null when model.json does not say. */
+  patch: intVec3.nullable(),
+  spacingMm: vec3.nullable(),
+  provenance: modelProvenanceSchema,
+  /** Why this package cannot segment as it is (its model.json does not fit the contract); null when it can. */
+  problem: z.string().nullable(),
+})
+export type SegmentationModelInfo = z.infer<typeof segmentationModelSchema>
+
+export const segmentResultSchema = z.object({
+  /** The label map, open as if read from a file (on the image's grid): overlay, structure table, surfaces, Dice, export. */
+  labels: openVolumeSchema,
+  confidence: z.object({
+    /**
+     * `res/mri/<labels id>/confidence`: little-endian float32 per display voxel (the label map's display grid),
+     * the model's top probability for the label it gave; 0 where the model did not look (outside its cube).
+     */
+    voxels: z.string(),
+    /** Of the voxels the model saw. */
+    min: z.number(),
+    mean: z.number(),
+  }),
+  model: z.object({ id: z.string(), name: z.string() }),
+  /** Every structure of the model (background left out), 0 voxels when absent, in label order. */
+  structures: z.array(z.object({ label: z.number().int(), name: z.string(), voxels: z.number().int().nonnegative(), volumeMl: z.number().nonnegative() })),
+  /** The image's frame that was segmented. */
+  frame: z.number().int().nonnegative(),
+  seconds: z.number(),
+  /** Where Save writes by default: beside the image, <image name>-segmentation.nii.gz. */
+  suggestedPath: z.string(),
+})
+export type SegmentResult = z.infer<typeof segmentResultSchema>
+
 export const mriMethods = {
   'mri.open': {
     description: 'Read a NIfTI volume (.nii, .nii.gz, .hdr/.img) or a DICOM series folder and keep it open for viewing.',
@@ -177,5 +219,34 @@ export const mriMethods = {
     description: 'Volumes opened lately, newest first.',
     input: z.object({}).strict(),
     output: z.array(recentVolumeSchema),
+  },
+  'mri.segmentationModels': {
+    description: "The brain segmentation models (task 'mri-segmentation') installed in the workspace or bundled with the app.",
+    input: z.object({}).strict(),
+    output: z.array(segmentationModelSchema),
+  },
+  'mri.segment': {
+    description:
+      'Segment an open image with a segmentation model, in a worker with mri.progress events (task "segment", target the image id); the label map opens on the image grid with a confidence map. mri.cancelSegment stops it; nothing is written.',
+    input: volumeId
+      .extend({
+        /** An id from mri.segmentationModels. */
+        model: z.string().min(1),
+        /** 4-D series: the frame to segment (default: the frame the viewer shows, which must then be chosen here). */
+        frame: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    output: segmentResultSchema,
+  },
+  'mri.cancelSegment': {
+    description: 'Stop the segmentation of an open image (its mri.segment call fails with CANCELLED and nothing opens or is written).',
+    input: volumeId.strict(),
+    output: z.object({ cancelled: z.number().int().nonnegative() }),
+  },
+  'mri.saveSegmentation': {
+    description:
+      'Write a segmentation (a label map made by mri.segment) as NIfTI on the image grid, its colour table beside it (<file>.nii.txt, ITK-SNAP labels, found again when the map is opened), and optionally its confidence map (<name>-confidence.nii.gz); atomic.',
+    input: volumeId.extend({ path: z.string().min(1), confidence: z.boolean().default(false) }).strict(),
+    output: z.object({ files: z.array(z.string()), labels: openVolumeSchema }),
   },
 } as const

@@ -7,6 +7,7 @@ import { ModelLibrary } from '../compute/model-package'
 import { OnnxSessionCache } from '../compute/onnx/onnx-session'
 import { SoundService } from '../sound/service'
 import { MriService } from '../mri/service'
+import { FacesService, facesUploadDir } from '../faces/service'
 import { workerRunner } from '../mri/worker-client'
 import { EventBus } from '../core/event-bus'
 import { JobStore } from '../core/job-store'
@@ -92,9 +93,15 @@ export function createPercept(options: PerceptOptions): PerceptApp {
     uploadDir: join(workspace.folder('datasets'), 'dropped'),
     run: workerRunner(options.mriWorker ?? locateJobWorker(import.meta.url, 'mri-worker')),
     writeTargets,
+    modelsDir: workspace.folder('models'),
+    bundledDir: bundledModelsDir(),
   })
-  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound, mri }), events, log.child('router'))
-  const resources = createResourceHandler({ audio: (request) => audio.resource(request), mri: (request) => mri.resource(request) }, log.child('resources'))
+  const faces = new FacesService({ workspace, jobs: runner, uploadDir: facesUploadDir(workspace.folder('datasets')) })
+  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound, mri, faces }), events, log.child('router'))
+  const resources = createResourceHandler(
+    { audio: (request) => audio.resource(request), mri: (request) => mri.resource(request), faces: (request) => faces.resource(request) },
+    log.child('resources'),
+  )
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)
   return {
     router,

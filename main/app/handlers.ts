@@ -4,6 +4,7 @@ import { onnxRuntimeVersion } from '../compute/onnx-runtime'
 import type { AudioService } from '../audio/service'
 import type { SoundService } from '../sound/service'
 import type { MriService } from '../mri/service'
+import type { FacesService } from '../faces/service'
 import type { ModelLibrary } from '../compute/model-package'
 import { listFolder } from '../core/file-browser'
 import type { JobRunner } from '../core/jobs/job-runner'
@@ -36,9 +37,10 @@ export interface Services {
   audio: AudioService
   sound: SoundService
   mri: MriService
+  faces: FacesService
 }
 
-export function createHandlers({ workspace, settings, jobs, models, audio, sound, mri }: Services): Handlers {
+export function createHandlers({ workspace, settings, jobs, models, audio, sound, mri, faces }: Services): Handlers {
   return {
     'app.info': (_input, context) => collectAppInfo(workspace.home, context.door),
     'workspace.info': () => ({
@@ -93,6 +95,24 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'mri.exportLabels': ({ id, path }) => mri.exportLabels(id, path),
     'mri.exportMeshes': (input) => mri.exportMeshes(input),
     'mri.recent': () => mri.recent(),
+    'mri.segmentationModels': () => mri.segmentationModels(),
+    'mri.segment': (input) => mri.segment(input),
+    'mri.cancelSegment': ({ id }) => mri.cancelSegment(id),
+    'mri.saveSegmentation': (input) => mri.saveSegmentation(input),
+    'faces.people': ({ search }) => faces.people(search),
+    'faces.person': ({ id }) => faces.person(id),
+    'faces.createPerson': ({ name }) => faces.createPerson(name),
+    'faces.renamePerson': ({ id, name }) => faces.renamePerson(id, name),
+    'faces.mergePeople': ({ source, target }) => faces.mergePeople(source, target),
+    'faces.undoMerge': ({ id }) => faces.undoMerge(id),
+    'faces.splitPerson': ({ id, photoIds, name }) => faces.splitPerson(id, photoIds, name),
+    'faces.deletePerson': ({ id }) => faces.deletePerson(id),
+    'faces.inbox': () => faces.inbox(),
+    'faces.assignPhoto': ({ photoId, personId }) => faces.assignPhoto(photoId, personId),
+    'faces.importPhotos': (input) => faces.importPhotos(input),
+    'faces.relit': ({ photoId }) => faces.relit(photoId),
+    'faces.identify': (input) => faces.identify(input),
+    'faces.evaluate': (input) => faces.evaluate(input),
   }
 }
 

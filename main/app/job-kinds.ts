@@ -4,6 +4,7 @@ import { demoCount } from '../compute/demo/demo-count'
 import { demoTrain } from '../compute/demo/demo-train'
 import { soundTrainKind } from '../sound/train/cross-validate'
 import { enhanceTrainKind } from '../enhance/train/train-job'
+import { facesEvaluateKind } from '../faces/evaluate-job'
 
 /**
  * Every job kind of the app. The composition root hands their specs to the JobRunner (main thread) and
@@ -16,4 +17,5 @@ export const jobKinds: readonly JobKind[] = [
   // Features on every core, in threads started from main/app/feature-worker.ts (built beside this file).
   soundTrainKind({ entry: locateJobWorker(import.meta.url, 'feature-worker') }),
   enhanceTrainKind,
+  facesEvaluateKind,
 ]

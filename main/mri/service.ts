@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
-import type { LabelEntry, MethodInput, MethodOutput, OpenVolume, RecentVolume, ResourceRequest, ResourceResponse } from '../api'
+import { basename, dirname, join, resolve } from 'node:path'
+import type { LabelEntry, MethodInput, MethodOutput, OpenVolume, RecentVolume, ResourceRequest, ResourceResponse, SegmentationModelInfo } from '../api'
+import { bundledIdPrefix, listBundledPackages, listModelPackages } from '../compute/model-package'
 import { writeFileAtomic } from '../core/atomic-file'
 import { storeUpload, uploadName } from '../core/upload'
 import { WriteTargets } from '../core/write-target'
@@ -9,11 +10,13 @@ import { PerceptError } from '../core/errors'
 import type { EventBus } from '../core/event-bus'
 import type { SettingsStore } from '../core/settings-store'
 import { scanDicomFolder } from '../imaging/dicom'
-import { diceByLabel } from '../imaging/labels'
+import { ColorTable, colorTableCandidates, diceByLabel, distinctColor, writeColorTable } from '../imaging/labels'
 import { defaultReduction, defaultSmoothIterations, meshFromBuffer, meshToObj, meshToStl } from '../imaging/mesh'
 import { writeNifti } from '../imaging/nifti'
-import { reorientToRas } from '../imaging/reorient'
+import { invertMapping, permuteAxes, reorientToRas } from '../imaging/reorient'
+import type { Mat4, Volume } from '../imaging/volume'
 import type { DisplayVolume } from './display-volume'
+import { segmentationSpec } from './segmentation/segmentation-model'
 import { inProcessRunner, type MriTaskRunner } from './worker-client'
 import type { BuiltMesh } from './worker-tasks'
 
@@ -31,7 +34,14 @@ export interface MriServiceOptions {
   capacity?: number
   /** Where exports may be written (default: this machine's rules, no workspace). */
   writeTargets?: WriteTargets
+  /** The workspace's models folder (segmentation models installed there); default: none. */
+  modelsDir?: string
+  /** The app's bundled models (models/ with a folder per domain), or null. */
+  bundledDir?: string | null
 }
+
+/** How to get a segmentation model, said wherever none is at hand. */
+const GET_A_MODEL = 'train one with `percept mri train`, or import an "mri-segmentation" package on the Models page (`percept models import`)'
 
 interface OpenedVolume {
   id: string
@@ -44,6 +54,10 @@ interface OpenedVolume {
   /** One per mri.meshes call still building: aborting it ends the worker (mri.cancelMeshes, mri.close). */
   builds: Set<AbortController>
   lastUsed: number
+  /** Images: the segmentation running on it (mri.cancelSegment, mri.close abort it). */
+  segmenting?: AbortController
+  /** Label maps made by mri.segment: the confidence map, the colour table and the model, until saved. */
+  segmentation?: { confidence: { native: Float32Array; display: Float32Array }; table: ColorTable; modelId: string }
 }
 
 /** The MRI core behind the viewer: mri.* methods and the res/mri/... resources. */
@@ -105,7 +119,10 @@ export class MriService {
 
   close(id: string): { closed: boolean } {
     const volume = this.volumes.get(id)
-    if (volume) this.stopBuilds(volume)
+    if (volume) {
+      this.stopBuilds(volume)
+      volume.segmenting?.abort(new PerceptError('CANCELLED', `${volume.name} was closed while it was being segmented; nothing was written.`))
+    }
     return { closed: this.volumes.delete(id) }
   }
 
@@ -213,7 +230,164 @@ export class MriService {
     return { files }
   }
 
-  /** res/mri/<id>/voxels and res/mri/<id>/mesh/<label>; POST res/mri/import?name=... stores a dropped file. */
+  /** The 'mri-segmentation' packages installed and bundled; a package whose model.json does not fit says why in `problem`. */
+  async segmentationModels(): Promise<SegmentationModelInfo[]> {
+    const installed = this.options.modelsDir ? await listModelPackages(this.options.modelsDir) : []
+    const bundled = await listBundledPackages(this.options.bundledDir ?? null, 'mri')
+    return [...installed, ...bundled]
+      .filter((p) => p.meta.task === 'mri-segmentation')
+      .map((p) => {
+        const pre = p.meta.preprocessing as { patch?: unknown; spacingMm?: unknown }
+        const triple = (v: unknown): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((n) => typeof n === 'number' && n > 0)
+        let problem: string | null = null
+        try {
+          segmentationSpec({ id: p.id, meta: p.meta, onnxPath: join(p.dir, 'model.onnx') })
+        } catch (error) {
+          problem = error instanceof Error ? error.message : String(error)
+        }
+        return {
+          id: p.id,
+          name: p.meta.name,
+          bundled: p.bundled === true,
+          labels: p.meta.labels ?? [],
+          patch: triple(pre.patch) && pre.patch.every(Number.isInteger) ? pre.patch : null,
+          spacingMm: triple(pre.spacingMm) ? pre.spacingMm : null,
+          provenance: p.meta.provenance,
+          problem,
+        }
+      })
+  }
+
+  /**
+   * Segments an open image in the MRI thread; the label map opens on the image's grid, with its confidence map.
+   * Refused before any work: an unknown image or model, a label map, a model whose model.json does not fit, a
+   * 4-D series without a frame, a second run on the same image; the thread refuses what the image cannot be
+   * (segment.ts's inputProblem) before the model loads. Cancelled (mri.cancelSegment, mri.close): CANCELLED.
+   */
+  async segment(input: MethodInput<'mri.segment'>): Promise<MethodOutput<'mri.segment'>> {
+    const image = this.volumes.get(input.id)
+    if (!image) throw new PerceptError('NOT_FOUND', `No open image ${input.id}: open it again.`)
+    if (image.display.kind !== 'image') throw new PerceptError('VALIDATION', `${image.name} is a label map: segment the T1 image itself (a label map to compare with goes in Compare).`)
+    image.lastUsed = Date.now()
+    const packages = await this.segmentationModels()
+    const model = packages.find((m) => m.id === input.model)
+    if (!model) {
+      const known = packages.map((m) => m.id)
+      throw new PerceptError(
+        'NOT_FOUND',
+        `No segmentation model "${input.model}" (${known.length ? `there are: ${known.slice(0, 5).join(', ')}` : 'none is installed'}): ${GET_A_MODEL}.`,
+      )
+    }
+    if (model.problem) throw new PerceptError('VALIDATION', model.problem)
+    const modelDir = await this.modelDir(model.id)
+    const info = image.display.info
+    if (info.datatype === 'rgb24') throw new PerceptError('VALIDATION', `${image.name} is an RGB volume; segmentation takes a grey-scale T1 MRI.`)
+    if (info.frames > 1 && input.frame === undefined) {
+      throw new PerceptError('VALIDATION', `${image.name} is a 4-D series of ${info.frames} frames: choose the frame to segment (0 to ${info.frames - 1}; the viewer shows frame ${info.frame}).`)
+    }
+    const frame = input.frame ?? info.frame
+    if (frame >= info.frames) throw new PerceptError('VALIDATION', `${image.name} has ${info.frames} frame${info.frames > 1 ? 's' : ''} (0 to ${info.frames - 1}); there is no frame ${frame}.`)
+    if (image.segmenting) throw new PerceptError('VALIDATION', `${image.name} is being segmented already: wait for it, or cancel it first.`)
+    const run = new AbortController()
+    image.segmenting = run
+    let result
+    try {
+      result = await this.run(
+        {
+          task: 'segment',
+          // The frame shown is the volume held (back on its native grid, exactly); another frame is read again.
+          source: frame === info.frame ? { volume: nativeImage(image.display) } : { path: image.path, frame },
+          info,
+          modelDir,
+          modelId: model.id,
+        },
+        (fraction, stage) => this.options.events?.emit('mri.progress', { task: 'segment', target: image.id, fraction, stage }),
+        run.signal,
+      )
+    } finally {
+      if (image.segmenting === run) image.segmenting = undefined
+    }
+    if (result.task !== 'segment') throw new PerceptError('INTERNAL', 'The MRI thread answered the wrong task.')
+    const stem = image.name.replace(/\.(nii(\.gz)?|hdr|img(\.gz)?)$/i, '')
+    const suggestedPath = join(dirname(image.path), `${stem}-segmentation.nii.gz`)
+    const opened: OpenedVolume = {
+      id: `v${randomBytes(6).toString('hex')}`,
+      path: suggestedPath,
+      name: `${stem} segmentation`,
+      display: result.labels,
+      meshes: new Map(),
+      meshSettings: null,
+      builds: new Set(),
+      lastUsed: Date.now(),
+      segmentation: { confidence: { native: result.confidence.native, display: result.confidence.display }, table: tableOf(result.labels.labels ?? [], result.structures), modelId: model.id },
+    }
+    this.volumes.set(opened.id, opened)
+    this.evict()
+    return {
+      labels: describe(opened),
+      confidence: { voxels: `res/mri/${opened.id}/confidence`, min: result.confidence.min, mean: result.confidence.mean },
+      model: result.model,
+      structures: result.structures,
+      frame,
+      seconds: result.seconds,
+      suggestedPath,
+    }
+  }
+
+  /** Stops the segmentation of an open image; answers how many were stopped (0 or 1). */
+  cancelSegment(id: string): { cancelled: number } {
+    const image = this.volumes.get(id)
+    if (!image) throw new PerceptError('NOT_FOUND', `No open image ${id}: open it again.`)
+    const run = image.segmenting
+    if (!run) return { cancelled: 0 }
+    image.segmenting = undefined
+    run.abort(new PerceptError('CANCELLED', `The segmentation of ${image.name} was cancelled; nothing was written.`))
+    return { cancelled: 1 }
+  }
+
+  /**
+   * Writes a segmentation: the label map (NIfTI on the image's grid, header geometry kept), its colour table
+   * beside it (found again when the map is opened), and the confidence map when asked; each file atomic. The
+   * open label map then stands for the file written.
+   */
+  async saveSegmentation(input: MethodInput<'mri.saveSegmentation'>): Promise<MethodOutput<'mri.saveSegmentation'>> {
+    const volume = this.labelMap(input.id)
+    const made = volume.segmentation
+    if (!made) throw new PerceptError('VALIDATION', `${volume.name} was opened from a file, not made by Segment: export it with Export labels.`)
+    const target = this.writeTargets.file(input.path, 'segmentations', ['.nii.gz', '.nii'])
+    const tablePath = this.writeTargets.file(colorTableCandidates(target)[0]!, 'colour tables', ['.txt'])
+    const confidencePath = input.confidence ? this.writeTargets.file(target.replace(/(\.nii(\.gz)?)$/i, '-confidence$1'), 'confidence maps', ['.nii.gz', '.nii']) : null
+    const native = volume.display.native!
+    const { sformCode, qformCode, description } = volume.display.info
+    const codes = { qform: { code: qformCode || sformCode || 1 }, sform: { code: sformCode || qformCode || 1 } }
+    const max = volume.display.labels!.reduce((m, l) => Math.max(m, l.label), 0)
+    await writeNifti(target, native, { ...codes, datatype: max <= 255 ? 'uint8' : max <= 32767 ? 'int16' : 'int32', description })
+    await writeColorTable(tablePath, made.table, 'itk-snap')
+    const files = [target, tablePath]
+    if (confidencePath) {
+      const confidence: Volume = { ...native, data: made.confidence.native, datatype: 'float32' }
+      await writeNifti(confidencePath, confidence, { ...codes, datatype: 'float32', description: `Percept segmentation confidence, model ${made.modelId}`.slice(0, 79) })
+      files.push(confidencePath)
+    }
+    volume.path = target
+    volume.name = basename(target)
+    this.remember(volume)
+    return { files, labels: describe(volume) }
+  }
+
+  /** The folder of a listed segmentation model (installed or bundled). */
+  private async modelDir(id: string): Promise<string> {
+    const lists = id.startsWith(bundledIdPrefix)
+      ? await listBundledPackages(this.options.bundledDir ?? null, 'mri')
+      : this.options.modelsDir
+        ? await listModelPackages(this.options.modelsDir)
+        : []
+    const found = lists.find((p) => p.id === id)
+    if (!found) throw new PerceptError('NOT_FOUND', `The segmentation model ${id} is gone: ${GET_A_MODEL}.`)
+    return found.dir
+  }
+
+  /** res/mri/<id>/voxels, res/mri/<id>/confidence (segmentations) and res/mri/<id>/mesh/<label>; POST res/mri/import?name=... stores a dropped file. */
   async resource(request: ResourceRequest): Promise<ResourceResponse> {
     const [id, what, label] = request.path
     if (id === 'import' && request.path.length === 1) {
@@ -227,6 +401,11 @@ export class MriService {
     if (what === 'voxels' && request.path.length === 2) {
       const v = volume.display.voxels
       return bytes(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), { 'X-Voxel-Type': v instanceof Int32Array ? 'int32' : 'float32' })
+    }
+    if (what === 'confidence' && request.path.length === 2) {
+      const c = volume.segmentation?.confidence.display
+      if (!c) throw new PerceptError('NOT_FOUND', `${volume.name} has no confidence map: only a segmentation made in the app has one.`)
+      return bytes(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), { 'X-Voxel-Type': 'float32' })
     }
     if (what === 'mesh' && label !== undefined && request.path.length === 3) {
       const mesh = volume.meshes.get(Number(label))
@@ -295,4 +474,20 @@ function bytes(body: Uint8Array, headers: Record<string, string>): ResourceRespo
 
 function safeName(name: string): string {
   return name.replace(/[^\w.-]+/g, '_').slice(0, 80)
+}
+
+/** An image's voxels back on its native grid, exactly (the display grid is a permutation and flip of it). */
+function nativeImage(display: DisplayVolume): Volume {
+  const shown: Volume = { dims: [...display.dims], affine: [...display.affine], data: display.voxels, components: 1, datatype: 'float32' }
+  const back = permuteAxes(shown, invertMapping(display.toNative)).volume
+  // The header's own affine, not one recomputed through the permutation.
+  return { ...back, affine: [...display.info.affine] as Mat4 }
+}
+
+/** The colour table a segmentation is saved with: every structure of the model, in the colours shown. */
+function tableOf(shown: readonly LabelEntry[], structures: readonly { label: number; name: string }[]): ColorTable {
+  const table = new ColorTable()
+  const colours = new Map(shown.map((l) => [l.label, l.color]))
+  for (const { label, name } of structures) table.set(label, { name, color: colours.get(label) ?? distinctColor(label) })
+  return table
 }

@@ -36,6 +36,15 @@ export interface DifferenceOverlay {
   legend: readonly Pick<LabelEntry, 'label' | 'name' | 'color'>[]
 }
 
+/** A segmentation's confidence map (lib/confidence-map), drawn instead of the labels when shown. */
+export interface ConfidenceOverlay {
+  /** The label map's display grid, which the map shares. */
+  display: DisplayGrid
+  /** Per display voxel, the bin of its top probability (0: not seen by the model). */
+  voxels: Int32Array
+  legend: readonly Pick<LabelEntry, 'label' | 'name' | 'color'>[]
+}
+
 /** What the slice views colour: a label sampler and its palette. */
 export interface SliceOverlaySource {
   sampler: LabelSampler
@@ -88,6 +97,10 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
   const difference = shallowRef<DifferenceOverlay | null>(null)
   /** Whether the slice views show the difference map instead of the labels. */
   const showDifference = ref(false)
+  /** The open label map's confidence map, when it is a segmentation made here. */
+  const confidence = shallowRef<ConfidenceOverlay | null>(null)
+  /** Whether the slice views show the confidence map instead of the labels. */
+  const showConfidence = ref(false)
   /** The file being opened, per kind, for "Loading ch2better.nii.gz…". */
   const loading = shallowRef<Partial<Record<MriVolumeKind, string>>>({})
 
@@ -115,6 +128,10 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     const diff = difference.value
     if (reference && diff && showDifference.value) {
       return { sampler: markRaw(new LabelSampler(reference, diff.display, diff.voxels)), palette: markRaw(LabelPalette.from(diff.legend)) }
+    }
+    const sure = confidence.value
+    if (reference && sure && showConfidence.value) {
+      return { sampler: markRaw(new LabelSampler(reference, sure.display, sure.voxels)), palette: markRaw(LabelPalette.from(sure.legend)) }
     }
     const sampler = labelSampler.value
     return sampler ? { sampler, palette: palette.value } : null
@@ -223,8 +240,33 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     labels.value = next
     hiddenLabels.value = new Set()
     setDifference(null)
+    setConfidence(null)
     if (!image.value) crosshair.value = centreIndex(next.volume.display.dims)
     if (previous) closeQuietly(previous.volume)
+  }
+
+  /**
+   * Shows a label map the core opened by itself (a segmentation): as if opened from a file, with its
+   * confidence map when it has one. Throws what fetching its voxels threw (the volume is closed then).
+   */
+  async function adoptLabels(volume: OpenVolume, confidenceMap?: Omit<ConfidenceOverlay, 'display'>): Promise<void> {
+    const mine = ++generations.labels
+    try {
+      const voxels = await fetchVoxels(volume)
+      if (!(voxels instanceof Int32Array)) throw new Error(`${volume.name} came as intensities, not labels.`)
+      if (mine !== generations.labels) return closeQuietly(volume)
+      setLabels({ volume, voxels: markRaw(voxels) })
+      if (confidenceMap) setConfidence({ ...confidenceMap, display: volume.display })
+    } catch (error) {
+      closeQuietly(volume)
+      throw error
+    }
+  }
+
+  /** The open label map's record after the core changed it (saved under a new name); the voxels stay. */
+  function renameLabels(volume: OpenVolume): void {
+    const loaded = labels.value
+    if (loaded && loaded.volume.id === volume.id) labels.value = { ...loaded, volume }
   }
 
   function closeImage(): void {
@@ -242,6 +284,7 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     labels.value = null
     hiddenLabels.value = new Set()
     setDifference(null)
+    setConfidence(null)
     setLoading('labels', undefined)
     closeQuietly(previous?.volume)
   }
@@ -324,10 +367,24 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
   function setDifference(next: DifferenceOverlay | null): void {
     difference.value = next ? { ...next, voxels: markRaw(next.voxels) } : null
     showDifference.value = next !== null
+    if (next) showConfidence.value = false
   }
 
   function setShowDifference(show: boolean): void {
     showDifference.value = show && difference.value !== null
+    if (showDifference.value) showConfidence.value = false
+  }
+
+  /** Sets (or clears) the confidence map; it is shown when asked (setShowConfidence). */
+  function setConfidence(next: ConfidenceOverlay | null): void {
+    confidence.value = next ? { ...next, voxels: markRaw(next.voxels) } : null
+    if (!next) showConfidence.value = false
+  }
+
+  /** Shows the confidence map instead of the labels (and of the difference map), or the labels again. */
+  function setShowConfidence(show: boolean): void {
+    showConfidence.value = show && confidence.value !== null
+    if (showConfidence.value) showDifference.value = false
   }
 
   function setConvention(next: Convention): void {
@@ -381,6 +438,8 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     labelSampler,
     difference,
     showDifference,
+    confidence,
+    showConfidence,
     overlay,
     intensityStats,
     loadingMessage,
@@ -406,6 +465,10 @@ export const useMriViewerStore = defineStore('mriViewer', () => {
     setConvention,
     setDifference,
     setShowDifference,
+    setConfidence,
+    setShowConfidence,
+    adoptLabels,
+    renameLabels,
     exportLabels,
     exportMeshes,
     readout,

@@ -1,0 +1,2 @@
+/** The Faces workspace's views. */
+export type FacesTab = 'gallery' | 'inbox' | 'identify' | 'evaluate'
