@@ -83,7 +83,7 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
 
 export function buildProgram(): Command {
   const program = new Command('percept')
-    .description(`${appMeta.name}: sound classification and brain MRI tools that run offline (speech, faces and MRI segmentation are coming).`)
+    .description(`${appMeta.name}: sound classification, brain MRI and face recognition tools that run offline (speech synthesis and enhancement in the app, a bundled MRI segmentation model and face detection are coming).`)
     .version(appMeta.version, '-v, --version')
     .showHelpAfterError()
   program
