@@ -1,6 +1,6 @@
-import type { AudioData } from '../../dsp/audio-data'
-import { readAudioFile } from '../../dsp/io'
-import { sameRateSegments, type SegmentConfig } from './segments'
+// Not the dsp/io index: that loads libsamplerate too (about 0.1 s of every feature thread's start), which features no longer use.
+import { readAudioFile } from '../../dsp/io/read-audio'
+import { clipSegments, type SegmentConfig } from './segments'
 
 /** One clip of a batch: its place in the data set's list and its file. */
 export interface BatchClip {
@@ -12,42 +12,18 @@ export interface BatchClip {
 export type ClipOutcome = { index: number; count: number; data: Float32Array } | { index: number; error: string }
 
 /**
- * The segments of a batch of clips, each bit for bit clipSegments(readAudioFile(path)): the clips are
- * decoded, then those of one sample rate resampled together (see sameRateSegments). A clip that cannot
- * be read or featurised gets its error; the others are unaffected.
+ * The segments of a batch of clips, each clipSegments(readAudioFile(path)), in the batch's order. A clip
+ * that cannot be read or featurised gets its error; the others are unaffected.
  */
 export async function computeBatch(clips: readonly BatchClip[], config: SegmentConfig): Promise<ClipOutcome[]> {
   const outcomes: ClipOutcome[] = []
-  const byRate = new Map<number, { index: number; audio: AudioData }[]>()
   for (const clip of clips) {
     try {
-      const audio = await readAudioFile(clip.path)
-      const group = byRate.get(audio.sampleRate) ?? []
-      group.push({ index: clip.index, audio })
-      byRate.set(audio.sampleRate, group)
+      const segments = await clipSegments(await readAudioFile(clip.path), config)
+      outcomes.push({ index: clip.index, count: segments.count, data: segments.data })
     } catch (error) {
-      outcomes.push({ index: clip.index, error: messageOf(error) })
+      outcomes.push({ index: clip.index, error: error instanceof Error ? error.message : String(error) })
     }
   }
-  for (const group of byRate.values()) {
-    try {
-      const segments = await sameRateSegments(group.map((g) => g.audio), config)
-      group.forEach((g, k) => outcomes.push({ index: g.index, count: segments[k]!.count, data: segments[k]!.data }))
-    } catch {
-      // One clip's failure should not cost its neighbours: each again on its own.
-      for (const g of group) {
-        try {
-          const [segments] = await sameRateSegments([g.audio], config)
-          outcomes.push({ index: g.index, count: segments!.count, data: segments!.data })
-        } catch (error) {
-          outcomes.push({ index: g.index, error: messageOf(error) })
-        }
-      }
-    }
-  }
-  return outcomes.sort((a, b) => a.index - b.index)
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return outcomes
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { syncDirectory } from '../../core/atomic-file'
 import { estimateSecondsLeft } from '../../core/jobs/progress-pacer'
 import { computeBatch, type ClipOutcome } from './feature-batch'
-import { outcomesInThreads, planBatches, type FeatureThreads } from './feature-pool'
-import { segmentSize, type SegmentConfig } from './segments'
+import { outcomesInThreads, type FeatureThreads } from './feature-pool'
+import { segmentResampler, segmentSize, type SegmentConfig } from './segments'
 
 /** A clip as the feature cache needs it (any data set layout gives these). */
 export interface ClipRef {
@@ -56,11 +56,12 @@ export interface FeatureProgress {
 const formatVersion = 1
 
 /**
- * The cache key: the feature configuration and every clip's identity, file size and modification
- * time, so editing, adding or removing a clip (or changing a parameter) computes anew.
+ * The cache key: the feature configuration, the resampler, and every clip's identity, file size and
+ * modification time, so editing, adding or removing a clip (or changing a parameter or the resampler)
+ * computes anew.
  */
-export function featureKey(clips: readonly ClipRef[], config: SegmentConfig): string {
-  const hash = createHash('sha256').update(JSON.stringify({ formatVersion, config }))
+export function featureKey(clips: readonly ClipRef[], config: SegmentConfig, resampler: string = segmentResampler): string {
+  const hash = createHash('sha256').update(JSON.stringify({ formatVersion, config, resampler }))
   for (const clip of clips) {
     let stamp = 'missing'
     try {
@@ -133,11 +134,11 @@ async function computeInto(dir: string, clips: readonly ClipRef[], config: Segme
   return index
 }
 
-/** Outcomes computed in this thread, batch by batch (so that clips of one rate are resampled together). */
+/** Outcomes computed in this thread, clip by clip. */
 async function* outcomesHere(clips: readonly ClipRef[], config: SegmentConfig, signal?: AbortSignal): AsyncGenerator<ClipOutcome> {
-  for (const batch of planBatches(clips, 1)) {
+  for (const [index, clip] of clips.entries()) {
     signal?.throwIfAborted()
-    yield* await computeBatch(batch, config)
+    yield* await computeBatch([{ index, path: clip.path }], config)
   }
 }
 

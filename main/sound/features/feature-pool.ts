@@ -14,7 +14,7 @@ export interface FeatureThreads {
   threads?: number
 }
 
-/** Enough clips a batch for sixes of one rate to form (see sameRateSegments), few enough to share work out evenly. */
+/** Enough clips a batch that handing batches over costs little, few enough to share work out evenly. */
 const mostClipsPerBatch = 24
 /** And at most this much file a batch, so long recordings go a few at a time (decoded, they take 2-4 times as much). */
 const mostBytesPerBatch = 48 * 2 ** 20

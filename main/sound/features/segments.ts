@@ -1,6 +1,6 @@
 import { mixdown, type AudioData } from '../../dsp/audio-data'
 import { logMelWithDelta } from '../../dsp/features'
-import { resampleTogether } from '../../dsp/io'
+import { polyphaseResamplerVersion, resamplePolyphase } from '../../dsp/io/polyphase-resampler' // not the index: see feature-batch.ts
 
 /**
  * The paper's input (Chen et al. 2019, after Piczak 2015): mono, 22050 Hz, log-mel with n_fft 1024,
@@ -44,24 +44,20 @@ export function segmentSamples(config: SegmentConfig): number {
 }
 
 /**
- * Segments of a clip: the log-mel and delta of the whole (padded) clip's mono mixdown at config.sr,
- * then every `step` frames a window of `frames` frames; a tail shorter than a segment is dropped, as
- * in the paper's code.
+ * The resampler behind every segment (its name and version): part of the feature cache's key, so
+ * features computed with another (libsamplerate's, before) are never served as these.
  */
-export async function clipSegments(audio: AudioData, config: SegmentConfig = paperSegments): Promise<ClipSegments> {
-  return (await sameRateSegments([audio], config))[0]!
-}
+export const segmentResampler = polyphaseResamplerVersion
 
 /**
- * clipSegments of several clips of one sample rate, bit for bit the same, resampled together (about
- * three times less work per clip in sixes: see resampleTogether).
+ * Segments of a clip: the log-mel and delta of the whole (padded) clip's mono mixdown at config.sr
+ * (resampled by resamplePolyphase), then every `step` frames a window of `frames` frames; a tail
+ * shorter than a segment is dropped, as in the paper's code. A promise as before, though nothing in it
+ * waits any more (libsamplerate's resampling did).
  */
-export async function sameRateSegments(clips: readonly AudioData[], config: SegmentConfig = paperSegments): Promise<ClipSegments[]> {
-  const rate = clips[0]?.sampleRate
-  if (clips.some((clip) => clip.sampleRate !== rate)) throw new Error('sameRateSegments takes clips of one sample rate.')
-  const monos = clips.map((clip) => mixdown(padToSegment(clip, config)))
-  const resampled = rate === undefined ? [] : await resampleTogether(monos, rate, config.sr)
-  return resampled.map((mono) => cut(mono, config))
+export async function clipSegments(audio: AudioData, config: SegmentConfig = paperSegments): Promise<ClipSegments> {
+  const mono = mixdown(padToSegment(audio, config))
+  return cut(resamplePolyphase(mono, audio.sampleRate, config.sr), config)
 }
 
 /** The log-mel and delta of a mono signal at config.sr, cut into segments. */
@@ -71,13 +67,13 @@ function cut(mono: Float32Array, config: SegmentConfig): ClipSegments {
   const count = total < config.frames ? 0 : 1 + Math.floor((total - config.frames) / config.step)
   const size = segmentSize(config)
   const data = new Float32Array(count * size)
-  for (let s = 0; s < count; s++) {
-    const first = s * config.step
+  const { data: logMel, delta } = mel
+  const frames = config.frames
+  for (let s = 0, at = 0; s < count; s++) {
     for (let b = 0; b < bands; b++) {
-      for (let f = 0; f < config.frames; f++) {
-        const at = s * size + (b * config.frames + f) * 2
-        data[at] = mel.data[b * total + first + f]!
-        data[at + 1] = mel.delta[b * total + first + f]!
+      for (let f = 0, from = b * total + s * config.step; f < frames; f++, from++, at += 2) {
+        data[at] = logMel[from]!
+        data[at + 1] = delta[from]!
       }
     }
   }

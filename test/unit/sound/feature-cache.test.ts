@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { encodeWav, readAudioFile } from '../../../main/dsp/io'
 import { ensureFeatures, featureKey, type ClipRef } from '../../../main/sound/features/feature-cache'
-import { clipSegments, paperSegments } from '../../../main/sound/features/segments'
+import { clipSegments, paperSegments, segmentResampler } from '../../../main/sound/features/segments'
 import { sine } from '../../helpers/audio-signals'
 import { tempHome } from '../../helpers/temp-home'
 
@@ -53,9 +53,12 @@ describe('the feature cache', () => {
     expect(again.data).toEqual(first.data)
   })
 
-  it('keys on the configuration and on each file, so a change computes anew', () => {
+  it('keys on the configuration, the resampler and each file, so a change computes anew', () => {
     const key = featureKey(clips, paperSegments)
     expect(featureKey(clips, { ...paperSegments, nMels: 40 })).not.toBe(key)
+    // features of libsamplerate's output (before the polyphase resampler) are never served as these
+    expect(segmentResampler).toBe('polyphase-kaiser-1')
+    expect(featureKey(clips, paperSegments, 'libsamplerate-sinc-medium')).not.toBe(key)
     expect(featureKey(clips.slice(1), paperSegments)).not.toBe(key)
     expect(featureKey([{ ...clips[0]!, fold: 3 }, ...clips.slice(1)], paperSegments)).not.toBe(key)
   })
