@@ -5,6 +5,7 @@ import { makeFixtureCorpus } from '../tts/corpus/fixture'
 import { importCorpus, type CorpusReport } from '../tts/corpus/import-corpus'
 import { analyseText } from '../tts/frontend/utterance'
 import { registerVocodeCommand } from './cli-tts-vocode'
+import { registerTtsTrainCommands } from './cli-tts-train'
 
 function whole(value: string): number {
   const n = Number(value)
@@ -82,5 +83,6 @@ export function registerTtsCommands(program: Command): Command {
       for (const n of notices) process.stdout.write(`notice: "${n.text}": ${n.reason}\n`)
     })
   registerVocodeCommand(tts)
+  registerTtsTrainCommands(tts)
   return tts
 }

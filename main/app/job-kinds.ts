@@ -5,6 +5,7 @@ import { demoTrain } from '../compute/demo/demo-train'
 import { soundTrainKind } from '../sound/train/cross-validate'
 import { enhanceTrainKind } from '../enhance/train/train-job'
 import { facesEvaluateKind } from '../faces/evaluate-job'
+import { ttsTrainKind } from '../tts/train/train-job'
 
 /**
  * Every job kind of the app. The composition root hands their specs to the JobRunner (main thread) and
@@ -18,4 +19,5 @@ export const jobKinds: readonly JobKind[] = [
   soundTrainKind({ entry: locateJobWorker(import.meta.url, 'feature-worker') }),
   enhanceTrainKind,
   facesEvaluateKind,
+  ttsTrainKind,
 ]

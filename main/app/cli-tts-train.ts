@@ -1,0 +1,184 @@
+import { type Command, InvalidArgumentError } from 'commander'
+import { existsSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { openModelChoice, type ChosenModel } from '../compute/model-package'
+import { PerceptError } from '../core/errors'
+import { resolveWorkspaceHome } from '../core/workspace-home'
+import { writeWavFile } from '../dsp/io'
+import { importCorpus } from '../tts/corpus/import-corpus'
+import { voiceSystems, voiceWidthsSchema, type VoiceSystem, type VoiceWidths } from '../tts/model/voice-config'
+import { readVoicePackage, Voice } from '../tts/model/voice-package'
+import { synthesizeText } from '../tts/synthesize'
+import { loadAcousticData } from '../tts/train/acoustic-data'
+import { evaluateVoice, scoresTable } from '../tts/train/evaluate'
+import type { TtsTrainReport } from '../tts/train/train-job'
+import { bundledModelsDir } from './bundled-models'
+import { withWorkspace } from './cli-connection'
+import { follow } from './cli-jobs'
+
+function wholeIn(min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value)
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`)
+    return n
+  }
+}
+
+function system(value: string): VoiceSystem {
+  if (!(voiceSystems as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${voiceSystems.join(' or ')}.`)
+  return value as VoiceSystem
+}
+
+function positive(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0.')
+  return n
+}
+
+/** "acoustic=64x64,autoencoder=128x16" -> { acoustic: [64, 64], autoencoder: [128, 16] }. */
+function widths(value: string): Partial<VoiceWidths> {
+  const out: Record<string, number[]> = {}
+  for (const part of value.split(',')) {
+    const match = /^\s*([a-zA-Z]+)\s*=\s*(\d+(?:x\d+)*)\s*$/.exec(part)
+    if (!match) throw new InvalidArgumentError(`"${part}" is not network=AxB..., e.g. acoustic=64x64,autoencoder=128x16 (networks: ${Object.keys(voiceWidthsSchema.shape).join(', ')}).`)
+    out[match[1]!] = match[2]!.split('x').map(Number)
+  }
+  const parsed = voiceWidthsSchema.partial().safeParse(out)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new InvalidArgumentError(`${issue.path.join('.') || 'widths'}: ${issue.message} (networks: ${Object.keys(voiceWidthsSchema.shape).join(', ')}; each width 1 to 8192).`)
+  }
+  return parsed.data
+}
+
+const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+
+/** The voice a person names, or the bundled one (models/tts/<name>) when they name none. */
+async function chooseVoice(choice: string | undefined): Promise<ChosenModel> {
+  if (choice !== undefined) return openModelChoice(choice, join(resolveWorkspaceHome(), 'models'))
+  const bundled = bundledModelsDir()
+  const dir = bundled ? join(bundled, 'tts') : null
+  const names = dir && existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'model.json'))).map((e) => e.name).sort() : []
+  if (!dir || names.length === 0) {
+    throw new PerceptError('NOT_FOUND', 'No bundled voice ships with this build yet: pass --voice <dir-or-id>, a voice that `percept tts train --corpus <dir>` installed (its id is printed as modelId) or its package folder.')
+  }
+  return openModelChoice(join(dir, names[0]!), join(resolveWorkspaceHome(), 'models'))
+}
+
+async function openVoice(choice: string | undefined): Promise<Voice> {
+  const chosen = await chooseVoice(choice)
+  try {
+    const source = await readVoicePackage(chosen.pkg.dir)
+    return await Voice.open({ ...source, id: chosen.pkg.id })
+  } finally {
+    await chosen.release()
+  }
+}
+
+/** `percept tts train`, `tts eval` and `tts say`: voices trained as jobs, scored, and spoken with. */
+export function registerTtsTrainCommands(tts: Command): Command {
+  tts
+    .command('train')
+    .description('train a voice on a corpus as a job (dnn: the baseline DNN; mdnn: the paper\'s MDNNs2, which includes the baseline) and install it')
+    .requiredOption('--corpus <dir>', 'the corpus folder (festvox/ARCTIC layout, or WAV + .txt + .lab files)')
+    .option('--system <name>', 'mdnn or dnn', system, 'mdnn')
+    .option('--epochs <n>', 'epochs of each training stage', wholeIn(1, 1000), 30)
+    .option('--seed <n>', 'seeds the held-out choice, the weights and the batch order', wholeIn(0, 2 ** 31 - 1), 1)
+    .option('--batch-size <n>', 'frames per batch', wholeIn(1, 65536), 256)
+    .option('--learning-rate <lr>', 'Adam learning rate', positive, 0.001)
+    .option('--widths <list>', "layer widths replacing the paper's, e.g. acoustic=64x64,autoencoder=128x16,bottleneck=64,postFilter=128,duration=32", widths)
+    .option('--json', 'print JSON')
+    .action(async (opts: { corpus: string; system: VoiceSystem; epochs: number; seed: number; batchSize: number; learningRate: number; widths?: Partial<VoiceWidths>; json?: boolean }) => {
+      const input = {
+        corpus: resolve(opts.corpus),
+        system: opts.system,
+        epochs: opts.epochs,
+        seed: opts.seed,
+        batchSize: opts.batchSize,
+        learningRate: opts.learningRate,
+        ...(opts.widths ? { widths: opts.widths } : {}),
+      }
+      if (!existsSync(input.corpus)) throw new PerceptError('VALIDATION', `${input.corpus} does not exist: give the corpus folder (percept tts corpus fixture <dir> makes one).`)
+      await withWorkspace(resolveWorkspaceHome(), {}, async (client) => {
+        const job = await client.call('jobs.start', { kind: 'tts.train', input })
+        const say = (text: string): void => void (opts.json ? process.stderr : process.stdout).write(text)
+        say(`${opts.system} voice: job ${job.id} (${client.where})\n`)
+        const final = await follow(client, job.id, say)
+        const detail = await client.call('jobs.get', { id: job.id })
+        if (final.state !== 'done') throw new PerceptError(detail.error?.code ?? 'INTERNAL', `Training ${final.state}: ${detail.error?.message ?? final.stage}`)
+        const report = detail.result as unknown as TtsTrainReport
+        const last = (stage: string) => report.history.filter((h) => h.stage === stage).pop()
+        const stages = Object.fromEntries(report.stages.map((s) => [s, { loss: last(s)?.loss ?? null, validationLoss: last(s)?.validationLoss ?? null, stepSeconds: last(s)?.stepSeconds ?? null }]))
+        const summary = {
+          job: job.id,
+          system: report.system,
+          modelId: report.modelId,
+          corpus: report.corpus,
+          utterances: report.utterances,
+          heldOut: report.heldOut,
+          alignment: report.alignment,
+          epochs: report.epochs,
+          parameters: report.parameters,
+          stages,
+          evaluation: report.evaluation,
+          onnxMaxDifference: report.onnxMaxDifference,
+        }
+        if (opts.json) return print(summary)
+        for (const [s, v] of Object.entries(stages)) process.stdout.write(`${s.padEnd(20)} loss ${v.loss?.toFixed(4)}  held-out ${v.validationLoss?.toFixed(4)}\n`)
+        if (report.evaluation) process.stdout.write(`\n${scoresTable(report.evaluation)}\n`)
+        process.stdout.write(`\nvoice ${report.modelId ?? 'not exported'}\n`)
+      })
+    })
+  tts
+    .command('eval')
+    .description("score a voice on a corpus's held-out sentences (those its training left out; every sentence when it was trained elsewhere): MCD, LSD, F0 RMSE and V/UV per system")
+    .requiredOption('--corpus <dir>', 'the corpus folder')
+    .requiredOption('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one')
+    .option('--json', 'print JSON')
+    .action(async (opts: { corpus: string; voice: string; json?: boolean }) => {
+      const voice = await openVoice(opts.voice)
+      try {
+        const corpus = resolve(opts.corpus)
+        const { utterances } = await importCorpus(corpus)
+        const held = new Set(voice.source.preprocessing.heldOut)
+        const chosen = utterances.filter((u) => held.has(u.id))
+        const heldOut = chosen.length > 0
+        const sentences = heldOut ? chosen : utterances
+        if (sentences.length === 0) throw new PerceptError('VALIDATION', `${corpus} has no usable utterances to score; \`percept tts corpus import ${corpus}\` lists its problems.`)
+        const data = await loadAcousticData(sentences, { cacheDir: join(resolveWorkspaceHome(), 'cache') })
+        const evaluation = await evaluateVoice(voice, data)
+        const result = { voice: voice.id, corpus, heldOut, ...evaluation }
+        if (opts.json) return print(result)
+        process.stdout.write(`${voice.id} on ${evaluation.sentences} ${heldOut ? 'held-out' : ''} sentence(s) of ${corpus}\n\n${scoresTable(evaluation)}\n`)
+      } finally {
+        await voice.release()
+      }
+    })
+  tts
+    .command('say <text>')
+    .description('synthesise text with a voice and write a 16 kHz mono WAV; prints the phones with their times')
+    .option('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one (default: the bundled voice)')
+    .option('--system <name>', "mdnn or dnn (default: the voice's own)", system)
+    .requiredOption('--out <file.wav>', 'the WAV file to write')
+    .option('--json', 'print JSON')
+    .action(async (text: string, opts: { voice?: string; system?: VoiceSystem; out: string; json?: boolean }) => {
+      const out = resolve(opts.out)
+      if (!out.toLowerCase().endsWith('.wav')) throw new PerceptError('VALIDATION', `--out ${opts.out}: the output is a WAV file; give a name ending in .wav.`)
+      if (text.trim() === '') throw new PerceptError('VALIDATION', 'The text is empty: give the words to say, e.g. percept tts say "Hello there." --out hello.wav')
+      const voice = await openVoice(opts.voice)
+      try {
+        const started = performance.now()
+        const result = await synthesizeText(text, voice, opts.system ? { system: opts.system } : {})
+        const seconds = (performance.now() - started) / 1000
+        await writeWavFile(out, { sampleRate: result.sampleRate, channels: [result.samples] }, 'pcm16')
+        for (const n of result.notices) process.stderr.write(`notice: "${n.text}": ${n.reason}\n`)
+        const system = opts.system ?? voice.source.preprocessing.system
+        const summary = { voice: voice.id, system, duration: result.duration, seconds, realTimeFactor: seconds / result.duration, phones: result.phones }
+        if (opts.json) return print(summary)
+        process.stdout.write(`${out}: ${result.duration.toFixed(2)} s of speech (${result.sentences} sentence(s), ${result.phones.length} phones) by ${voice.id} (${system}) in ${seconds.toFixed(2)} s\n`)
+      } finally {
+        await voice.release()
+      }
+    })
+  return tts
+}

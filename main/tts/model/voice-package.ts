@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import type { ModelMeta } from '../../api/models'
+import { PerceptError } from '../../core/errors'
+import { openOnnxSession, type OnnxModelSession } from '../../compute/onnx'
+import { readModelPackage } from '../../compute/model-package'
+import { spectrumBins } from '../vocoder/defaults'
+import type { VocoderFeatures } from '../vocoder/defaults'
+import { baselineFeatures, generateTrajectories, vocoderFeatures } from './generate'
+import { overlapAdd, segmentRows } from './post-filter'
+import { frameInputSize, phoneInputSize, postFilterContext, voiceSystems, voiceWidthsSchema, type VoiceSystem } from './voice-config'
+import { voiceStatsSchema, type VoiceStats } from './voice-stats'
+
+/*
+ * A voice package: the model-package folder (model.onnx, model.json, card.md) plus the voice's other graphs
+ * beside model.onnx, each named in model.json's preprocessing.graphs, and its normalisation in stats.json:
+ *   model.onnx      the baseline acoustic DNN (frame features -> z-scored mc/lf0/bap with dynamics + vuv)
+ *   duration.onnx   phone features -> z-scored duration in frames
+ *   spectral.onnx   (mdnn) the stacked bottleneck DNN + tied decoder: frame features -> spectra 0..1
+ *   postfilter.onnx (mdnn) 3 consecutive spectra -> 3 enhanced ones
+ * model.json's inputs and outputs describe model.onnx, as every package's do; the rest is in preprocessing.
+ */
+
+export const voiceGraphFiles = { acoustic: 'model.onnx', duration: 'duration.onnx', spectral: 'spectral.onnx', postFilter: 'postfilter.onnx' } as const
+export type VoiceGraph = keyof typeof voiceGraphFiles
+export const statsFile = 'stats.json'
+
+const graphSchema = z.object({ file: z.string().regex(/^[a-z]+\.onnx$/), input: z.string(), output: z.string() }).strict()
+
+/** What a voice writes into model.json's preprocessing (task speech-synthesis). */
+export const voicePreprocessingSchema = z
+  .object({
+    sampleRate: z.literal(16000),
+    symbols: z.literal('phonemes'),
+    vocoder: z.string(),
+    system: z.enum(voiceSystems),
+    framePeriodMs: z.number().positive(),
+    graphs: z.object({ acoustic: graphSchema, duration: graphSchema, spectral: graphSchema.optional(), postFilter: graphSchema.optional() }).strict(),
+    stats: z.literal(statsFile),
+    widths: voiceWidthsSchema,
+    /** The corpus utterances left out of training, for `tts eval`. */
+    heldOut: z.array(z.string()),
+    corpus: z.string(),
+  })
+  .passthrough()
+export type VoicePreprocessing = z.infer<typeof voicePreprocessingSchema>
+
+export interface VoiceSource {
+  id: string
+  meta: ModelMeta
+  preprocessing: VoicePreprocessing
+  stats: VoiceStats
+  /** The bytes of each graph, or its path. */
+  graphs: Partial<Record<VoiceGraph, Uint8Array | string>>
+}
+
+/** Reads a voice package folder and checks it is one. */
+export async function readVoicePackage(dir: string): Promise<VoiceSource> {
+  const pkg = await readModelPackage(dir)
+  if (pkg.meta.task !== 'speech-synthesis') throw new PerceptError('VALIDATION', `${dir} holds a ${pkg.meta.task} model, not a voice: give a package that \`percept tts train\` installed.`)
+  const parsed = voicePreprocessingSchema.safeParse(pkg.meta.preprocessing)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new PerceptError('VALIDATION', `${dir}/model.json is not a voice of this version (preprocessing.${issue.path.join('.')}: ${issue.message}); train the voice again with \`percept tts train\`.`)
+  }
+  let stats: VoiceStats
+  try {
+    stats = voiceStatsSchema.parse(JSON.parse(await readFile(join(dir, statsFile), 'utf8')))
+  } catch (error) {
+    throw new PerceptError('VALIDATION', `${dir}/${statsFile} is missing or damaged (${(error as Error).message.split('\n')[0]}); train the voice again.`)
+  }
+  const graphs: VoiceSource['graphs'] = {}
+  for (const [name, graph] of Object.entries(parsed.data.graphs)) if (graph) graphs[name as VoiceGraph] = join(dir, graph.file)
+  return { id: pkg.id, meta: pkg.meta, preprocessing: parsed.data, stats, graphs }
+}
+
+/** A voice with its ONNX sessions open. */
+export class Voice {
+  private constructor(
+    readonly source: VoiceSource,
+    private readonly sessions: Partial<Record<VoiceGraph, OnnxModelSession>>,
+  ) {}
+
+  static async open(source: VoiceSource): Promise<Voice> {
+    const sessions: Partial<Record<VoiceGraph, OnnxModelSession>> = {}
+    try {
+      for (const [name, graph] of Object.entries(source.graphs)) sessions[name as VoiceGraph] = await openOnnxSession(graph)
+    } catch (error) {
+      await Promise.all(Object.values(sessions).map((s) => s.release()))
+      throw error
+    }
+    return new Voice(source, sessions)
+  }
+
+  get id(): string {
+    return this.source.id
+  }
+
+  /** The systems this voice can speak with: the baseline always, MDNNs2 when it has the spectral graphs. */
+  get systems(): VoiceSystem[] {
+    return this.sessions.spectral ? ['dnn', 'mdnn'] : ['dnn']
+  }
+
+  private async run(graph: VoiceGraph, rows: Float32Array, count: number, dims: number): Promise<Float32Array> {
+    const session = this.sessions[graph]
+    const spec = this.source.preprocessing.graphs[graph]
+    if (!session || !spec) throw new PerceptError('VALIDATION', `The voice ${this.id} has no ${graph} network; it was trained as ${this.source.preprocessing.system}.`)
+    const out = await session.run({ [spec.input]: { data: rows, shape: [count, dims] } }, [spec.output])
+    return out[spec.output]!.data as Float32Array
+  }
+
+  private normalise(rows: Float32Array, { mean, std }: { mean: readonly number[]; std: readonly number[] }): Float32Array {
+    const size = mean.length
+    return rows.map((v, i) => (v - mean[i % size]!) / std[i % size]!)
+  }
+
+  /** Raw phone features (phones x phoneInputSize) to frames per phone, at least 1 each. */
+  async durations(phoneInputs: Float32Array, phones: number): Promise<number[]> {
+    const { mean, std } = this.source.stats.duration
+    const z = await this.run('duration', this.normalise(phoneInputs, this.source.stats.phoneInput), phones, phoneInputSize)
+    return Array.from(z, (v) => Math.min(400, Math.max(1, Math.round(v * std + mean))))
+  }
+
+  /** The baseline's z-scored outputs for raw frame features. */
+  async acoustic(frameInputs: Float32Array, frames: number): Promise<Float32Array> {
+    return this.run('acoustic', this.normalise(frameInputs, this.source.stats.frameInput), frames, frameInputSize)
+  }
+
+  /** The MDNN's spectra (0..1 scale), post-filtered (overlap-added) unless `postFilter` is false. */
+  async spectra(frameInputs: Float32Array, frames: number, postFilter: boolean): Promise<Float32Array> {
+    const scaled = await this.run('spectral', this.normalise(frameInputs, this.source.stats.frameInput), frames, frameInputSize)
+    if (!postFilter) return scaled
+    const segments = await this.run('postFilter', segmentRows(scaled, frames, spectrumBins), frames, postFilterContext * spectrumBins)
+    return overlapAdd(segments, frames, spectrumBins)
+  }
+
+  /** Vocoder features of `system` for raw frame features. */
+  async features(frameInputs: Float32Array, frames: number, system: VoiceSystem, postFilter = true): Promise<VocoderFeatures> {
+    const trajectories = generateTrajectories(await this.acoustic(frameInputs, frames), frames, this.source.stats.acoustic)
+    if (system === 'dnn') return baselineFeatures(trajectories, postFilter)
+    const scaled = await this.spectra(frameInputs, frames, postFilter)
+    const { min, max } = this.source.stats.spectrum
+    const spectrum = Array.from({ length: frames }, (_, t) => {
+      const out = new Float64Array(spectrumBins)
+      for (let k = 0; k < spectrumBins; k++) out[k] = Math.exp(2 * (min[k]! + scaled[t * spectrumBins + k]! * (max[k]! - min[k]!)))
+      return out
+    })
+    return vocoderFeatures(trajectories, spectrum)
+  }
+
+  async release(): Promise<void> {
+    await Promise.all(Object.values(this.sessions).map((s) => s.release()))
+  }
+}
+

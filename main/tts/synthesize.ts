@@ -1,0 +1,94 @@
+import { PerceptError } from '../core/errors'
+import type { Notice } from './frontend/normalise'
+import { frameFeatures, linguisticFeatures } from './frontend/linguistic-features'
+import { analyseText } from './frontend/utterance'
+import type { Voice } from './model/voice-package'
+import type { VoiceSystem } from './model/voice-config'
+import { frameInputSize, phoneInputSize } from './model/voice-config'
+import { framePeriodMs, vocoderSampleRate } from './vocoder/defaults'
+import { synthesise } from './vocoder/synthesis'
+
+/*
+ * Text to speech with a trained voice: the front end splits the text into sentences (utterances) and gives
+ * each phone its linguistic features; the duration DNN gives each phone its frames; the frame features go
+ * through the acoustic network(s) (ONNX, model/voice-package.ts), parameter generation (MLPG and the cepstral
+ * post-filter, or the decoder and the DNN post-filter) and the vocoder. Sentence by sentence, so a long text
+ * never holds more than one sentence's frames, and `onSentence` can stream each as it is done.
+ */
+
+export interface TimedPhone {
+  phone: string
+  /** Seconds from the start of the whole text's audio. */
+  start: number
+  end: number
+}
+
+export interface SpokenSentence {
+  text: string
+  samples: Float32Array
+  phones: TimedPhone[]
+}
+
+export interface SynthesisResult {
+  sampleRate: number
+  samples: Float32Array
+  /** Seconds of audio. */
+  duration: number
+  phones: TimedPhone[]
+  sentences: number
+  notices: Notice[]
+}
+
+export interface SynthesizeOptions {
+  system?: VoiceSystem
+  /** The post-filter of the system (cepstral for dnn, the DNN for mdnn); on by default. */
+  postFilter?: boolean
+  signal?: AbortSignal
+  onSentence?: (sentence: SpokenSentence, index: number, total: number) => void
+}
+
+const framesToSeconds = (frames: number): number => (frames * framePeriodMs) / 1000
+const hop = (vocoderSampleRate * framePeriodMs) / 1000
+
+export async function synthesizeText(text: string, voice: Voice, options: SynthesizeOptions = {}): Promise<SynthesisResult> {
+  if (text.trim() === '') throw new PerceptError('VALIDATION', 'The text is empty: give the words to say, e.g. percept tts say "Hello there." --out hello.wav')
+  const system = options.system ?? voice.source.preprocessing.system
+  if (!voice.systems.includes(system)) {
+    throw new PerceptError('VALIDATION', `The voice ${voice.id} speaks with ${voice.systems.join(' or ')}, not ${system}: train an ${system} voice (percept tts train --system ${system}) or leave --system out.`)
+  }
+  const { utterances, notices } = analyseText(text)
+  if (utterances.length === 0) {
+    const why = notices.length ? notices.map((n) => `"${n.text}": ${n.reason}`).join('; ') : 'nothing in it can be spoken'
+    throw new PerceptError('VALIDATION', `Nothing to say in the text (${why}). Give words in English.`)
+  }
+  const pieces: Float32Array[] = []
+  const phones: TimedPhone[] = []
+  let offsetFrames = 0
+  for (const [index, utterance] of utterances.entries()) {
+    options.signal?.throwIfAborted()
+    const features = linguisticFeatures(utterance)
+    const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
+    features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
+    const durations = await voice.durations(phoneRows, features.vectors.length)
+    const rows = frameFeatures(features.vectors, durations)
+    const frames = rows.length
+    const frameRows = new Float32Array(frames * frameInputSize)
+    rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
+    const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true)
+    const samples = synthesise(vocoder, { length: frames * hop })
+    const sentencePhones: TimedPhone[] = []
+    let at = offsetFrames
+    features.phones.forEach((phone, i) => {
+      sentencePhones.push({ phone, start: framesToSeconds(at), end: framesToSeconds(at + durations[i]!) })
+      at += durations[i]!
+    })
+    offsetFrames += frames
+    pieces.push(samples)
+    phones.push(...sentencePhones)
+    options.onSentence?.({ text: utterance.text, samples, phones: sentencePhones }, index, utterances.length)
+  }
+  const samples = new Float32Array(pieces.reduce((n, p) => n + p.length, 0))
+  let offset = 0
+  for (const p of pieces) samples.set(p, offset), (offset += p.length)
+  return { sampleRate: vocoderSampleRate, samples, duration: samples.length / vocoderSampleRate, phones, sentences: utterances.length, notices }
+}
