@@ -13,6 +13,7 @@ import { reorient, reorientToRas } from '../imaging/reorient'
 import { loadVolume } from '../mri/volume-source'
 import { registerMriCohortCommands } from './cli-mri-cohort'
 import { registerMriSegmentationCommands } from './cli-mri-segmentation'
+import { registerMriTrainCommands } from './cli-mri-train'
 
 function positive(value: string): number {
   const n = Number(value)
@@ -159,5 +160,6 @@ export function registerMriCommands(program: Command): Command {
     })
   registerMriCohortCommands(mri)
   registerMriSegmentationCommands(mri)
+  registerMriTrainCommands(mri)
   return mri
 }

@@ -5,6 +5,7 @@ import { demoTrain } from '../compute/demo/demo-train'
 import { soundTrainKind } from '../sound/train/cross-validate'
 import { enhanceTrainKind } from '../enhance/train/train-job'
 import { facesEvaluateKind } from '../faces/evaluate-job'
+import { mriTrainKind } from '../mri/segmentation/train/train-job'
 import { ttsTrainKind } from '../tts/train/train-job'
 
 /**
@@ -17,6 +18,7 @@ export const jobKinds: readonly JobKind[] = [
   demoTrain,
   // Features on every core, in threads started from main/app/feature-worker.ts (built beside this file).
   soundTrainKind({ entry: locateJobWorker(import.meta.url, 'feature-worker') }),
+  mriTrainKind,
   enhanceTrainKind,
   facesEvaluateKind,
   ttsTrainKind,
