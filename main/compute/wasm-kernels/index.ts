@@ -4,7 +4,7 @@ import { conv2dBackpropInputConfig, conv3dBackpropInputConfig } from './conv-bac
 import { conv3dConfig } from './conv3d'
 import { conv3dBackpropFilterConfig } from './conv3d-backprop'
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop'
-import { maxPool3dGradConfig, maxPoolGradConfig } from './max-pool-grad'
+import { maxPool3dConfig, maxPool3dGradConfig, maxPoolGradConfig } from './max-pool'
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
 
 /**
@@ -22,13 +22,14 @@ export const addedWasmKernels: readonly KernelConfig[] = [
 /**
  * Kernels tfjs-backend-wasm 4.22 has but computes wrongly (found by test/unit/compute/gradients.test.ts
  * and conv-kernels.test.ts against the cpu backend and brute-force references): max-pooling
- * gradients drop windows whose maximum is negative; the Conv3D backprop kernels are wrong (input:
+ * gradients drop windows whose maximum is negative, and 3-D max pooling itself pools such windows to ~0; the Conv3D backprop kernels are wrong (input:
  * always; filter: with stride > 1). Plus Conv3D and Conv2DBackpropInput, which are right but
  * plain loops, ~10x slower than the same work done by XNNPACK's 2-D convolution.
  */
 export const replacedWasmKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
   maxPool3dGradConfig,
+  maxPool3dConfig,
   conv3dBackpropInputConfig,
   conv3dBackpropFilterConfig,
   conv2dBackpropInputConfig,

@@ -248,6 +248,19 @@ describe('other wasm kernels against cpu', () => {
     }
   })
 
+  it('maxPool3d itself, for inputs of both signs and all negative (the stock kernel pooled negative windows to ~0)', async () => {
+    for (const [shape, k, stride, pad] of [[[2, 4, 5, 4, 3], 2, 2, 'valid'], [[1, 4, 4, 5, 2], 3, 1, 'same']] as const) {
+      for (const offset of [0, -2]) {
+        const xv = seededValues(size([...shape]), 23).map((v) => v + offset)
+        const run = (): tf.Tensor => tf.maxPool3d(tf.tensor(xv, [...shape]) as tf.Tensor5D, k, stride, pad)
+        const [cpu] = await onBackend('cpu', run)
+        const [wasm] = await onBackend('wasm', run)
+        expect([...wasm!], `${pad} offset ${offset}`).toEqual([...cpu!])
+        if (offset < 0) expect(Math.max(...wasm!)).toBeLessThan(0)
+      }
+    }
+  })
+
   it('depthwise conv2d gradients (added kernels)', async () => {
     const x: Shape4 = [2, 7, 6, 3]
     const filter: Shape4 = [3, 3, 3, 2]

@@ -2,6 +2,8 @@ import {
   backend_util,
   type KernelConfig,
   type KernelFunc,
+  MaxPool3D,
+  type MaxPool3DAttrs,
   MaxPool3DGrad,
   type MaxPool3DGradAttrs,
   MaxPoolGrad,
@@ -12,7 +14,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { heapView } from './kernel-calls'
 
 /*
- * MaxPoolGrad and MaxPool3DGrad, replacing the wasm backend's own: in tfjs-backend-wasm 4.22 both
+ * MaxPool3D, MaxPoolGrad and MaxPool3DGrad, replacing the wasm backend's own: in tfjs-backend-wasm 4.22 both
  * lose the gradient of every window whose maximum is negative (all windows of a negative input;
  * 2-D also misplaces others), so max-pooling layers trained on wasm got wrong gradients. Each
  * window's gradient goes to its first maximal input, as on the cpu backend. Direct loops over the
@@ -29,11 +31,11 @@ interface PoolGeometry {
   padsBefore: number[]
 }
 
-function maxPoolGradNd(backend: BackendWasm, dy: TensorInfo, input: TensorInfo, g: PoolGeometry): TensorInfo {
-  const out = backend.makeOutput(input.shape, 'float32')
-  const dx = new Float64Array(input.shape.reduce((a, b) => a * b, 1))
-  const x = heapView(backend, input)
-  const dyv = heapView(backend, dy)
+/**
+ * Visits every output position's window and hands `visit` each channel's maximum and the flat input
+ * index of its first maximal input (-1 for a window wholly in the padding), as the cpu backend pools.
+ */
+function scanWindows(x: ArrayLike<number>, g: PoolGeometry, visit: (outFlat: number, best: Float64Array, where: Int32Array) => void): void {
   const rank = g.inSizes.length
   const C = g.channels
   const inCount = g.inSizes.reduce((a, b) => a * b, 1)
@@ -76,11 +78,48 @@ function maxPoolGradNd(backend: BackendWasm, dy: TensorInfo, input: TensorInfo, 
           }
         }
       }
-      const dyBase = (b * outCount + o) * C
-      for (let c = 0; c < C; c++) if (where[c]! >= 0) dx[where[c]!]! += dyv[dyBase + c]!
+      visit((b * outCount + o) * C, best, where)
     }
   }
+}
+
+function maxPoolGradNd(backend: BackendWasm, dy: TensorInfo, input: TensorInfo, g: PoolGeometry): TensorInfo {
+  const out = backend.makeOutput(input.shape, 'float32')
+  const dx = new Float64Array(input.shape.reduce((a, b) => a * b, 1))
+  const dyv = heapView(backend, dy)
+  scanWindows(heapView(backend, input), g, (dyBase, _best, where) => {
+    for (let c = 0; c < g.channels; c++) if (where[c]! >= 0) dx[where[c]!]! += dyv[dyBase + c]!
+  })
   heapView(backend, out).set(dx)
+  return out
+}
+
+/** 3-D pooling geometry of `input` (NDHWC) as TF.js computes it. */
+function pool3dGeometry(input: TensorInfo, attrs: MaxPool3DAttrs | MaxPool3DGradAttrs): PoolGeometry & { outShape: number[] } {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs
+  const info = backend_util.computePool3DInfo(input.shape as [number, number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode)
+  return {
+    batch: info.batchSize,
+    channels: info.inChannels,
+    inSizes: [info.inDepth, info.inHeight, info.inWidth],
+    outSizes: [info.outDepth, info.outHeight, info.outWidth],
+    filter: [info.filterDepth, info.filterHeight, info.filterWidth],
+    strides: [info.strideDepth, info.strideHeight, info.strideWidth],
+    padsBefore: [info.padInfo.front, info.padInfo.top, info.padInfo.left],
+    outShape: info.outShape,
+  }
+}
+
+/** MaxPool3D: tfjs-backend-wasm 4.22 starts each window at the smallest positive float, not -Infinity, so a window of negative values pools to about 0. */
+const maxPool3d: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x } = inputs as unknown as { x: TensorInfo }
+  const g = pool3dGeometry(x, attrs as unknown as MaxPool3DAttrs)
+  const wasm = backend as BackendWasm
+  const out = wasm.makeOutput(g.outShape, 'float32')
+  const y = heapView(wasm, out)
+  scanWindows(heapView(wasm, x), g, (outBase, best) => {
+    for (let c = 0; c < g.channels; c++) y[outBase + c] = best[c]!
+  })
   return out
 }
 
@@ -101,18 +140,9 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
 
 const maxPool3dGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as unknown as { dy: TensorInfo; input: TensorInfo }
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPool3DGradAttrs
-  const info = backend_util.computePool3DInfo(input.shape as [number, number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode)
-  return maxPoolGradNd(backend as BackendWasm, dy, input, {
-    batch: info.batchSize,
-    channels: info.inChannels,
-    inSizes: [info.inDepth, info.inHeight, info.inWidth],
-    outSizes: [info.outDepth, info.outHeight, info.outWidth],
-    filter: [info.filterDepth, info.filterHeight, info.filterWidth],
-    strides: [info.strideDepth, info.strideHeight, info.strideWidth],
-    padsBefore: [info.padInfo.front, info.padInfo.top, info.padInfo.left],
-  })
+  return maxPoolGradNd(backend as BackendWasm, dy, input, pool3dGeometry(input, attrs as unknown as MaxPool3DGradAttrs))
 }
 
 export const maxPoolGradConfig: KernelConfig = { kernelName: MaxPoolGrad, backendName: 'wasm', kernelFunc: maxPoolGrad }
 export const maxPool3dGradConfig: KernelConfig = { kernelName: MaxPool3DGrad, backendName: 'wasm', kernelFunc: maxPool3dGrad }
+export const maxPool3dConfig: KernelConfig = { kernelName: MaxPool3D, backendName: 'wasm', kernelFunc: maxPool3d }
