@@ -1,30 +1,55 @@
 import { formatAudioBench, runAudioBench } from '../audio/bench/audio-bench'
 import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
+import type { ProfiledNetwork } from '../compute/bench/step-profile'
 import { formatFacesBench, runFacesBench } from '../faces/bench/faces-bench'
 import { formatMriBench, runMriBench } from '../mri/bench/mri-bench'
 import { locateJobWorker } from '../core/jobs/worker-entry'
 import { formatEscBench, runEscBench } from '../sound/bench/esc-bench'
+import { buildEscModel, PAPER_TRAINING, presetConfig } from '../sound/model'
 
 export interface BenchOptions {
   /** One repetition and the smallest inputs: a smoke run, not figures. */
   quick: boolean
   log: (line: string) => void
+  /** Also profile kernel by kernel, where the benchmark offers it (see Benchmark.profile). */
+  profile?: boolean
 }
 
 interface Benchmark {
   description: string
   run(options: BenchOptions): Promise<{ date: string }>
   format(result: { date: string }): string
+  /** What --profile adds, for a benchmark that offers it. */
+  profile?: string
 }
 
-function benchmark<R extends { date: string }>(description: string, run: (o: BenchOptions) => Promise<R>, format: (r: R) => string): Benchmark {
-  return { description, run, format: format as (r: { date: string }) => string }
+function benchmark<R extends { date: string }>(description: string, run: (o: BenchOptions) => Promise<R>, format: (r: R) => string, profile?: string): Benchmark {
+  return { description, run, format: format as (r: { date: string }) => string, ...(profile ? { profile } : {}) }
+}
+
+/** The ESC 'dilated' preset's training step (the one `bench esc` times), profiled by `bench compute --profile` beside the reference CNN. */
+export const dilatedNetwork: ProfiledNetwork = {
+  name: "ESC 'dilated' preset",
+  build: () => buildEscModel(presetConfig('dilated', 10)),
+  batch: PAPER_TRAINING.batchSize,
+  inputShape: [64, 41, 2],
+  classes: 10,
 }
 
 /** Every benchmark, by the name `percept bench <name>` and `bench/run.ts <name>` take. */
 export const benchmarks: Record<string, Benchmark> = {
-  compute: benchmark('TF.js ops and a training step on every backend that loads, and onnxruntime inference (ms per item)', runComputeBench, formatComputeBench),
-  audio: benchmark('log-mel + delta throughput, resampling, and opening a 1-hour file (decode, loudness, peaks)', runAudioBench, formatAudioBench),
+  compute: benchmark(
+    'TF.js ops and a training step on every backend that loads, and onnxruntime inference (ms per item)',
+    (options) => runComputeBench({ ...options, profileNetworks: [dilatedNetwork] }),
+    formatComputeBench,
+    "a kernel-by-kernel profile of one training step (setup, forward, backward, optimizer, dispose) of the reference CNN and the ESC 'dilated' preset on each backend",
+  ),
+  audio: benchmark(
+    'log-mel + delta throughput, resampling, and opening a 1-hour file (decode, loudness, peaks)',
+    // The audio worker measures a long WAV in a second thread, as the editor's open does.
+    (options) => runAudioBench({ ...options, scanThread: locateJobWorker(import.meta.url, 'audio-worker') }),
+    formatAudioBench,
+  ),
   mri: benchmark('loading a 256^3 volume and ch2better for the viewer, and the surfaces of every label of an atlas', runMriBench, formatMriBench),
   esc: benchmark(
     "sound classification: a training step of the 'dilated' preset at batch 32, features + ONNX inference of a clip, and training's features of 4 s clips (clips/s)",

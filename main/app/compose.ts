@@ -6,6 +6,7 @@ import { workerDecoder } from '../audio/worker-decode'
 import { ModelLibrary } from '../compute/model-package'
 import { OnnxSessionCache } from '../compute/onnx/onnx-session'
 import { SoundService } from '../sound/service'
+import { threadClassifier } from '../sound/infer/classify-thread'
 import { MriService } from '../mri/service'
 import { FacesService, facesUploadDir } from '../faces/service'
 import { workerRunner } from '../mri/worker-client'
@@ -31,7 +32,7 @@ export interface PerceptOptions {
   sqliteBinding?: string
   /** Where job workers start; by default job-worker.js beside the built app, or job-worker.ts via tsx from sources. */
   jobWorker?: JobWorkerEntry
-  /** Where audio-opening threads start (default: audio-worker beside the built app, as for jobWorker). */
+  /** Where audio threads start, opening and classifying sounds (default: audio-worker beside the built app, as for jobWorker). */
   audioWorker?: JobWorkerEntry
   /** Where MRI threads start (default: mri-worker beside the built app). */
   mriWorker?: JobWorkerEntry
@@ -76,17 +77,18 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   const models = new ModelLibrary(workspace.folder('models'), events, writeTargets, bundledModelsDir())
   const audioCache = join(workspace.folder('cache'), 'audio')
   mkdirSync(audioCache, { recursive: true })
+  const audioWorker = options.audioWorker ?? locateJobWorker(import.meta.url, 'audio-worker')
   const audio = new AudioService({
     settings,
     uploadDir: join(workspace.folder('datasets'), 'dropped'),
     cacheDir: audioCache,
-    decode: workerDecoder(options.audioWorker ?? locateJobWorker(import.meta.url, 'audio-worker')),
+    decode: workerDecoder(audioWorker),
     writeTargets,
     editorStateFile: join(workspace.home, 'sound-editor.json'),
     warn: (message) => log.warn(message),
   })
   const sessions = new OnnxSessionCache()
-  const sound = new SoundService({ audio, modelsDir: workspace.folder('models'), bundledDir: bundledModelsDir(), sessions, training: { jobs: runner, runsDir: workspace.folder('runs') } })
+  const sound = new SoundService({ audio, modelsDir: workspace.folder('models'), bundledDir: bundledModelsDir(), sessions, classify: threadClassifier(audioWorker), training: { jobs: runner, runsDir: workspace.folder('runs') } })
   const mri = new MriService({
     settings,
     events,

@@ -97,13 +97,27 @@ function rangeExtremes(samples: Float32Array, levels: PeakLevel[], level: number
 }
 
 function buildLevels(samples: Float32Array): PeakLevel[] {
-  const count = Math.ceil(samples.length / baseBlock)
-  const min = new Float32Array(count)
-  const max = new Float32Array(count)
-  for (let k = 0; k < count; k++) {
+  const base = emptyBaseLevel(samples.length)
+  fillBaseLevel(base, samples, 0, samples.length)
+  return levelsOver(base)
+}
+
+/** Level 0 for `frames` frames, to be filled by fillBaseLevel. */
+export function emptyBaseLevel(frames: number): PeakLevel {
+  const count = Math.ceil(frames / baseBlock)
+  return { block: baseBlock, min: new Float32Array(count), max: new Float32Array(count) }
+}
+
+/**
+ * Level 0's blocks over frames [from, to) of `samples` (the whole channel): `from` starts a block and
+ * `to` ends one or the channel, so a sound decoded a piece at a time fills it piece by piece.
+ */
+export function fillBaseLevel(base: PeakLevel, samples: Float32Array, from: number, to: number): void {
+  const { min, max } = base
+  for (let k = from / baseBlock; k * baseBlock < to; k++) {
     let mn = Infinity
     let mx = -Infinity
-    const end = Math.min(samples.length, (k + 1) * baseBlock)
+    const end = Math.min(to, (k + 1) * baseBlock)
     for (let i = k * baseBlock; i < end; i++) {
       const v = samples[i]!
       if (v < mn) mn = v
@@ -112,8 +126,12 @@ function buildLevels(samples: Float32Array): PeakLevel[] {
     min[k] = mn
     max[k] = mx
   }
-  const levels: PeakLevel[] = [{ block: baseBlock, min, max }]
-  for (let below = levels[0]!; below.min.length > 1; ) {
+}
+
+/** The whole pyramid on a filled level 0: each level above merges fanOut blocks of the one below. */
+export function levelsOver(base: PeakLevel): PeakLevel[] {
+  const levels: PeakLevel[] = [base]
+  for (let below = base; below.min.length > 1; ) {
     const n = Math.ceil(below.min.length / fanOut)
     const up: PeakLevel = { block: below.block * fanOut, min: new Float32Array(n), max: new Float32Array(n) }
     for (let k = 0; k < n; k++) {

@@ -6,7 +6,7 @@ import type { OnnxSessionCache } from '../compute/onnx/onnx-session'
 import { PerceptError } from '../core/errors'
 import { loadSoundDataset } from './dataset'
 import { datasetClassesOf } from './dataset/dataset-classes'
-import { classifySound } from './infer/classify'
+import { inThreadClassifier, type ClassifyRunner } from './infer/classify-thread'
 import { defaultSoundClassifier, newestFirst } from './infer/default-classifier'
 import { describeEscModel } from './model/describe'
 import { listPresets } from './model/presets'
@@ -15,7 +15,7 @@ import { presetRef, startExperiment } from './train/experiment-start'
 import { listExperiments } from './train/experiments-index'
 import { listTrainingRuns, trainingReport, type TrainingContext } from './train/runs-index'
 
-/** Longer sounds are classified by `percept esc predict` (a request should not hold the core for long). */
+/** Longer sounds are classified by `percept esc predict`: the editor's request runs in a thread, but should still answer in seconds. */
 const maxSeconds = 600
 
 export interface SoundServiceOptions {
@@ -25,6 +25,8 @@ export interface SoundServiceOptions {
   /** The app's bundled models (models/ beside the app); its sound/ folder holds classifiers. */
   bundledDir: string | null
   sessions: OnnxSessionCache
+  /** Where sound.classify runs: the app passes a worker thread (threadClassifier); default this thread, with `sessions`. */
+  classify?: ClassifyRunner
   /** The app's job runner and the workspace's runs/ folder, for training from the app. */
   training: TrainingContext
 }
@@ -126,8 +128,8 @@ export class SoundService {
     if (!id) throw new PerceptError('NOT_FOUND', 'No sound classifier is installed: train one (Sound > Train, or percept esc train) or import a package in Models.')
     const dir = id.startsWith(bundledIdPrefix) && this.options.bundledDir ? join(this.options.bundledDir, 'sound', id.slice(bundledIdPrefix.length)) : join(this.options.modelsDir, id)
     const pkg = await readModelPackage(dir)
-    const session = { run: (feeds: Parameters<OnnxSessionCache['run']>[1], names?: readonly string[]) => this.options.sessions.run(pkg.onnxPath, feeds, names) }
-    const result = await classifySound(sound.audio, session, pkg.meta)
+    const classify = this.options.classify ?? inThreadClassifier(this.options.sessions)
+    const result = await classify({ audio: sound.audio, onnxPath: pkg.onnxPath, meta: pkg.meta })
     return { model: { id, name: pkg.meta.name }, ...result }
   }
 }

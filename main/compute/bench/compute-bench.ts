@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import { benchMachine, median, timeAsync, type BenchMachine } from '../../core/bench-timing'
 import { backendPreference, probeBackends, type TfBackendName, useBackend, wasmThreading } from '../backend'
 import { buildReferenceCnn, referenceCnnBatch, referenceCnnClasses, referenceCnnInputShape } from '../reference-cnn'
+import { formatStepProfile, profileTrainingStep, type ProfiledNetwork, type StepProfile } from './step-profile'
 
 /** What one "item" is: the figures are milliseconds per item, medians over the repetitions after warm-up. */
 export const benchItem =
@@ -33,6 +34,8 @@ export interface ComputeBenchResult {
   wasm: { threads: number | null; binary: string | null; note: string | null } | null
   repetitions: Record<string, { warmup: number; measured: number; train_step_measured: number }>
   shapes: Record<string, string>
+  /** With `profile`: per backend, a kernel-by-kernel profile of one training step of each network. */
+  profile?: Partial<Record<TfBackendName, StepProfile[]>>
   total_s: number
 }
 
@@ -43,6 +46,18 @@ export interface ComputeBenchOptions {
   quick?: boolean
   /** Progress lines (default: none). */
   log?: (line: string) => void
+  /** Also profile a training step kernel by kernel on each backend: the reference CNN, then these networks. */
+  profile?: boolean
+  profileNetworks?: ProfiledNetwork[]
+}
+
+/** The reference CNN as the step profile takes it. */
+export const referenceCnnNetwork: ProfiledNetwork = {
+  name: 'reference CNN',
+  build: () => buildReferenceCnn({ seed: 1 }),
+  batch: referenceCnnBatch,
+  inputShape: referenceCnnInputShape,
+  classes: referenceCnnClasses,
 }
 
 export const benchShapes = {
@@ -237,6 +252,16 @@ export async function runComputeBench(options: ComputeBenchOptions = {}): Promis
       const { threads, binary, note } = wasmThreading()
       result.wasm = { threads, binary, note }
     }
+    if (options.profile) {
+      // The cpu backend's step takes ~20 s: one warm-up, one profiled.
+      const steps = options.quick ? { warmup: 0, steps: 1 } : backend === 'cpu' ? { warmup: 1, steps: 1 } : { warmup: 2, steps: 3 }
+      const profiles: StepProfile[] = []
+      for (const network of [referenceCnnNetwork, ...(options.profileNetworks ?? [])]) {
+        log(`  ${backend} profile of a training step: ${network.name}`)
+        profiles.push(await profileTrainingStep(network, steps))
+      }
+      ;(result.profile ??= {})[backend] = profiles
+    }
   }
   log('onnxruntime')
   result.onnxruntime = await benchOnnx(options.quick ?? false, log)
@@ -272,6 +297,7 @@ export function formatComputeBench(result: ComputeBenchResult): string {
     ...(wasm ? [wasm] : []),
     ...Object.entries(result.skipped).map(([name, why]) => `${name}: skipped (${why})`),
     `Shapes: ${Object.entries(result.shapes).map(([k, v]) => `${k} ${v}`).join('; ')}`,
+    ...Object.values(result.profile ?? {}).flatMap((profiles) => profiles.flatMap((p) => ['', formatStepProfile(p)])),
     `Took ${result.total_s} s.`,
   ].join('\n')
 }

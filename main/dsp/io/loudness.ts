@@ -55,53 +55,120 @@ const lufs = (power: number) => -0.691 + 10 * Math.log10(power)
  * block passes: silence, under 400 ms, or a rate too low to hold the 1.7 kHz shelf.
  */
 export function integratedLoudness(audio: AudioData): number | null {
-  const rate = audio.sampleRate
-  if (!(rate > 2 * shelf.f0)) return null
-  // 100 ms steps on a rounded grid (rates like 11025 Hz have no whole step); block j = steps j..j+3.
-  const frames = frameCount(audio)
-  const bounds: number[] = [0]
-  while (Math.round((bounds.length * rate) / 10) <= frames) bounds.push(Math.round((bounds.length * rate) / 10))
-  const blocks = bounds.length - 4
-  if (blocks < 1) return null
-  const power = new Float64Array(blocks) // sum over channels of weight * mean square
-  const [stage1, stage2] = kWeightingCoefficients(rate)
-  const filters = Float64Array.of(stage1.b0, stage1.b1, stage1.b2, stage1.a1, stage1.a2, stage2.a1, stage2.a2)
-  const weights = channelWeights(audio.channels.length)
-  audio.channels.forEach((channel, c) => {
-    const weight = weights[c]!
-    if (weight === 0) return
-    const state = new Float64Array(6)
-    const steps = bounds.slice(1).map((end, k) => kWeightedEnergy(channel, bounds[k]!, end, filters, state))
-    for (let j = 0; j < blocks; j++) {
-      power[j]! += (weight * (steps[j]! + steps[j + 1]! + steps[j + 2]! + steps[j + 3]!)) / (bounds[j + 4]! - bounds[j]!)
-    }
-  })
-  const mean = (threshold: number) => {
-    let sum = 0
-    let count = 0
-    for (const p of power) {
-      if (lufs(p) > threshold) {
-        sum += p
-        count++
-      }
-    }
-    return count === 0 ? null : sum / count
-  }
-  const ungated = mean(absoluteGateLufs)
-  if (ungated === null) return null
-  // The loudest block always passes the relative gate, so this mean exists.
-  return lufs(mean(Math.max(absoluteGateLufs, lufs(ungated) + relativeGateLu))!)
+  const meter = new LoudnessMeter(audio.sampleRate, audio.channels.length, frameCount(audio))
+  meter.add(audio.channels, 0, frameCount(audio))
+  return meter.loudness()
 }
 
 /**
- * Sum of squares of x[from, to) through both biquads (direct form I; `state` carries x1 x2 y1 y2 z1 z2
- * from call to call). Called once per 100 ms step: V8 fully optimises a function called often, while
+ * integratedLoudness of a sound fed in pieces, all channels together in frame order: the filters'
+ * state and each step's running sum carry from piece to piece, so every sum is taken in the same order
+ * as in one pass and the result is exactly the same wherever the pieces were cut.
+ */
+export class LoudnessMeter {
+  /** Frame bounds of the 100 ms steps on a rounded grid (rates like 11025 Hz have no whole step). */
+  private readonly bounds: number[] = [0]
+  private readonly filters: Float64Array
+  private readonly weights: number[]
+  /** The channels that count (the LFE does not), in order. */
+  private readonly counted: number[]
+  private readonly progress: ChannelProgress[]
+  /** The step in progress, the same for every channel. */
+  private step = 0
+
+  constructor(
+    private readonly sampleRate: number,
+    channels: number,
+    frames: number,
+  ) {
+    const rate = sampleRate
+    if (rate > 2 * shelf.f0) {
+      while (Math.round((this.bounds.length * rate) / 10) <= frames) this.bounds.push(Math.round((this.bounds.length * rate) / 10))
+    }
+    const [stage1, stage2] = kWeightingCoefficients(rate)
+    this.filters = Float64Array.of(stage1.b0, stage1.b1, stage1.b2, stage1.a1, stage1.a2, stage2.a1, stage2.a2)
+    this.weights = channelWeights(channels)
+    this.counted = this.weights.flatMap((w, c) => (w === 0 ? [] : [c]))
+    this.progress = Array.from({ length: channels }, () => ({
+      state: new Float64Array(6),
+      sum: 0,
+      steps: new Float64Array(Math.max(0, this.bounds.length - 1)),
+    }))
+  }
+
+  /** Frames [from, to) of every channel, following on from the frames given before. */
+  add(channels: readonly Float32Array[], from: number, to: number): void {
+    let step = this.step
+    for (const c of this.counted) step = filterSteps(channels[c]!, from, to, this.step, this.bounds, this.filters, this.progress[c]!)
+    this.step = step
+  }
+
+  /** The integrated loudness of everything added (see integratedLoudness). */
+  loudness(): number | null {
+    if (!(this.sampleRate > 2 * shelf.f0)) return null
+    const bounds = this.bounds
+    const blocks = bounds.length - 4
+    if (blocks < 1) return null
+    const power = new Float64Array(blocks) // sum over channels of weight * mean square; block j = steps j..j+3
+    this.progress.forEach(({ steps }, c) => {
+      const weight = this.weights[c]!
+      if (weight === 0) return
+      for (let j = 0; j < blocks; j++) {
+        power[j]! += (weight * (steps[j]! + steps[j + 1]! + steps[j + 2]! + steps[j + 3]!)) / (bounds[j + 4]! - bounds[j]!)
+      }
+    })
+    const mean = (threshold: number) => {
+      let sum = 0
+      let count = 0
+      for (const p of power) {
+        if (lufs(p) > threshold) {
+          sum += p
+          count++
+        }
+      }
+      return count === 0 ? null : sum / count
+    }
+    const ungated = mean(absoluteGateLufs)
+    if (ungated === null) return null
+    // The loudest block always passes the relative gate, so this mean exists.
+    return lufs(mean(Math.max(absoluteGateLufs, lufs(ungated) + relativeGateLu))!)
+  }
+}
+
+/** One channel's filters, running sum of the step in progress, and K-weighted energy of each finished 100 ms step. */
+interface ChannelProgress {
+  /** x1 x2 y1 y2 z1 z2 */
+  state: Float64Array
+  sum: number
+  steps: Float64Array
+}
+
+/**
+ * Frames [from, to) of one channel from 100 ms step `step` on; returns the step it ends in. A function
+ * of its own: with this loop inlined into LoudnessMeter.add, V8 compiled the filter loop 30-50% slower.
+ */
+function filterSteps(x: Float32Array, from: number, to: number, step: number, bounds: readonly number[], f: Float64Array, p: ChannelProgress): number {
+  // Frames past the last whole step count in no block.
+  for (let at = from; step < bounds.length - 1 && at < to; ) {
+    const end = Math.min(to, bounds[step + 1]!)
+    p.sum = kWeightedEnergy(x, at, end, f, p.state, p.sum)
+    at = end
+    if (end === bounds[step + 1]) {
+      p.steps[step++] = p.sum
+      p.sum = 0
+    }
+  }
+  return step
+}
+
+/**
+ * `sum` plus the squares of x[from, to) through both biquads (direct form I; `state` carries x1 x2 y1 y2
+ * z1 z2 from call to call). Called once per 100 ms step: V8 fully optimises a function called often, while
  * one long call per channel ran in on-stack-replaced code, measured 2-3 times slower.
  */
-function kWeightedEnergy(x: Float32Array, from: number, to: number, f: Float64Array, state: Float64Array): number {
+function kWeightedEnergy(x: Float32Array, from: number, to: number, f: Float64Array, state: Float64Array, sum: number): number {
   const b0 = f[0]!, b1 = f[1]!, b2 = f[2]!, a1 = f[3]!, a2 = f[4]!, c1 = f[5]!, c2 = f[6]!
   let x1 = state[0]!, x2 = state[1]!, y1 = state[2]!, y2 = state[3]!, z1 = state[4]!, z2 = state[5]!
-  let sum = 0
   for (let i = from; i < to; i++) {
     const v = x[i]!
     const y = b0 * v + b1 * x1 + b2 * x2 - a2 * y2 - a1 * y1

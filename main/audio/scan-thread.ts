@@ -1,0 +1,77 @@
+import type { Worker } from 'node:worker_threads'
+import { PerceptError } from '../core/errors'
+import { spawnWorker, type JobWorkerEntry } from '../core/jobs/worker-entry'
+import type { AudioData } from '../dsp/audio-data'
+import type { AudioThreadReply } from './audio-thread'
+import { SoundScan, type ScanResult } from './sound-scan'
+
+/*
+ * Decoding and measuring a long WAV on two cores: the decoding thread writes each piece into channels
+ * on SharedArrayBuffers and publishes how many frames are done in a shared counter (Atomics.store, so
+ * the samples written before it are visible to whoever reads the count); a scanning thread waits on the
+ * counter and runs SoundScan over each new stretch. For an hour of 44.1 kHz stereo the decoding side
+ * (reading, converting, first touching 1.27 GB) and the scanning side (peaks, RMS, loudness) take about
+ * 1.5 and 2.3 s of CPU, so they overlap instead of adding up.
+ */
+
+/** What the scanning thread is given (main/app/audio-worker.ts starts it). */
+export interface ScanTask {
+  scan: { sampleRate: number; channels: Float32Array[]; progress: Int32Array }
+}
+
+/** The counter's value once the decoding side has failed: the scanning side stops. */
+const failed = -1
+
+/**
+ * The scanning thread's side: measures the frames as they are published, until all are; the result
+ * with the pyramid's arrays listed for transfer.
+ */
+export async function scanAsPublished({ scan: { sampleRate, channels, progress } }: ScanTask): Promise<{ message: ScanResult; transfer: ArrayBuffer[] }> {
+  const frames = channels[0]?.length ?? 0
+  const scan = new SoundScan({ sampleRate, channels })
+  for (let done = 0; done < frames; ) {
+    Atomics.wait(progress, 0, done)
+    const ready = Atomics.load(progress, 0)
+    if (ready === failed) throw new PerceptError('INTERNAL', 'Decoding stopped before the end of the sound.')
+    if (ready > done) scan.add((done = ready))
+  }
+  const message = scan.finish()
+  return { message, transfer: message.levels.flatMap((levels) => levels.flatMap((l) => [l.min.buffer as ArrayBuffer, l.max.buffer as ArrayBuffer])) }
+}
+
+/** The decoding thread's side: a scanning thread over `audio` (shared channels) that it tells of each piece. */
+export class ScanThread {
+  private readonly progress = new Int32Array(new SharedArrayBuffer(4))
+  private readonly worker: Worker
+  private readonly result: Promise<ScanResult>
+
+  constructor(entry: JobWorkerEntry, audio: AudioData) {
+    this.worker = spawnWorker(entry, { scan: { sampleRate: audio.sampleRate, channels: audio.channels, progress: this.progress } } satisfies ScanTask)
+    this.result = new Promise((resolve, reject) => {
+      this.worker.once('message', (reply: AudioThreadReply<ScanResult>) => (reply.ok ? resolve(reply.value) : reject(PerceptError.fromWire(reply.error))))
+      this.worker.once('error', reject)
+      this.worker.once('exit', (code) => reject(new PerceptError('INTERNAL', `The thread measuring the sound stopped (exit code ${code}) before it answered.`)))
+    })
+    this.result.catch(() => {}) // awaited by finish(), or abandoned by abort()
+  }
+
+  /** Frames up to `to` are decoded. */
+  report(to: number): void {
+    Atomics.store(this.progress, 0, to)
+    Atomics.notify(this.progress, 0)
+  }
+
+  async finish(): Promise<ScanResult> {
+    try {
+      return await this.result
+    } finally {
+      void this.worker.terminate()
+    }
+  }
+
+  /** Decoding failed: the thread stops waiting and ends. */
+  abort(): void {
+    this.report(failed)
+    void this.worker.terminate()
+  }
+}

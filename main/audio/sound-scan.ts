@@ -1,0 +1,88 @@
+import type { AudioData } from '../dsp/audio-data'
+import { sumOfSquares } from '../dsp/io/levels'
+import { LoudnessMeter } from '../dsp/io/loudness'
+import { baseBlock, emptyBaseLevel, fillBaseLevel, levelsOver, type PeakLevel } from './peak-pyramid'
+
+export interface ScanResult {
+  peak: number
+  rms: number
+  lufs: number | null
+  /** The peak pyramid's levels, per channel (PeakPyramid takes them as built). */
+  levels: PeakLevel[][]
+}
+
+/**
+ * Everything the editor measures of a sound, in one pass over it while it decodes: the peak pyramid,
+ * and from it and beside it exactly what peakLevel, rmsLevel and integratedLoudness give. Each piece
+ * is measured while it is still in cache, so the samples cross memory once instead of four times
+ * (for an hour of stereo, 1.27 GB read back for each of four measures). One exception: rmsLevel sums
+ * the squares in one running sum, channel after channel, so the first channel's are summed as it
+ * decodes and the others' after it, from memory, to give the same bits (per-channel sums differ from
+ * it by ~1e-9 over an hour).
+ */
+export class SoundScan {
+  private readonly loudness: LoudnessMeter
+  private readonly bases: PeakLevel[]
+  /** The first channel's running sum of squares. */
+  private squares = 0
+  /** Frames measured so far: always a whole number of pyramid blocks until finish(). */
+  private done = 0
+
+  constructor(private readonly audio: AudioData) {
+    const channels = audio.channels.length
+    this.loudness = new LoudnessMeter(audio.sampleRate, channels, this.frames)
+    this.bases = audio.channels.map(() => emptyBaseLevel(this.frames))
+  }
+
+  private get frames(): number {
+    return this.audio.channels[0]?.length ?? 0
+  }
+
+  /** Frames up to `to` are decoded: measures the whole pyramid blocks among them not measured yet. */
+  add(to: number): void {
+    this.measure(Math.floor(to / baseBlock) * baseBlock)
+  }
+
+  /** Measures what is left (a last partial block) and gives the results. */
+  finish(): ScanResult {
+    this.measure(this.frames)
+    let sum = this.squares
+    for (const channel of this.audio.channels.slice(1)) sum = sumOfSquares(channel, 0, channel.length, sum)
+    const count = this.frames * this.audio.channels.length
+    const rms = count === 0 ? 0 : Math.sqrt(sum / count)
+    return { peak: peakOf(this.bases), rms, lufs: this.loudness.loudness(), levels: this.bases.map(levelsOver) }
+  }
+
+  private measure(to: number): void {
+    const from = this.done
+    if (to <= from) return
+    this.audio.channels.forEach((samples, c) => fillBaseLevel(this.bases[c]!, samples, from, to))
+    if (this.audio.channels[0]) this.squares = sumOfSquares(this.audio.channels[0], from, to, this.squares)
+    this.loudness.add(this.audio.channels, from, to)
+    this.done = to
+  }
+}
+
+/**
+ * peakLevel from the pyramid's finest blocks: the largest |sample| of a block is its -min or its max.
+ * A block of nothing but NaN (min > max) has none, as peakLevel skips NaN.
+ */
+function peakOf(bases: readonly PeakLevel[]): number {
+  let peak = 0
+  for (const { min, max } of bases) {
+    for (let k = 0; k < min.length; k++) {
+      if (!(min[k]! <= max[k]!)) continue
+      if (-min[k]! > peak) peak = -min[k]!
+      if (max[k]! > peak) peak = max[k]!
+    }
+  }
+  return peak
+}
+
+/** Scans decoded audio in cache-sized pieces (formats decoded whole: FLAC, MP3, Ogg). */
+export function scanDecoded(audio: AudioData): ScanResult {
+  const scan = new SoundScan(audio)
+  const frames = audio.channels[0]?.length ?? 0
+  for (let to = 0; to < frames; ) scan.add((to = Math.min(frames, to + 64 * baseBlock)))
+  return scan.finish()
+}
