@@ -102,7 +102,7 @@ describe('files.list', () => {
     })
     expect(listing.path).toBe(home)
     const names = listing.entries.map((e) => `${e.kind}:${e.name}`)
-    expect(names.slice(0, 4)).toEqual(['folder:cache', 'folder:datasets', 'folder:models', 'folder:runs'])
+    expect(names.slice(0, 5)).toEqual(['folder:cache', 'folder:datasets', 'folder:faces', 'folder:models', 'folder:runs'])
     expect(names.every((n) => n.startsWith('folder:') || n.endsWith('.zip'))).toBe(true)
     expect(listing.parent).toBe(join(home, '..'))
     expect((await fail('files.list', { path: join(home, 'percept.db') })).code).toBe('VALIDATION')
