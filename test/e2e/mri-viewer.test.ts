@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuild, runCli, startServe, type Served } from '../helpers/built-app'
+import { pickInDialog } from '../helpers/file-dialog'
 import { launchChromium, openWatchedPage } from '../helpers/chromium'
 import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
@@ -53,14 +54,6 @@ const readout = () => page.getByTestId('mri-readout')
 
 const { shoot, shootBoth } = themedScreenshots(() => page, 'mri')
 
-/** Shows `folder` in the file browser dialog and picks `name`. */
-async function pickInDialog(dialog: Locator, folder: string, name: string): Promise<void> {
-  const option = dialog.getByRole('option', { name: new RegExp(`^${name.replace(/\./g, '\\.')}`) })
-  const path = dialog.getByLabel('Folder path')
-  await path.fill(folder)
-  await path.press('Enter')
-  await option.click()
-}
 
 /** Opens `path` through the in-app file browser that `opener` brings up. */
 async function openThroughDialog(opener: Locator, title: string, path: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dbfs, noise, sweep } from '../helpers/audio-signals'
 import { repoRoot, requireBuild, startServe, type Served } from '../helpers/built-app'
+import { openInDialog } from '../helpers/file-dialog'
 import { launchChromium, openWatchedPage } from '../helpers/chromium'
 import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
@@ -160,12 +161,7 @@ async function openThroughDialog(opener: Locator, title: string, name: string, c
   await opener.click()
   const dialog = page.getByRole('dialog', { name: title })
   await dialog.waitFor()
-  const path = dialog.getByLabel('Folder path')
-  await path.fill(sounds)
-  await path.press('Enter')
-  await dialog.getByRole('option', { name: new RegExp(`^${name.replace('.', '\\.')}`) }).click()
-  await dialog.getByRole('button', { name: confirm, exact: true }).click()
-  await dialog.waitFor({ state: 'detached' })
+  await openInDialog(dialog, sounds, name, confirm)
 }
 
 /** How many of a canvas's pixels differ from its most common colour. */
