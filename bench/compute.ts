@@ -5,6 +5,8 @@
  *
  * --json prints the JSON instead of the table; --quick runs everything once (a smoke run, not figures);
  * --profile adds a kernel-by-kernel profile of a training step of the reference CNN and the ESC 'dilated' preset.
+ * Where a Python with torch is found, the reference CNN's training step and ONNX inference are also timed
+ * beside PyTorch's (main/compute/bench/pytorch-comparison.ts).
  */
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'

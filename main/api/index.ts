@@ -15,6 +15,7 @@ export * from './sound-editor-state'
 export * from './spectrogram-settings'
 export * from './mri'
 export * from './faces'
+export * from './speech'
 export * from './resources'
 
 /** What a door exposes to the renderer: one call and one event subscription. */

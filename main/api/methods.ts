@@ -4,6 +4,7 @@ import { jobSummarySchema } from './events'
 import { soundMethods } from './sound'
 import { mriMethods, recentVolumeSchema } from './mri'
 import { faceMethods } from './faces'
+import { speechMethods } from './speech'
 import { fileMethods } from './files'
 import { jobMethods } from './jobs'
 import { modelMethods } from './model-methods'
@@ -45,6 +46,8 @@ export const appInfoSchema = z.object({
   onnxruntime: z.string().nullable(),
   tfBackends: z.array(z.string()),
   tfBackend: z.string().nullable(),
+  /** Per TF.js backend, what it runs on ('@tensorflow/tfjs-node-gpu 4.22.0, on the GPU') or why it did not load. */
+  tfBackendNotes: z.record(z.string(), z.string()).optional(),
   workspace: z.string(),
   /** Which door this caller came through. */
   door: z.enum(['electron', 'web', 'cli', 'test']),
@@ -92,6 +95,7 @@ export const methods = {
   ...soundMethods,
   ...mriMethods,
   ...faceMethods,
+  ...speechMethods,
 } as const
 
 export type Methods = typeof methods

@@ -1,8 +1,11 @@
+import { availableParallelism } from 'node:os'
 import { formatAudioBench, runAudioBench } from '../audio/bench/audio-bench'
 import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
+import { compareTrainingSteps, formatPyTorchComparison } from '../compute/bench/pytorch-comparison'
 import type { ProfiledNetwork } from '../compute/bench/step-profile'
 import { formatFacesBench, runFacesBench } from '../faces/bench/faces-bench'
 import { formatMriBench, runMriBench } from '../mri/bench/mri-bench'
+import { bundledModelsDir } from './bundled-models'
 import { locateJobWorker } from '../core/jobs/worker-entry'
 import { formatEscBench, runEscBench } from '../sound/bench/esc-bench'
 import { buildEscModel, PAPER_TRAINING, presetConfig } from '../sound/model'
@@ -50,12 +53,19 @@ export const benchmarks: Record<string, Benchmark> = {
     (options) => runAudioBench({ ...options, scanThread: locateJobWorker(import.meta.url, 'audio-worker') }),
     formatAudioBench,
   ),
-  mri: benchmark('loading a 256^3 volume and ch2better for the viewer, and the surfaces of every label of an atlas', runMriBench, formatMriBench),
+  mri: benchmark(
+    'loading a 256^3 volume and ch2better for the viewer, the surfaces of every label of an atlas; brain segmentation: a training step per kernel mode at 64^3, ONNX inference at 128^3, a 1 mm head end to end, peak memory, with PyTorch beside where python3-torch is installed',
+    (options) => runMriBench({ ...options, bundledDir: bundledModelsDir() }),
+    formatMriBench,
+  ),
   esc: benchmark(
     "sound classification: a training step of the 'dilated' preset at batch 32, features + ONNX inference of a clip, and training's features of 4 s clips (clips/s)",
-    // Training's feature threads, as a sound.train job starts them.
-    (options) => runEscBench({ ...options, featureThreads: { entry: locateJobWorker(import.meta.url, 'feature-worker') } }),
-    formatEscBench,
+    // Training's feature threads, as a sound.train job starts them; then the training step beside PyTorch's.
+    async (options) => {
+      const result = await runEscBench({ ...options, featureThreads: { entry: locateJobWorker(import.meta.url, 'feature-worker') } })
+      return { ...result, pytorch: await compareTrainingSteps([dilatedNetwork], { quick: options.quick, threads: availableParallelism(), log: options.log }) }
+    },
+    (result) => formatEscBench(result) + formatPyTorchComparison(result.pytorch),
   ),
   faces: benchmark(
     'low-resolution face recognition (SLRFR): identification per probe at 7x6 for 68 people, K-SVD per class, relighting per 48x40 image (ms)',

@@ -6,11 +6,19 @@ import { useBackend } from '../compute/backend'
 import { GABOR_PARAMETER_NAMES, gaborKernel, type GaborParameters } from '../compute/layers'
 import { PerceptError } from '../core/errors'
 import { isLossKind, labelFirstToBatched, lossFunction, LOSS_KINDS } from '../mri/segmentation/losses'
-import { segmentFile } from '../mri/segmentation/segment'
+import { segmentFile, type SegmentStage } from '../mri/segmentation/segment'
 import { openSegmentationModel, resolveSegmentationModel } from '../mri/segmentation/segmentation-model'
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { bundledModelsDir } from './bundled-models'
 import { decodeNpyFloat64, writeNpy } from '../dsp/features/npy'
+
+/** What `percept mri segment` says it is doing (stderr, without --json). */
+const SEGMENT_STAGE_TEXT: Record<SegmentStage, string> = {
+  preprocess: 'preparing the image (reorient, resample, normalise)',
+  infer: 'running the model',
+  native: 'putting the labels back on the image grid',
+  write: 'writing',
+}
 
 /** Kernels beyond this edge are not what the layer is for, and would only make a large file. */
 const MAX_KERNEL_SIZE = 63
@@ -152,14 +160,26 @@ export function registerMriSegmentationCommands(mri: Command): void {
       const chosen = await resolveSegmentationModel(opts.model, join(resolveWorkspaceHome(), 'models'), bundledModelsDir())
       // The session holds the graph in memory: a .zip's unpacked copy is not needed past this point.
       const model = await openSegmentationModel(chosen.pkg).finally(() => chosen.release())
+      // Ctrl+C stops the run at the next stage and nothing is written (files are written only after the last check).
+      const cancel = new AbortController()
+      const interrupt = (): void => {
+        process.stderr.write('stopping the segmentation; nothing will be written (Ctrl+C again to force)…\n')
+        cancel.abort()
+      }
+      process.once('SIGINT', interrupt)
       try {
-        const result = await segmentFile(model, {
-          input: resolve(volume),
-          out: resolve(opts.out),
-          ...(opts.frame === undefined ? {} : { frame: opts.frame }),
-          ...(opts.confidence === undefined ? {} : { confidenceOut: resolve(opts.confidence) }),
-          ...(opts.reference === undefined ? {} : { reference: resolve(opts.reference) }),
-        })
+        const result = await segmentFile(
+          model,
+          {
+            input: resolve(volume),
+            out: resolve(opts.out),
+            ...(opts.frame === undefined ? {} : { frame: opts.frame }),
+            ...(opts.confidence === undefined ? {} : { confidenceOut: resolve(opts.confidence) }),
+            ...(opts.reference === undefined ? {} : { reference: resolve(opts.reference) }),
+          },
+          // The table's progress goes to stderr; --json keeps stderr for errors.
+          { signal: cancel.signal, ...(opts.json ? {} : { onProgress: ({ stage }) => process.stderr.write(`${SEGMENT_STAGE_TEXT[stage]}…\n`) }) },
+        )
         const labels = result.stats.map(({ label, name, voxels, volumeMl }) => ({ label, name, voxels, volumeMl }))
         if (opts.json) return print({ model: model.spec.id, seconds: result.seconds, labels, ...(result.dice ? { dice: result.dice } : {}) })
         const rows = [['LABEL', 'NAME', 'VOXELS', 'VOLUME (mL)', ...(result.dice ? ['DICE'] : [])]]
@@ -171,6 +191,7 @@ export function registerMriSegmentationCommands(mri: Command): void {
         process.stdout.write(rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n')
         process.stdout.write(`Segmented with ${model.spec.id} in ${result.seconds.toFixed(2)} s; written ${result.files.join(', ')}\n`)
       } finally {
+        process.off('SIGINT', interrupt)
         await model.release()
       }
     })

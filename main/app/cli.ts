@@ -45,6 +45,7 @@ async function info(json: boolean): Promise<void> {
     ['ONNX Runtime', facts.onnxruntime ?? 'not loadable here'],
     ['TF.js backends', facts.tfBackends.join(', ') || 'none'],
     ['TF.js in use', facts.tfBackend ?? 'none'],
+    ...Object.entries(facts.tfBackendNotes ?? {}).map(([name, note]): [string, string] => [`  ${name}`, note]),
     ['Workspace', facts.workspace],
   ]
   process.stdout.write(`${facts.name}\n` + rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n') + '\n')
@@ -83,7 +84,7 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
 
 export function buildProgram(): Command {
   const program = new Command('percept')
-    .description(`${appMeta.name}: sound classification, brain MRI and face recognition tools that run offline (speech synthesis and enhancement in the app, a bundled MRI segmentation model and face detection are coming).`)
+    .description(`${appMeta.name}: sound classification, brain MRI, face recognition and text-to-speech tools that run offline (speech enhancement, a bundled MRI segmentation model and face detection are coming).`)
     .version(appMeta.version, '-v, --version')
     .showHelpAfterError()
   program

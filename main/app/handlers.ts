@@ -1,10 +1,11 @@
 import type { AppInfo } from '../api'
-import { probeBackends } from '../compute/backend'
+import { backendNotes, probeBackends } from '../compute/backend'
 import { onnxRuntimeVersion } from '../compute/onnx-runtime'
 import type { AudioService } from '../audio/service'
 import type { SoundService } from '../sound/service'
 import type { MriService } from '../mri/service'
 import type { FacesService } from '../faces/service'
+import type { SpeechService } from '../tts/speech-service'
 import type { ModelLibrary } from '../compute/model-package'
 import { listFolder } from '../core/file-browser'
 import type { JobRunner } from '../core/jobs/job-runner'
@@ -24,6 +25,7 @@ export async function collectAppInfo(workspace: string, door: Door): Promise<App
     onnxruntime,
     tfBackends: backends.available,
     tfBackend: backends.available[0] ?? null,
+    tfBackendNotes: backendNotes(backends),
     workspace,
     door,
   }
@@ -38,9 +40,10 @@ export interface Services {
   sound: SoundService
   mri: MriService
   faces: FacesService
+  speech: SpeechService
 }
 
-export function createHandlers({ workspace, settings, jobs, models, audio, sound, mri, faces }: Services): Handlers {
+export function createHandlers({ workspace, settings, jobs, models, audio, sound, mri, faces, speech }: Services): Handlers {
   return {
     'app.info': (_input, context) => collectAppInfo(workspace.home, context.door),
     'workspace.info': () => ({
@@ -113,6 +116,15 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'faces.relit': ({ photoId }) => faces.relit(photoId),
     'faces.identify': (input) => faces.identify(input),
     'faces.evaluate': (input) => faces.evaluate(input),
+    'speech.voices': () => speech.voices(),
+    'speech.synthesize': (input) => speech.synthesize(input),
+    'speech.synthesis': ({ job }) => speech.synthesis(job),
+    'speech.listening.tests': () => speech.listeningTests(),
+    'speech.listening.prepare': (input) => speech.prepareListening(input),
+    'speech.listening.begin': ({ test, listener }) => speech.begin(test, listener),
+    'speech.listening.rate': ({ test, listener, trial, ratings }) => speech.rate(test, listener, trial, ratings),
+    'speech.listening.summary': ({ test, screen }) => speech.summary(test, screen),
+    'speech.listening.export': ({ test, path }) => speech.exportCsv(test, path),
   }
 }
 

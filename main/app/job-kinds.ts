@@ -7,6 +7,8 @@ import { enhanceTrainKind } from '../enhance/train/train-job'
 import { facesEvaluateKind } from '../faces/evaluate-job'
 import { mriTrainKind } from '../mri/segmentation/train/train-job'
 import { ttsTrainKind } from '../tts/train/train-job'
+import { ttsSynthesizeKind } from '../tts/synthesis-job'
+import { ttsListeningKind } from '../tts/listening/prepare-job'
 
 /**
  * Every job kind of the app. The composition root hands their specs to the JobRunner (main thread) and
@@ -22,4 +24,6 @@ export const jobKinds: readonly JobKind[] = [
   enhanceTrainKind,
   facesEvaluateKind,
   ttsTrainKind,
+  ttsSynthesizeKind,
+  ttsListeningKind,
 ]

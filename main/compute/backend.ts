@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core'
 import { PerceptError } from '../core/errors'
 import { installConvGradients } from './backend-gradients'
 import { prepareWasmBackend, wasmLoadFailure, wasmThreading, type WasmThreading } from './backend-wasm'
+import { describeTensorflowBinding, describeTensorflowFailures, loadTensorflowPackage, tensorflowUsesGpu, type TensorflowBinding } from './backend-tensorflow'
 
 /*
- * Which TF.js backend trains here: the fastest that loads. `tensorflow` (@tensorflow/tfjs-node, an
- * optional dependency whose install downloads libtensorflow), else `wasm` (XNNPACK, SIMD, threads
+ * Which TF.js backend trains here: the fastest that loads. `tensorflow` (native TensorFlow from
+ * @tensorflow/tfjs-node-gpu on CUDA machines, else @tensorflow/tfjs-node: optional packages whose
+ * install downloads libtensorflow; see backend-tensorflow.ts), else `wasm` (XNNPACK, SIMD, threads
  * where it can: see backend-wasm.ts), else `cpu` (plain JavaScript). PERCEPT_BACKEND forces one.
  *
  * Threads (see backend-wasm.ts for the details): the stock tfjs-backend-wasm 4.22 loader is always
@@ -29,7 +31,14 @@ export interface BackendProbe {
   selected: TfBackendName | null
 }
 
-export { wasmThreading, type WasmThreading }
+export { wasmThreading, type WasmThreading, type TensorflowBinding }
+
+let tensorflow: TensorflowBinding | null = null
+
+/** Which package gave the `tensorflow` backend and whether it runs on a GPU; null before it was tried. */
+export function tensorflowBinding(): TensorflowBinding | null {
+  return tensorflow && { ...tensorflow, failures: { ...tensorflow.failures } }
+}
 
 function isBackendName(name: string): name is TfBackendName {
   return (backendPreference as readonly string[]).includes(name)
@@ -59,9 +68,8 @@ function loadOnce(name: TfBackendName): Promise<string | null> {
     pending = (async () => {
       try {
         if (name === 'tensorflow') {
-          // Optional dependency: present only where its native library could be downloaded at install.
-          const nativePackage = '@tensorflow/tfjs-node' // a variable, so neither tsc nor the bundler requires it
-          await import(/* @vite-ignore */ nativePackage)
+          tensorflow = await loadTensorflowPackage()
+          if (!tensorflow.package) return describeTensorflowFailures(tensorflow)
         } else if (name === 'wasm') {
           prepareWasmBackend()
         } else {
@@ -71,6 +79,7 @@ function loadOnce(name: TfBackendName): Promise<string | null> {
         if (!tf.findBackendFactory(name)) return `${name} backend was not registered by its package`
         const previous = tf.getBackend() as string | undefined
         const ok = await tf.setBackend(name)
+        if (ok && name === 'tensorflow' && tensorflow) tensorflow.gpu = tensorflowUsesGpu()
         if (previous && previous !== name && tf.findBackend(previous)) await tf.setBackend(previous)
         return ok ? null : (name === 'wasm' ? wasmLoadFailure() : null) ?? `${name} backend failed to initialise`
       } catch (error) {
@@ -152,4 +161,23 @@ export function probeBackends(): Promise<BackendProbe> {
     return result
   })()
   return probed
+}
+
+/** Per backend, what it runs on (or why it did not load): `percept info`'s notes. Call after probeBackends(). */
+export function backendNotes(probe: BackendProbe): Record<string, string> {
+  const notes: Record<string, string> = {}
+  for (const name of backendPreference) {
+    const missing = probe.missing[name]
+    if (missing !== undefined) {
+      notes[name] = name === 'tensorflow' ? `${missing} (see README, "GPU training")` : missing
+    } else if (name === 'tensorflow') {
+      notes[name] = describeTensorflowBinding(tensorflow)
+    } else if (name === 'wasm') {
+      const w = wasmThreading()
+      notes[name] = `${w.binary ?? 'unknown build'}, ${w.threads ?? '?'} thread(s)${w.note ? ` (${w.note})` : ''}`
+    } else {
+      notes[name] = 'plain JavaScript'
+    }
+  }
+  return notes
 }

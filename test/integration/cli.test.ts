@@ -31,7 +31,7 @@ describe('percept CLI', () => {
     expect(code).toBe(0)
     const info = JSON.parse(stdout)
     expect(Object.keys(info).sort()).toEqual(
-      ['electron', 'name', 'node', 'onnxruntime', 'tfBackend', 'tfBackends', 'version', 'workspace'].sort(),
+      ['electron', 'name', 'node', 'onnxruntime', 'tfBackend', 'tfBackendNotes', 'tfBackends', 'version', 'workspace'].sort(),
     )
     expect(info.version).toBe(pkg.version)
     expect(info.node).toBe(process.versions.node)
@@ -41,6 +41,9 @@ describe('percept CLI', () => {
     // wasm and cpu ship in the npm packages, so they load on every machine; the native one only where installed.
     expect(info.tfBackends).toEqual(expect.arrayContaining(['wasm', 'cpu']))
     expect(info.tfBackend).toBe(info.tfBackends[0])
+    expect(Object.keys(info.tfBackendNotes).sort()).toEqual(['cpu', 'tensorflow', 'wasm'])
+    expect(info.tfBackendNotes.cpu).toBe('plain JavaScript')
+    expect(info.tfBackendNotes.wasm).toMatch(/^(threaded-simd|simd|plain), \d+ thread/)
   })
 
   it('explains a bad argument instead of failing obscurely', async () => {

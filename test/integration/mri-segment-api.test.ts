@@ -206,6 +206,11 @@ describe('mri.segment', () => {
     await writeNifti(small, makePhantom())
     const smallImage = await call<OpenVolume>('mri.open', { path: small })
     expect(await fail('mri.segment', { id: smallImage.id, model: 'bands' })).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/far from a head's size/) })
+    // Voxels 5 times longer across slices than in plane.
+    const slab = join(dir, 'slab.nii.gz')
+    await writeNifti(slab, makePhantom({ dims: [120, 120, 30], voxelMm: [1, 1, 5] }))
+    const slabImage = await call<OpenVolume>('mri.open', { path: slab })
+    expect(await fail('mri.segment', { id: slabImage.id, model: 'bands' })).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/5\.0 times longer on one axis than another/) })
     // Saving: only a segmentation made here, and only as NIfTI.
     expect(await fail('mri.saveSegmentation', { id: labels.id, path: join(dir, 'x.nii.gz') })).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/Export labels/) })
     expect(await fail('mri.saveSegmentation', { id: result.labels.id, path: join(dir, 'x.png') })).toMatchObject({ code: 'VALIDATION' })

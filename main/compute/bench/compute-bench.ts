@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { createRequire } from 'node:module'
-import { availableParallelism } from 'node:os'
 import { benchMachine, median, timeAsync, type BenchMachine } from '../../core/bench-timing'
-import { backendPreference, probeBackends, type TfBackendName, useBackend, wasmThreading } from '../backend'
+import { backendPreference, forcedBackend, probeBackends, type TfBackendName, useBackend, wasmThreading } from '../backend'
 import { buildReferenceCnn, referenceCnnBatch, referenceCnnClasses, referenceCnnInputShape } from '../reference-cnn'
+import { defaultIntraOpThreads, openOnnxSession, type OnnxModelSession } from '../onnx/onnx-session'
+import { compareWithPyTorch, formatPyTorchComparison, type PyTorchComparison } from './pytorch-comparison'
+import { torchSpecOf } from './pytorch-reference'
 import { formatStepProfile, profileTrainingStep, type ProfiledNetwork, type StepProfile } from './step-profile'
 
 /** What one "item" is: the figures are milliseconds per item, medians over the repetitions after warm-up. */
@@ -36,11 +38,13 @@ export interface ComputeBenchResult {
   shapes: Record<string, string>
   /** With `profile`: per backend, a kernel-by-kernel profile of one training step of each network. */
   profile?: Partial<Record<TfBackendName, StepProfile[]>>
+  /** The reference CNN's training step (on the training backend) and ONNX inference beside PyTorch's, or why not. */
+  pytorch?: PyTorchComparison
   total_s: number
 }
 
 export interface ComputeBenchOptions {
-  /** Backends to measure (default: every one that loads here). */
+  /** Backends to measure (default: PERCEPT_BACKEND's when set, else every one that loads here). */
   backends?: TfBackendName[]
   /** One repetition of everything, no warm-up beyond the first call: for smoke tests, not figures. */
   quick?: boolean
@@ -49,6 +53,8 @@ export interface ComputeBenchOptions {
   /** Also profile a training step kernel by kernel on each backend: the reference CNN, then these networks. */
   profile?: boolean
   profileNetworks?: ProfiledNetwork[]
+  /** Time the reference CNN beside PyTorch too, where a Python with torch is found (default true). */
+  pytorch?: boolean
 }
 
 /** The reference CNN as the step profile takes it. */
@@ -166,39 +172,78 @@ async function benchBackend(backend: TfBackendName, plan: Plan, log: (line: stri
   }
 }
 
-/** The reference CNN exported by main/compute/onnx, run by onnxruntime-node; null with a reason when that cannot happen here. */
-async function benchOnnx(quick: boolean, log: (line: string) => void): Promise<ComputeBenchResult['onnxruntime']> {
-  let bytes: Uint8Array
+/** The reference CNN exported by main/compute/onnx and opened as the app opens models (onnx-session.ts). */
+async function referenceCnnSession(): Promise<OnnxModelSession> {
+  const { exportToOnnx } = await import('../onnx')
+  const model = buildReferenceCnn({ seed: 1, compile: false })
   try {
-    const { exportToOnnx } = await import('../onnx')
-    const model = buildReferenceCnn({ seed: 1, compile: false })
-    bytes = exportToOnnx(model)
+    return await openOnnxSession(exportToOnnx(model))
+  } finally {
     model.dispose()
-  } catch (error) {
-    return { cnn_batch32_ms: null, reason: `exporting the reference CNN to ONNX failed: ${(error as Error).message}` }
   }
-  let ort: typeof import('onnxruntime-node')
+}
+
+/** A deterministic batch of the reference CNN's input, as the session takes it. */
+function referenceCnnFeeds(session: OnnxModelSession): Record<string, { data: Float32Array; shape: number[] }> {
+  const data = new Float32Array(referenceCnnBatch * referenceCnnInputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i))
+  return { [session.inputNames[0]!]: { data, shape: [referenceCnnBatch, ...referenceCnnInputShape] } }
+}
+
+/** onnxruntime-node inference of the reference CNN at batch 32; null with a reason when that cannot happen here. */
+async function benchOnnx(quick: boolean, log: (line: string) => void): Promise<ComputeBenchResult['onnxruntime']> {
+  let session: OnnxModelSession
   try {
-    ort = await import('onnxruntime-node')
+    session = await referenceCnnSession()
   } catch (error) {
-    return { cnn_batch32_ms: null, reason: `onnxruntime-node does not load here: ${(error as Error).message}` }
+    return { cnn_batch32_ms: null, reason: `exporting the reference CNN to ONNX or opening it failed: ${(error as Error).message}` }
   }
-  const threads = availableParallelism()
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, graphOptimizationLevel: 'all' })
   try {
-    const input = new ort.Tensor('float32', new Float32Array(referenceCnnBatch * referenceCnnInputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i)), [
-      referenceCnnBatch,
-      ...referenceCnnInputShape,
-    ])
-    const feeds = { [session.inputNames[0]!]: input }
-    const ms = await timeAsync(quick ? 0 : 3, quick ? 1 : 20, async () => {
-      const out = await session.run(feeds)
-      for (const t of Object.values(out)) t.dispose()
-    })
+    const feeds = referenceCnnFeeds(session)
+    const ms = await timeAsync(quick ? 0 : 3, quick ? 1 : 20, () => session.run(feeds))
     log(`  onnxruntime reference CNN batch ${referenceCnnBatch}: ${ms} ms`)
-    return { cnn_batch32_ms: ms, intra_op_threads: threads }
+    return { cnn_batch32_ms: ms, intra_op_threads: defaultIntraOpThreads() }
   } finally {
     await session.release()
+  }
+}
+
+/** The reference CNN's training step on `backend` and its ONNX inference, interleaved with PyTorch's. */
+async function compareReferenceCnn(backend: TfBackendName, quick: boolean, log: (line: string) => void): Promise<PyTorchComparison> {
+  await useBackend(backend)
+  const model = buildReferenceCnn({ seed: 1 })
+  const inputs = seeded([referenceCnnBatch, ...referenceCnnInputShape], 9)
+  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: referenceCnnBatch }, (_, i) => i % referenceCnnClasses), 'int32'), referenceCnnClasses)
+  let session: OnnxModelSession | null = null
+  try {
+    const spec = torchSpecOf(model)
+    session = await referenceCnnSession().catch(() => null)
+    const feeds = session ? referenceCnnFeeds(session) : null
+    return await compareWithPyTorch(
+      [
+        {
+          name: 'reference_cnn_train_step',
+          label: `reference CNN train step, batch ${referenceCnnBatch} (${backend})`,
+          torch: { op: 'train', spec, batch: referenceCnnBatch },
+          ours: () => model.trainOnBatch(inputs, labels),
+        },
+        ...(session && feeds
+          ? [
+              {
+                name: 'reference_cnn_onnx_inference',
+                label: `reference CNN inference, batch ${referenceCnnBatch} (onnxruntime)`,
+                torch: { op: 'infer' as const, spec, batch: referenceCnnBatch },
+                ours: () => session!.run(feeds),
+              },
+            ]
+          : []),
+      ],
+      { quick, threads: defaultIntraOpThreads(), log },
+    )
+  } finally {
+    await session?.release()
+    model.optimizer.dispose()
+    model.dispose()
+    tf.dispose([inputs, labels])
   }
 }
 
@@ -221,7 +266,9 @@ export async function runComputeBench(options: ComputeBenchOptions = {}): Promis
   const started = performance.now()
   const previous = tf.getBackend() as TfBackendName | undefined
   const probe = await probeBackends()
-  const wanted = options.backends ?? [...backendPreference]
+  // PERCEPT_BACKEND narrows the benchmark to the backend it forces, as it does training.
+  const forced = forcedBackend()
+  const wanted = options.backends ?? (forced ? [forced] : [...backendPreference])
   const result: ComputeBenchResult = {
     backends: {},
     onnxruntime: { cnn_batch32_ms: null },
@@ -265,6 +312,11 @@ export async function runComputeBench(options: ComputeBenchOptions = {}): Promis
   }
   log('onnxruntime')
   result.onnxruntime = await benchOnnx(options.quick ?? false, log)
+  const training = probe.selected && result.backends[probe.selected] ? probe.selected : (Object.keys(result.backends)[0] as TfBackendName | undefined)
+  if ((options.pytorch ?? true) && training) {
+    log(`PyTorch beside ${training} and onnxruntime`)
+    result.pytorch = await compareReferenceCnn(training, options.quick ?? false, log)
+  }
   if (previous && probe.available.includes(previous)) await useBackend(previous)
   result.total_s = Math.round((performance.now() - started) / 100) / 10
   return result
@@ -295,6 +347,7 @@ export function formatComputeBench(result: ComputeBenchResult): string {
     '',
     `onnxruntime-node ${result.machine.onnxruntime ?? ''}, reference CNN inference, batch ${referenceCnnBatch}: ${onnx}`,
     ...(wasm ? [wasm] : []),
+    ...(result.pytorch ? [formatPyTorchComparison(result.pytorch).trimEnd()] : []),
     ...Object.entries(result.skipped).map(([name, why]) => `${name}: skipped (${why})`),
     `Shapes: ${Object.entries(result.shapes).map(([k, v]) => `${k} ${v}`).join('; ')}`,
     ...Object.values(result.profile ?? {}).flatMap((profiles) => profiles.flatMap((p) => ['', formatStepProfile(p)])),

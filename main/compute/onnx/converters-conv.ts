@@ -1,6 +1,6 @@
 /**
  * Convolutions and pooling. TF.js keeps tensors channels-last; ONNX Conv and Pool want channels-first, so each
- * block transposes in and out (onnxruntime folds the back-to-back transposes between blocks).
+ * block transposes in and out; transpose-folding.ts removes the pairs that meet between blocks.
  *
  * Padding follows TensorFlow exactly: 'same' pads `total = max((ceil(in/s) - 1) * s + (k - 1) * d + 1 - in, 0)`
  * with `floor(total / 2)` before and the rest after (extra at the end, ONNX's SAME_UPPER). Pads are written

@@ -7,8 +7,8 @@ export type TfShape = readonly (number | null)[]
 /**
  * What a layer sees while it writes itself into an ONNX graph. Values are named strings; every tensor in the
  * graph keeps TF.js's layout (channels-last), so a layer that needs channels-first (Conv, pooling) transposes
- * in and out itself (`toChannelsFirst` / `toChannelsLast`); onnxruntime's transpose optimiser cancels the
- * pairs that meet between consecutive layers.
+ * in and out itself (`toChannelsFirst` / `toChannelsLast`); the exporter then folds away the pairs that meet
+ * between consecutive layers (transpose-folding.ts).
  */
 export interface OnnxExportContext {
   /** The default-domain opset being written (13..18). */

@@ -2,7 +2,8 @@
  * TF.js LayersModel -> ONNX. Walks the model's graph from its outputs back through each layer's inbound nodes
  * (so functional models with several inputs, outputs, branches and nested models work), writes each layer
  * call with the layer's own `toOnnx` (custom layers) or the converter for its class, and declares inputs and
- * outputs in TF.js's layout (channels-last) with a symbolic batch dimension.
+ * outputs in TF.js's layout (channels-last) with a symbolic batch dimension. Then the per-layer layout
+ * transposes are folded away (transpose-folding.ts), so the layers between run channels-first.
  */
 import * as tfl from '@tensorflow/tfjs-layers'
 import { PerceptError } from '../../core/errors'
@@ -10,6 +11,7 @@ import { activationWriter } from './activations'
 import { converterFor, supportedLayerClasses } from './converters'
 import { OnnxGraphBuilder, isOnnxExportable, type TfShape } from './export-context'
 import { encodeModel, makeValueInfo, type OnnxDim, type OnnxDtypeName } from './onnx-proto'
+import { foldLayoutTransposes } from './transpose-folding'
 
 export interface OnnxExportOptions {
   /** Default-domain opset, 13 to 18 (default 17). */
@@ -22,6 +24,11 @@ export interface OnnxExportOptions {
   /** Written as the model's metadata_props (shown by Netron and readable from onnxruntime). */
   metadata?: Record<string, string>
   producerVersion?: string
+  /**
+   * Fold the per-layer layout transposes away (transpose-folding.ts), leaving one at the input and one at a
+   * channels-last output. Default true; false writes each layer as its converter did (for comparisons).
+   */
+  foldTransposes?: boolean
 }
 
 /** One declared input or output: the same shape language as model.json (numbers, or symbolic names). */
@@ -181,6 +188,10 @@ export function exportToOnnxWithSignature(model: tfl.LayersModel, options: OnnxE
     shape: declaredShape(t.shape, batchDim, outputNames[i]!) as (number | string)[],
   }))
 
+  const graph =
+    options.foldTransposes === false
+      ? { nodes: builder.nodes, initializers: builder.initializers }
+      : foldLayoutTransposes(builder.nodes, builder.initializers, new Set(outputNames))
   const bytes = encodeModel({
     irVersion: IR_VERSION,
     producerName: 'Percept Workbench',
@@ -190,8 +201,8 @@ export function exportToOnnxWithSignature(model: tfl.LayersModel, options: OnnxE
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: {
       name: options.graphName ?? model.name,
-      node: builder.nodes,
-      initializer: builder.initializers,
+      node: graph.nodes,
+      initializer: graph.initializers,
       input: inputs.map((s) => makeValueInfo(s.name, s.dtype, s.shape)),
       output: outputs.map((s) => makeValueInfo(s.name, s.dtype, s.shape)),
     },

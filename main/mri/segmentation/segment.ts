@@ -65,8 +65,14 @@ export interface SegmentationResult {
 
 const STAGE_START: Record<SegmentStage, number> = { preprocess: 0, infer: 0.2, native: 0.8, write: 0.95 }
 
-/** Reports the stage; a cancel heard before or while reporting stops the run here. */
-function stage(options: SegmentOptions, name: SegmentStage): void {
+/**
+ * Reports the stage; a cancel heard before or while reporting stops the run here. The stages themselves run
+ * without yielding (preprocessing and the native grid are synchronous loops), so each stage first lets the event
+ * loop turn once: a cancel that arrived meanwhile (Ctrl+C's signal handler, a worker's message) is heard.
+ */
+async function stage(options: SegmentOptions, name: SegmentStage): Promise<void> {
+  checkCancelled(options.signal)
+  if (options.signal) await new Promise((resolve) => setImmediate(resolve))
   checkCancelled(options.signal)
   options.onProgress?.({ stage: name, fraction: STAGE_START[name] })
   checkCancelled(options.signal)
@@ -152,11 +158,11 @@ export async function loadSegmentationInput(path: string, options: { frame?: num
 export async function segmentVolume(volume: Volume, model: SegmentationModel, options: SegmentOptions = {}): Promise<SegmentationResult> {
   const started = performance.now()
   const { spec } = model
-  stage(options, 'preprocess')
+  await stage(options, 'preprocess')
   const prepared = preprocessVolume(volume, spec)
-  stage(options, 'infer')
+  await stage(options, 'infer')
   const patch = await predictPatch(model, prepared.input)
-  stage(options, 'native')
+  await stage(options, 'native')
   const labels = toNativeGrid(patch.labels, prepared.grid)
   const confidence = toNativeGrid(patch.confidence, prepared.grid)
   const margin = toNativeGrid(patch.margin, prepared.grid)
@@ -210,7 +216,7 @@ export async function segmentFile(model: SegmentationModel, request: SegmentFile
     ? diceByLabel(ras, reference, result.table).labels.map(({ label, name, dice }) => ({ label, name, dice }))
     : undefined
 
-  stage(options, 'write')
+  await stage(options, 'write')
   const codes = { qform: { code: info.qformCode || info.sformCode || 1 }, sform: { code: info.sformCode || info.qformCode || 1 } }
   const description = `Percept segmentation, model ${model.spec.id}`.slice(0, 79)
   const labelType = model.spec.labels.length <= 256 ? 'uint8' : model.spec.labels.length <= 32768 ? 'int16' : 'int32'

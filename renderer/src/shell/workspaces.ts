@@ -14,7 +14,7 @@ export interface WorkspaceEntry {
 /** The six workspaces, in sidebar order; Ctrl/Alt+N opens the Nth. */
 export const workspaces = [
   { id: 'sound', path: '/sound', label: 'Sound', summary: 'Waveform editor and environmental sound classification' },
-  { id: 'speech', path: '/speech', label: 'Speech', summary: 'Speech synthesis and enhancement', coming: 'text-to-speech and speech enhancement', placeholder: true },
+  { id: 'speech', path: '/speech', label: 'Speech', summary: 'Text-to-speech with DNN voices, and MUSHRA listening tests', coming: 'speech enhancement' },
   { id: 'mri', path: '/mri', label: 'MRI', summary: 'Brain MRI viewer: slices, labels, 3D surfaces, Dice, segmentation with a model you train or import', coming: 'a bundled segmentation model' },
   { id: 'faces', path: '/faces', label: 'Faces', summary: 'Face gallery and low-resolution face recognition', coming: 'face detection and landmarks on ordinary photos' },
   { id: 'runs', path: '/runs', label: 'Runs', summary: 'Training runs' },

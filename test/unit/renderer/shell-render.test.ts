@@ -33,8 +33,8 @@ describe('AppSidebar', () => {
     const html = await render(AppSidebar, '/mri')
     expect(html).toMatch(/<nav[^>]*aria-label="Workspaces"/)
     const links = [...html.matchAll(/<a([^>]*)>([\s\S]*?)<\/a>/g)]
-    // The workspaces where nothing works yet carry a "coming" mark (hidden from screen readers; the title says it).
-    expect(links.map((link) => text(link[2] ?? ''))).toEqual(['Sound', 'Speech coming', 'MRI', 'Faces', 'Runs', 'Models'])
+    // A workspace where nothing works yet would carry a "coming" mark (hidden from screen readers); none does now.
+    expect(links.map((link) => text(link[2] ?? ''))).toEqual(['Sound', 'Speech', 'MRI', 'Faces', 'Runs', 'Models'])
     expect(links.map((link) => /href="([^"]+)"/.exec(link[1] ?? '')?.[1])).toEqual(workspaces.map((w) => w.path)) // memory history here; hash history in the app
     const current = links.filter((link) => (link[1] ?? '').includes('aria-current="page"'))
     expect(current.map((link) => text(link[2] ?? ''))).toEqual(['MRI'])

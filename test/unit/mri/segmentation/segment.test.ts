@@ -270,4 +270,21 @@ describe('segmentFile', () => {
       expect(stages.at(-1)).toBe(at)
     }
   })
+
+  it('hears a cancel that arrives while a stage runs (a signal handler, a message) before the next stage starts', async () => {
+    const folder = mkdtempSync(join(dir, 'cancel-from-outside-'))
+    const input = join(folder, 'head.nii')
+    await writeNifti(input, ras)
+    const controller = new AbortController()
+    const stages: string[] = []
+    // Queued while preprocessing runs (synchronously): it can only run when the pipeline lets the loop turn.
+    const onProgress = (p: SegmentProgress): void => {
+      stages.push(p.stage)
+      if (p.stage === 'preprocess') setImmediate(() => controller.abort())
+    }
+    const error = await segmentFile(model, { input, out: join(folder, 'labels.nii.gz') }, { signal: controller.signal, onProgress }).catch((e: unknown) => e)
+    expect((error as PerceptError).code).toBe('CANCELLED')
+    expect(stages).toEqual(['preprocess'])
+    expect(readdirSync(folder)).toEqual(['head.nii'])
+  })
 })

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""PyTorch's time for the networks the project's benchmarks time, so that they print the ratio.
+
+main/compute/bench/pytorch-reference.ts starts this with Debian's python3-torch (or PERCEPT_PYTHON) and
+talks to it one JSON object a line, so that our figures and PyTorch's are measured in the same run,
+interleaved round by round (background work on the machine then slows both alike):
+
+    {"op": "build", "id": "cnn", "spec": {...}, "batch": 32}  ->  {"params": 28970}
+    {"op": "train", "id": "cnn", "reps": 3}                   ->  {"ms": [...]}   one optimizer step each
+    {"op": "infer", "id": "cnn", "reps": 3}                   ->  {"ms": [...]}   eval-mode forward pass each
+    {"op": "quit"}
+
+The first line it writes is {"torch": version, "threads": n}, or {"error": why} when torch cannot load.
+A spec is the TF.js model read layer by layer (pytorch-reference.ts: torchSpecOf); the network is built
+the way a PyTorch user would write it: NCHW, nn.Conv2d with padding='same', logits into
+F.cross_entropy (TF.js applies softmax then categorical cross-entropy: the same arithmetic), SGD with
+the model's learning rate and Nesterov momentum. Weights are seeded, not copied: only time is compared.
+
+Run by hand: python3 scripts/reference/torch_bench.py 2 < requests.jsonl   (2 = torch.set_num_threads)
+"""
+
+import json
+import statistics
+import sys
+import time
+
+
+def reply(value) -> None:
+    sys.stdout.write(json.dumps(value) + "\n")
+    sys.stdout.flush()
+
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+except Exception as error:  # noqa: BLE001 - any import failure means "no PyTorch here"
+    reply({"error": f"{type(error).__name__}: {error}"})
+    sys.exit(0)
+
+
+class SpecNetwork(nn.Module):
+    """Convolutions, poolings, global average pooling, dropout and dense layers, in the spec's order."""
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__()
+        channels = spec["input"][2]
+        self.layers = nn.ModuleList()
+        self.activations = []
+        features = channels
+        self.softmax = False
+        for layer in spec["layers"]:
+            kind = layer["kind"]
+            if kind == "conv":
+                module = nn.Conv2d(features, layer["filters"], tuple(layer["kernel"]), dilation=tuple(layer["dilation"]),
+                                   padding="same" if layer["padding"] == "same" else 0)
+                features = layer["filters"]
+            elif kind == "maxpool":
+                # TF's 'same' pooling at stride = pool size keeps the ragged last window: ceil_mode.
+                module = nn.MaxPool2d(tuple(layer["pool"]), ceil_mode=layer["padding"] == "same")
+            elif kind == "gap":
+                module = GlobalAveragePool()
+            elif kind == "dropout":
+                module = nn.Dropout(layer["rate"])
+            elif kind == "dense":
+                module = nn.Linear(features, layer["units"])
+                features = layer["units"]
+            else:
+                raise ValueError(f"layer kind {kind!r} is not in this script")
+            self.layers.append(module)
+            activation = layer.get("activation", "linear")
+            if activation == "softmax":
+                self.softmax = True  # the last layer's; training feeds its logits to cross_entropy
+                activation = "linear"
+            if activation not in ("relu", "linear"):
+                raise ValueError(f"activation {activation!r} is not in this script")
+            self.activations.append(activation)
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        for module, activation in zip(self.layers, self.activations):
+            x = module(x)
+            if activation == "relu":
+                x = F.relu(x)
+        return x
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.logits(x)
+        return torch.softmax(y, dim=1) if self.softmax else y
+
+
+class GlobalAveragePool(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean(dim=(2, 3))
+
+
+class Bench:
+    def __init__(self, spec: dict, batch: int) -> None:
+        torch.manual_seed(1)
+        self.model = SpecNetwork(spec)
+        height, width, channels = spec["input"]
+        self.x = torch.rand(batch, channels, height, width) * 2 - 1
+        classes = spec["layers"][-1]["units"]
+        self.labels = torch.arange(batch) % classes
+        opt = spec["optimizer"]
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=opt["lr"], momentum=opt["momentum"], nesterov=opt["nesterov"])
+
+    def train(self) -> None:
+        self.model.train()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(self.model.logits(self.x), self.labels)
+        loss.backward()
+        self.optimizer.step()
+
+    def infer(self) -> None:
+        self.model.eval()
+        with torch.inference_mode():
+            self.model(self.x)
+
+
+def timed(run, reps: int) -> list:
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    torch.set_num_threads(threads)
+    reply({"torch": torch.__version__, "threads": torch.get_num_threads()})
+    benches = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        try:
+            op = request["op"]
+            if op == "quit":
+                return
+            if op == "build":
+                bench = Bench(request["spec"], request["batch"])
+                benches[request["id"]] = bench
+                reply({"params": sum(p.numel() for p in bench.model.parameters())})
+            elif op in ("train", "infer"):
+                bench = benches[request["id"]]
+                times = timed(bench.train if op == "train" else bench.infer, request["reps"])
+                reply({"ms": times, "median": statistics.median(times)})
+            else:
+                reply({"error": f"unknown op {op!r}"})
+        except Exception as error:  # noqa: BLE001 - reported to the caller, which says what failed
+            reply({"error": f"{type(error).__name__}: {error}"})
+
+
+if __name__ == "__main__":
+    main()

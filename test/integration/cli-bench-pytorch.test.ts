@@ -1,0 +1,64 @@
+/**
+ * `percept bench compute --json` and `percept bench esc --json` (--quick) print PyTorch's figure beside ours
+ * and the ratio where a Python with torch is found (Debian's python3-torch), else a note saying why.
+ */
+import { spawnSync } from 'node:child_process'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { pythonCandidates } from '../../main/compute/bench/pytorch-reference'
+import { requireBuild, runCli } from '../helpers/built-app'
+
+beforeAll(requireBuild)
+
+const torchHere = pythonCandidates().some((python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0)
+
+interface Figure {
+  label: string
+  ours_ms: number
+  pytorch_ms: number
+  ratio: number
+}
+
+type Comparison = { available: true; torch: string; threads: number; rounds: number; reps_per_round: number; figures: Record<string, Figure> } | { available: false; note: string }
+
+/** One round of one repetition (--quick): the ratio is the two times' quotient, rounded to 0.01. */
+function expectFigure(figure: Figure | undefined): void {
+  expect(figure).toBeDefined()
+  expect(figure!.ours_ms).toBeGreaterThan(0)
+  expect(figure!.pytorch_ms).toBeGreaterThan(0)
+  expect(figure!.ratio).toBeCloseTo(figure!.ours_ms / figure!.pytorch_ms, 1)
+}
+
+function expectComparison(comparison: Comparison, keys: string[]): void {
+  if (!torchHere) {
+    expect(comparison.available).toBe(false)
+    if (!comparison.available) expect(comparison.note).toMatch(/^PyTorch comparison skipped: .*python3-torch/)
+    return
+  }
+  expect(comparison.available, comparison.available ? '' : comparison.note).toBe(true)
+  if (!comparison.available) return
+  expect(comparison.rounds).toBe(1)
+  expect(comparison.reps_per_round).toBe(1)
+  expect(comparison.threads).toBeGreaterThanOrEqual(1)
+  expect(Object.keys(comparison.figures).sort()).toEqual([...keys].sort())
+  for (const key of keys) expectFigure(comparison.figures[key])
+}
+
+describe('bench --json beside PyTorch', () => {
+  it("esc: the 'dilated' preset's training step at batch 32", async () => {
+    const { code, stdout, stderr } = await runCli(['bench', 'esc', '--quick', '--json'])
+    expect(code, stderr).toBe(0)
+    const result = JSON.parse(stdout) as { train_step_batch32_ms: number; pytorch: Comparison }
+    expect(result.train_step_batch32_ms).toBeGreaterThan(0)
+    expectComparison(result.pytorch, ['esc_dilated_preset_train_step'])
+    if (result.pytorch.available) expect(result.pytorch.figures.esc_dilated_preset_train_step!.label).toMatch(/^ESC 'dilated' preset train step, batch 32 \(/)
+  }, 240_000)
+
+  it('compute (PERCEPT_BACKEND=wasm): the reference CNN training step and its ONNX inference', async () => {
+    const { code, stdout, stderr } = await runCli(['bench', 'compute', '--quick', '--json'], { PERCEPT_BACKEND: 'wasm' })
+    expect(code, stderr).toBe(0)
+    const result = JSON.parse(stdout) as { backends: Record<string, unknown>; onnxruntime: { cnn_batch32_ms: number | null }; pytorch: Comparison }
+    expect(Object.keys(result.backends)).toEqual(['wasm'])
+    expect(result.onnxruntime.cnn_batch32_ms).toBeGreaterThan(0)
+    expectComparison(result.pytorch, ['reference_cnn_train_step', 'reference_cnn_onnx_inference'])
+  }, 240_000)
+})
