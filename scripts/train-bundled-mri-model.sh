@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the bundled default brain-structure segmenter (models/mri/gabor-mixed-fixture) with the project's own
 # commands, on the synthetic cohort from Debian's mricron-data (the ch2 head and the AAL atlas, deformed), and
-# writes where it came from into its card. Needs a build (npm run build) and mricron-data. About 45 minutes on
+# writes where it came from into its card. Needs a build (npm run build) and mricron-data. About 40 minutes on
 # two cores. The model is small (base 4) because its Gabor layers ship as materialised 7^3 convolution weights.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 export PERCEPT_HOME="$work/home"
 percept() { node "$root/bin/percept.mjs" "$@"; }
 
-seed=7 subjects=20 tests=4 size=64 base=4 mode=mixed loss=pcc lr=0.001 epochs=${EPOCHS:-30}
+seed=7 subjects=20 tests=4 size=48 base=4 mode=mixed loss=pcc lr=0.01 epochs=${EPOCHS:-24}
 percept mri cohort "$work/cohort" --subjects $subjects --test-subjects $tests --seed $seed > /dev/null
 percept mri train --dataset "$work/cohort/train" --mode $mode --loss $loss --lr $lr --size $size \
   --base-filters $base --epochs $epochs --json > "$work/result.json"

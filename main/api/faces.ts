@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { jobSummarySchema } from './events'
+import { jobStateSchema, jobSummarySchema } from './events'
 
 /**
  * The face gallery and low-resolution identification (SLRFR, paper 004). Pictures never cross as JSON:
@@ -9,6 +9,8 @@ import { jobSummarySchema } from './events'
  *    nine on one brightness scale (the brightest pixel of the nine is white);
  *  - `res/faces/identifications/<id>/probe` and `.../reconstruction/<rank>`: an identification's probe
  *    and each candidate's reconstruction P_i y, at the probe resolution (kept for the last few calls).
+ *  - `res/faces/detections/<job>/photos/<i>` and `.../crops/<i>/<k>`: a faces.detect job's copy of photo i
+ *    (the file as imported, PNG or JPEG) and the aligned crop of its face k.
  * Besides, `POST res/faces/upload?name=<file name>` takes a dropped PNG or JPEG (a browser's File has no
  * path), keeps it in the workspace's datasets/dropped/faces/ and answers JSON {path} for faces.importPhotos
  * or faces.identify.
@@ -109,7 +111,7 @@ export const faceIdentificationSchema = z.object({
 })
 export type FaceIdentification = z.infer<typeof faceIdentificationSchema>
 
-export const faceEvalMethodSchema = z.enum(['slrfr', 'pca', 'pca-relit'])
+export const faceEvalMethodSchema = z.enum(['slrfr', 'pca', 'pca-relit', 'deep'])
 export type FaceEvalMethod = z.infer<typeof faceEvalMethodSchema>
 
 /** What a faces.evaluate job answers as its result (jobs.get), the shape `percept faces eval --json` prints. */
@@ -139,6 +141,64 @@ export const faceEvaluationInputSchema = z
   })
   .strict()
 export type FaceEvaluationInput = z.infer<typeof faceEvaluationInputSchema>
+
+/** Where imported photos go: an existing person (personId), a new one (newPerson) or the inbox (neither). */
+const importTarget = { personId: id.optional(), newPerson: z.string().optional() }
+const importPaths = z.array(z.string().min(1)).min(1).max(1000)
+/** SSD's confidence threshold: 0.5 is face-api's default; lower finds more faces (and more that are not). */
+const minConfidence = z.number().min(0.05).max(0.99)
+
+/** The input of a faces.detect job: the photos, the crop to align to, the threshold, and where they go. */
+export const faceDetectJobInputSchema = z
+  .object({ paths: importPaths, crop: z.object({ height: z.number().int().positive(), width: z.number().int().positive() }).strict(), minConfidence, ...importTarget })
+  .strict()
+export type FaceDetectJobInput = z.infer<typeof faceDetectJobInputSchema>
+
+export const detectedFaceSchema = z.object({
+  /** In the photo's pixels; null when the photo was taken whole as an aligned face. */
+  box: faceBoxSchema.nullable(),
+  /** The detector's confidence (1 for a photo taken whole). */
+  score: z.number(),
+  /** Eye centres in the photo's pixels, the eye on the image's left first; null without detection. */
+  eyes: z.object({ left: z.tuple([z.number(), z.number()]), right: z.tuple([z.number(), z.number()]) }).nullable(),
+  /** res/faces/detections/<job>/crops/<i>/<k>: the aligned crop. */
+  crop: z.string(),
+  /** The gallery photo the face became once recorded; null before, or when it was refused. */
+  photoId: z.string().nullable(),
+  /** Where it went: a person's id, or null for the inbox (meaningful with photoId). */
+  personId: z.string().nullable(),
+})
+
+export const detectedPhotoSchema = z.object({
+  index: z.number().int().nonnegative(),
+  /** The path imported. */
+  file: z.string(),
+  name: z.string(),
+  /** 0 when the file could not be read. */
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+  /** res/faces/detections/<job>/photos/<i>; null when the file could not be read. */
+  url: z.string().nullable(),
+  faces: z.array(detectedFaceSchema),
+  /** Faces found but not usable (too small), each with why. */
+  skipped: z.array(z.string()),
+  /** Why nothing was taken from the photo (no face, unreadable), with what to do; null when faces were. */
+  message: z.string().nullable(),
+  /** Whether a person can draw the face's box on it (the photo was read but no face came of it). */
+  manualBox: z.boolean(),
+})
+export type DetectedPhoto = z.infer<typeof detectedPhotoSchema>
+
+/** A faces.detect job's photos and faces once it is done, and what the gallery took of them. */
+export const faceDetectionSchema = z.object({
+  job: z.string(),
+  state: jobStateSchema,
+  /** Empty until the job is done (nothing is kept of a cancelled or failed one). */
+  photos: z.array(detectedPhotoSchema),
+  /** What the gallery took (one photo per face) and refused; null until recorded. */
+  report: faceImportReportSchema.nullable(),
+})
+export type FaceDetection = z.infer<typeof faceDetectionSchema>
 
 const person = z.object({ id }).strict()
 
@@ -207,6 +267,17 @@ export const faceMethods = {
       .strict(),
     output: faceImportReportSchema,
   },
+  'faces.detectPhotos': {
+    description:
+      'Start a faces.detect job: every face in PNG and JPEG photos (files, or folders walked) found and aligned by the eye centres; once done, a photo\'s one face goes to the person (personId or newPerson) or the inbox, each face of a photo with several to the inbox. Photos shaped like an aligned crop are taken whole.',
+    input: z.object({ paths: importPaths, ...importTarget, minConfidence: minConfidence.default(0.5) }).strict(),
+    output: jobSummarySchema,
+  },
+  'faces.detection': {
+    description: 'A faces.detect job\'s photos with their faces (boxes, eyes, aligned crops), and what the gallery took once it is done.',
+    input: z.object({ job: id }).strict(),
+    output: faceDetectionSchema,
+  },
   'faces.relit': {
     description: 'A photo\'s crop relit under the nine lights of Lee, Ho and Kriegman (section 3.1), with the light estimated from the photo.',
     input: z.object({ photoId: id }).strict(),
@@ -232,7 +303,7 @@ export const faceMethods = {
     output: faceIdentificationSchema,
   },
   'faces.evaluate': {
-    description: 'Start a faces.evaluate job: the PIE protocol (evaluate.ts) on a folder of face folders, SLRFR against PCA and PCA on the relit gallery; the job\'s result has rank-1 and CMC per resolution and method.',
+    description: 'Start a faces.evaluate job: the PIE protocol (evaluate.ts) on a folder of face folders, SLRFR against PCA, PCA on the relit gallery and the face models\' deep descriptor; the job\'s result has rank-1 and CMC per resolution and method.',
     input: faceEvaluationInputSchema,
     output: jobSummarySchema,
   },

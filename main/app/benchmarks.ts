@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { resolveWorkspaceHome } from '../core/workspace-home'
 import { formatAudioBench, runAudioBench } from '../audio/bench/audio-bench'
 import { formatComputeBench, runComputeBench } from '../compute/bench/compute-bench'
 import { compareTrainingSteps, formatPyTorchComparison } from '../compute/bench/pytorch-comparison'
@@ -8,6 +10,9 @@ import { formatMriBench, runMriBench } from '../mri/bench/mri-bench'
 import { bundledModelsDir } from './bundled-models'
 import { locateJobWorker } from '../core/jobs/worker-entry'
 import { formatEscBench, runEscBench } from '../sound/bench/esc-bench'
+import { formatEnhanceBench, runEnhanceBench } from '../enhance/bench/enhance-bench'
+import { formatTtsBench, runTtsBench } from '../tts/bench/tts-bench'
+import { bundledVoiceIn } from '../tts/bundled-voice'
 import { buildEscModel, PAPER_TRAINING, presetConfig } from '../sound/model'
 
 export interface BenchOptions {
@@ -71,5 +76,16 @@ export const benchmarks: Record<string, Benchmark> = {
     'low-resolution face recognition (SLRFR): identification per probe at 7x6 for 68 people, K-SVD per class, relighting per 48x40 image (ms)',
     async (options) => runFacesBench(options),
     formatFacesBench,
+  ),
+  tts: benchmark(
+    "text-to-speech: synthesis real-time factor per system at the paper's sizes (float32 and int8 graphs, per stage), the vocoder's analysis and synthesis (x real time), a training step per network beside PyTorch's",
+    // Untrained paper-size graphs are cached in the workspace (their export takes minutes); the bundled voice is timed too.
+    (options) => runTtsBench({ ...options, cacheDir: join(resolveWorkspaceHome(), 'cache'), trainedVoiceDir: bundledVoiceIn(bundledModelsDir()) ?? undefined }),
+    formatTtsBench,
+  ),
+  enhance: benchmark(
+    'speech enhancement: real-time factor per model (bundled and paper-size), streaming latency and time per frame, a training step per model at batch 16 beside PyTorch\'s',
+    (options) => runEnhanceBench({ ...options, bundledDir: bundledModelsDir() }),
+    formatEnhanceBench,
   ),
 }

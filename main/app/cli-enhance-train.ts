@@ -40,8 +40,9 @@ export function registerEnhanceTrainCommands(enhance: Command): Command {
     .option('--batch-size <n>', 'examples per batch (the paper does not say)', wholeIn(1, 1024), 32)
     .option('--conv-channels <n>', 'channels of each conv layer, for a smaller trial network (the paper: 32)', wholeIn(1, 256))
     .option('--embedding <n>', 'units of each embedding, for a smaller trial network (the paper: 256)', wholeIn(1, 4096))
+    .option('--out <dir-or-zip>', 'also write the trained package here: a folder, or a .zip when the name ends in .zip')
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset: string; model: (typeof MODELS)[number]; epochs: number; seed: number; split: number; batchSize: number; convChannels?: number; embedding?: number; json?: boolean }) => {
+    .action(async (opts: { dataset: string; model: (typeof MODELS)[number]; epochs: number; seed: number; split: number; batchSize: number; convChannels?: number; embedding?: number; out?: string; json?: boolean }) => {
       const input = {
         dataset: resolve(opts.dataset),
         model: opts.model,
@@ -61,10 +62,16 @@ export function registerEnhanceTrainCommands(enhance: Command): Command {
         if (final.state !== 'done') throw new PerceptError(detail.error?.code ?? 'INTERNAL', `Training ${final.state}: ${detail.error?.message ?? final.stage}`)
         const report = detail.result as unknown as EnhanceTrainReport
         const last = report.history[report.history.length - 1]!
+        let out: string | null = null
+        if (opts.out && report.modelId) {
+          const asZip = /\.zip$/i.test(opts.out)
+          out = (await client.call('models.export', { id: report.modelId, path: resolve(opts.out), as: asZip ? 'zip' : 'folder' })).path
+        }
         const summary = {
           job: job.id,
           model: report.model,
           modelId: report.modelId,
+          out,
           epochs: report.epochs,
           split: report.split,
           parameters: report.parameters.total,
@@ -83,7 +90,7 @@ export function registerEnhanceTrainCommands(enhance: Command): Command {
             ...(last.proxy ? [['proxy', last.proxy.loss.toFixed(4), last.proxy.f1.toFixed(3), pct(last.proxy.accuracy)]] : []),
           ]),
         )
-        process.stdout.write(`\nmean firing rate ${meanOf(last.train.eventRates).toFixed(3)}; model ${report.modelId ?? 'not exported'}\n`)
+        process.stdout.write(`\nmean firing rate ${meanOf(last.train.eventRates).toFixed(3)}; model ${report.modelId ?? 'not exported'}${out ? `, written to ${out}` : ''}\n`)
       })
     })
   enhance

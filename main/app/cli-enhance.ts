@@ -10,6 +10,7 @@ import { requireFrames } from '../enhance/frames'
 import { DEFAULT_LC_DB, signalIdealBinaryMask } from '../enhance/ideal-binary-mask'
 import { mixAtSnr } from '../enhance/mixture'
 import { registerEnhanceCorpusCommands } from './cli-enhance-corpus'
+import { registerEnhanceRunCommand } from './cli-enhance-run'
 import { registerEnhanceTrainCommands } from './cli-enhance-train'
 
 function decibels(value: string): number {
@@ -37,9 +38,9 @@ async function readCase(path: string): Promise<unknown> {
   }
 }
 
-/** `percept enhance ...`: the speech-enhancement science core (ideal binary masks, a burst-propagation step); in-process, no workspace needed. */
+/** `percept enhance ...`: the speech-enhancement commands (masks, burst steps, corpus, train / eval as jobs, run). */
 export function registerEnhanceCommands(program: Command): Command {
-  const enhance = program.command('enhance').description('speech enhancement, its first parts: ideal binary masks and burst-propagation steps (enhancing sounds with trained models is coming)')
+  const enhance = program.command('enhance').description('audio-visual speech enhancement: ideal binary masks, burst-propagation steps, the corpus, training and evaluating the mask models, enhancing files')
   enhance
     .command('ibm')
     .description('the ideal binary mask (paper eq. 9) of clean speech plus noise at an SNR, as a float32 .npy of shape (frames, 622)')
@@ -92,5 +93,6 @@ export function registerEnhanceCommands(program: Command): Command {
     })
   registerEnhanceCorpusCommands(enhance)
   registerEnhanceTrainCommands(enhance)
+  registerEnhanceRunCommand(enhance)
   return enhance
 }

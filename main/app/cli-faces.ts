@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { PerceptError } from '../core/errors'
 import { decodeNpyFloat64 } from '../dsp/features/npy'
-import { evaluatePie, type EvalResult } from '../faces/evaluate'
+import { deepFeatures } from '../faces/deep-baseline'
+import { EVAL_METHODS, evaluatePie, type EvalMethod, type EvalResult } from '../faces/evaluate'
 import { readFaceDataset } from '../faces/face-dataset'
 import { CANONICAL_CROP } from '../faces/face-shape'
 import { writePieSet } from '../faces/fixtures/pie-set'
@@ -17,6 +18,7 @@ import { parseFaceBox } from '../faces/gallery/face-crop'
 import { GalleryStore } from '../faces/gallery/gallery-store'
 import { identifyProbe } from '../faces/gallery/identify-probe'
 import { enrolPhotos } from '../faces/gallery/photo-import'
+import { facesInPhoto } from '../faces/detect/photo-faces'
 import { table, withWorkspace } from './cli-connection'
 
 function whole(value: string): number {
@@ -29,6 +31,13 @@ function integerList(value: string): number[] {
   const list = value.split(',').map((v) => Number(v.trim()))
   if (!list.length || list.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('expected whole numbers from 0 separated by commas, e.g. 0,7,14.')
   return list
+}
+
+function evalMethodList(value: string): EvalMethod[] {
+  const names = value.split(',').map((v) => v.trim())
+  const bad = names.find((n) => !(EVAL_METHODS as readonly string[]).includes(n))
+  if (bad !== undefined || names.length === 0) throw new InvalidArgumentError(`methods are a comma-separated list of ${EVAL_METHODS.join(', ')}; got "${bad ?? value}".`)
+  return names as EvalMethod[]
 }
 
 const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
@@ -100,14 +109,24 @@ export function registerFacesCommands(program: Command): Command {
     .requiredOption('--dataset <dir>', 'one folder per person of aligned face images (PNG or JPEG, any size), files sorted by name')
     .requiredOption('--resolutions <list>', 'probe resolutions HEIGHTxWIDTH, e.g. 7x6,10x8,12x10')
     .option('--gallery-images <list>', 'gallery indices, e.g. 0,7,14 (default: every index)', integerList)
+    .option('--methods <list>', `methods to compare, of ${EVAL_METHODS.join(', ')} (default: all)`, evalMethodList)
     .option('--json', 'print JSON')
-    .action(async (opts: { dataset: string; resolutions: string; galleryImages?: number[]; json?: boolean }) => {
+    .action(async (opts: { dataset: string; resolutions: string; galleryImages?: number[]; methods?: EvalMethod[]; json?: boolean }) => {
       const resolutions: Resolution[] = opts.resolutions.split(',').map((r) => parseResolution(r, CANONICAL_CROP))
       const dataset = await readFaceDataset(resolve(opts.dataset))
+      const methods = opts.methods ?? EVAL_METHODS
+      const say = opts.json ? undefined : (line: string) => process.stderr.write(line + '\n')
+      const deep = methods.includes('deep')
+        ? await deepFeatures(dataset.people, resolutions, (done, total, stage) => {
+            if (done === total || done % 256 === 0) say?.(`${stage}: ${done}/${total}`)
+          })
+        : undefined
       const result = evaluatePie(dataset.people, {
         resolutions,
+        methods,
+        ...(deep ? { deep } : {}),
         ...(opts.galleryImages ? { galleryImages: opts.galleryImages } : {}),
-        onProgress: opts.json ? undefined : (line) => process.stderr.write(line + '\n'),
+        onProgress: say,
       })
       if (opts.json) return print(result)
       process.stdout.write(formatEval(result))
@@ -155,21 +174,22 @@ export function registerFacesCommands(program: Command): Command {
   faces
     .command('enroll <person> <images...>')
     .description('add photos of a person to the workspace gallery (the person is created when new); folders are walked for PNG and JPEG images')
-    .option('--box <x,y,w,h>', "the face's box in every photo, in pixels from the top-left corner (default: each photo is an aligned face)", parseFaceBox)
+    .option('--box <x,y,w,h>', "the face's box in every photo, in pixels from the top-left corner (default: photos shaped like an aligned face crop are taken whole; in others every face is detected and aligned by the eyes, each face of a photo with several going to the inbox)", parseFaceBox)
     .option('--json', 'print JSON')
     .action((person: string, images: string[], opts: { box?: ReturnType<typeof parseFaceBox>; json?: boolean }) =>
       withGallery(async (store) => {
-        const report = await enrolPhotos(store, person, images.map((p) => resolve(p)), opts.box ? { box: opts.box } : {})
+        const report = await enrolPhotos(store, person, images.map((p) => resolve(p)), opts.box ? { box: opts.box } : { faces: (file, image) => facesInPhoto(image, basename(file), store.crop) })
         if (opts.json) {
           print({
             person: report.person && { id: report.person.id, name: report.person.name, photos: report.person.photos },
             created: report.created,
             taken: report.taken,
             refused: report.refused,
-            files: report.files.map((f) => (f.taken ? { file: f.file, taken: true, photo: f.photo.id } : { file: f.file, taken: false, reason: f.reason })),
+            files: report.files.map((f) => (f.taken ? { file: f.file, taken: true, photo: f.photo.id, inbox: f.photo.personId === null } : { file: f.file, taken: false, reason: f.reason })),
           })
         } else {
-          for (const f of report.files) process.stdout.write(f.taken ? `taken    ${f.file} (photo ${f.photo.id})\n` : `refused  ${f.file}: ${f.reason}\n`)
+          const inbox = (f: { photo: { personId: string | null } }): string => (f.photo.personId === null ? ', to the inbox: one of several faces in the photo' : '')
+          for (const f of report.files) process.stdout.write(f.taken ? `taken    ${f.file} (photo ${f.photo.id}${inbox(f)})\n` : `refused  ${f.file}: ${f.reason}\n`)
           const who = report.person ? `${report.person.name}${report.created ? ' (new)' : ''}: ${report.person.photos} photo(s) in the gallery` : person
           process.stdout.write(`${who}; ${report.taken} taken, ${report.refused} refused.\n`)
         }

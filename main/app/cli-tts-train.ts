@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { openModelChoice, type ChosenModel } from '../compute/model-package'
 import { PerceptError } from '../core/errors'
@@ -7,7 +7,9 @@ import { resolveWorkspaceHome } from '../core/workspace-home'
 import { writeWavFile } from '../dsp/io'
 import { importCorpus } from '../tts/corpus/import-corpus'
 import { voiceSystems, voiceWidthsSchema, type VoiceSystem, type VoiceWidths } from '../tts/model/voice-config'
-import { readVoicePackage, Voice } from '../tts/model/voice-package'
+import { readVoicePackage, Voice, type VoicePrecision } from '../tts/model/voice-package'
+import { analyseText } from '../tts/frontend/utterance'
+import { bundledVoiceIn } from '../tts/bundled-voice'
 import { synthesizeText } from '../tts/synthesize'
 import { loadAcousticData } from '../tts/train/acoustic-data'
 import { evaluateVoice, scoresTable } from '../tts/train/evaluate'
@@ -27,6 +29,11 @@ function wholeIn(min: number, max: number): (value: string) => number {
 function system(value: string): VoiceSystem {
   if (!(voiceSystems as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${voiceSystems.join(' or ')}.`)
   return value as VoiceSystem
+}
+
+function precision(value: string): VoicePrecision {
+  if (value !== 'int8' && value !== 'float32') throw new InvalidArgumentError('expected int8 or float32.')
+  return value
 }
 
 function positive(value: string): number {
@@ -56,20 +63,18 @@ const print = (value: unknown): void => void process.stdout.write(JSON.stringify
 /** The voice a person names, or the bundled one (models/tts/<name>) when they name none. */
 async function chooseVoice(choice: string | undefined): Promise<ChosenModel> {
   if (choice !== undefined) return openModelChoice(choice, join(resolveWorkspaceHome(), 'models'))
-  const bundled = bundledModelsDir()
-  const dir = bundled ? join(bundled, 'tts') : null
-  const names = dir && existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'model.json'))).map((e) => e.name).sort() : []
-  if (!dir || names.length === 0) {
-    throw new PerceptError('NOT_FOUND', 'No bundled voice ships with this build yet: pass --voice <dir-or-id>, a voice that `percept tts train --corpus <dir>` installed (its id is printed as modelId) or its package folder.')
+  const bundled = bundledVoiceIn(bundledModelsDir())
+  if (!bundled) {
+    throw new PerceptError('NOT_FOUND', 'No bundled voice ships with this build: pass --voice <dir-or-id>, a voice that `percept tts train --corpus <dir>` installed (its id is printed as modelId) or its package folder; scripts/train-bundled-voice.sh trains the bundled one.')
   }
-  return openModelChoice(join(dir, names[0]!), join(resolveWorkspaceHome(), 'models'))
+  return openModelChoice(bundled, join(resolveWorkspaceHome(), 'models'))
 }
 
-async function openVoice(choice: string | undefined): Promise<Voice> {
+async function openVoice(choice: string | undefined, precision: VoicePrecision = 'float32'): Promise<Voice> {
   const chosen = await chooseVoice(choice)
   try {
     const source = await readVoicePackage(chosen.pkg.dir)
-    return await Voice.open({ ...source, id: chosen.pkg.id })
+    return await Voice.open({ ...source, id: chosen.pkg.id }, { precision })
   } finally {
     await chosen.release()
   }
@@ -134,9 +139,10 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .description("score a voice on a corpus's held-out sentences (those its training left out; every sentence when it was trained elsewhere): MCD, LSD, F0 RMSE and V/UV per system")
     .requiredOption('--corpus <dir>', 'the corpus folder')
     .requiredOption('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one')
+    .option('--precision <p>', 'float32: the graphs as stored (the voice\'s own scores); int8: as `tts say` runs them by default', precision, 'float32')
     .option('--json', 'print JSON')
-    .action(async (opts: { corpus: string; voice: string; json?: boolean }) => {
-      const voice = await openVoice(opts.voice)
+    .action(async (opts: { corpus: string; voice: string; precision: VoicePrecision; json?: boolean }) => {
+      const voice = await openVoice(opts.voice, opts.precision)
       try {
         const corpus = resolve(opts.corpus)
         const { utterances } = await importCorpus(corpus)
@@ -159,14 +165,17 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .description('synthesise text with a voice and write a 16 kHz mono WAV; prints the phones with their times')
     .option('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one (default: the bundled voice)')
     .option('--system <name>', "mdnn or dnn (default: the voice's own)", system)
+    .option('--precision <p>', 'int8: the large graphs quantised to 8 bits as the voice opens (faster); float32: as stored', precision, 'int8')
     .requiredOption('--out <file.wav>', 'the WAV file to write')
     .option('--json', 'print JSON')
-    .action(async (text: string, opts: { voice?: string; system?: VoiceSystem; out: string; json?: boolean }) => {
+    .action(async (text: string, opts: { voice?: string; system?: VoiceSystem; precision: VoicePrecision; out: string; json?: boolean }) => {
       const out = resolve(opts.out)
       if (!out.toLowerCase().endsWith('.wav')) throw new PerceptError('VALIDATION', `--out ${opts.out}: the output is a WAV file; give a name ending in .wav.`)
       if (text.trim() === '') throw new PerceptError('VALIDATION', 'The text is empty: give the words to say, e.g. percept tts say "Hello there." --out hello.wav')
-      const voice = await openVoice(opts.voice)
+      const voice = await openVoice(opts.voice, opts.precision)
       try {
+        // The dictionary loads and letter-to-sound learns once per process, as the graphs load: not synthesis time.
+        analyseText(text)
         const started = performance.now()
         const result = await synthesizeText(text, voice, opts.system ? { system: opts.system } : {})
         const seconds = (performance.now() - started) / 1000

@@ -113,6 +113,8 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'faces.inbox': () => faces.inbox(),
     'faces.assignPhoto': ({ photoId, personId }) => faces.assignPhoto(photoId, personId),
     'faces.importPhotos': (input) => faces.importPhotos(input),
+    'faces.detectPhotos': (input) => faces.detectPhotos(input),
+    'faces.detection': ({ job }) => faces.detection(job),
     'faces.relit': ({ photoId }) => faces.relit(photoId),
     'faces.identify': (input) => faces.identify(input),
     'faces.evaluate': (input) => faces.evaluate(input),

@@ -5,6 +5,7 @@ import { demoTrain } from '../compute/demo/demo-train'
 import { soundTrainKind } from '../sound/train/cross-validate'
 import { enhanceTrainKind } from '../enhance/train/train-job'
 import { facesEvaluateKind } from '../faces/evaluate-job'
+import { facesDetectKind } from '../faces/detect/detect-job'
 import { mriTrainKind } from '../mri/segmentation/train/train-job'
 import { ttsTrainKind } from '../tts/train/train-job'
 import { ttsSynthesizeKind } from '../tts/synthesis-job'
@@ -23,6 +24,7 @@ export const jobKinds: readonly JobKind[] = [
   mriTrainKind,
   enhanceTrainKind,
   facesEvaluateKind,
+  facesDetectKind,
   ttsTrainKind,
   ttsSynthesizeKind,
   ttsListeningKind,

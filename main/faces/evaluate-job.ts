@@ -3,6 +3,7 @@ import { basename } from 'node:path'
 import { faceEvaluationInputSchema, type FaceEvaluationResult } from '../api/faces'
 import { PerceptError } from '../core/errors'
 import { defineJobKind, type JobContext } from '../core/jobs/kind'
+import { deepFeatures } from './deep-baseline'
 import { evaluatePie, EVAL_METHODS } from './evaluate'
 import { readFaceDataset } from './face-dataset'
 import { CANONICAL_CROP } from './face-shape'
@@ -53,11 +54,17 @@ export async function runFaceEvaluation(
   }
   ctx.log('info', `${dataset.people.length} people, ${fewest} or more images each; gallery indices ${gallery.join(', ')}; ${resolutions.map(formatResolution).join(', ')}`)
   const people = dataset.people.map((p) => ({ name: p.name, images: p.images }))
+  // The deep descriptors first (about half the work), then the protocol per gallery index.
+  const deep = await deepFeatures(people, resolutions, async (done, total, stage) => {
+    ctx.progress((0.5 * done) / total, stage)
+    await yieldToEvents()
+    ctx.signal.throwIfAborted()
+  })
   const perIndex: ReturnType<typeof evaluatePie>[] = []
   for (const [i, g] of gallery.entries()) {
     ctx.signal.throwIfAborted()
-    ctx.progress(i / gallery.length, `gallery image ${g} (${i + 1} of ${gallery.length})`)
-    perIndex.push(evaluatePie(people, { resolutions, galleryImages: [g] }))
+    ctx.progress(0.5 + (0.5 * i) / gallery.length, `gallery image ${g} (${i + 1} of ${gallery.length})`)
+    perIndex.push(evaluatePie(people, { resolutions, galleryImages: [g], deep }))
     // Let a cancel (a message to this thread) arrive before the next index.
     await yieldToEvents()
   }

@@ -1,4 +1,5 @@
 import { PerceptError } from '../core/errors'
+import { rankByDescriptor, type DeepFeatures } from './deep-baseline'
 import type { GreyImage } from './face-image'
 import { meanFaceNormals } from './face-shape'
 import { rankClasses } from './identify'
@@ -7,7 +8,9 @@ import { relightFace } from './relight'
 import { formatResolution, type Resolution } from './resolution'
 import { DEFAULT_SLRFR_OPTIONS, lowResolutionVector, trainSlrfr, type SlrfrOptions } from './slrfr'
 
-export const EVAL_METHODS = ['slrfr', 'pca', 'pca-relit'] as const
+export const EVAL_METHODS = ['slrfr', 'pca', 'pca-relit', 'deep'] as const
+/** The methods that need no descriptors computed first (deep-baseline.ts). */
+export const PIXEL_METHODS = ['slrfr', 'pca', 'pca-relit'] as const
 export type EvalMethod = (typeof EVAL_METHODS)[number]
 
 export interface MethodScore {
@@ -26,7 +29,10 @@ export interface EvalOptions {
   resolutions: Resolution[]
   /** Gallery indices g (default: every index every person has): gallery = image g of everyone, probes = the rest. */
   galleryImages?: number[]
+  /** Default: the pixel methods, plus "deep" when its descriptors are given. */
   methods?: readonly EvalMethod[]
+  /** Descriptors for "deep" (deep-baseline.ts: deepFeatures), of these people and resolutions. */
+  deep?: DeepFeatures
   slrfr?: SlrfrOptions
   /** PCA dimension of the baselines (capped by pixels and gallery rank). */
   baselineComponents?: number
@@ -59,10 +65,12 @@ class RankCounts {
  *  - slrfr: the gallery image plus its nine relit versions (section 3.1) -> probe resolution -> PCA ->
  *    per-class K-SVD dictionaries -> projection residual (equations 6 to 9);
  *  - pca: eigenfaces on the single gallery image per person, nearest neighbour;
- *  - pca-relit: eigenfaces on the relit gallery (gallery image and its relit versions), nearest neighbour.
+ *  - pca-relit: eigenfaces on the relit gallery (gallery image and its relit versions), nearest neighbour;
+ *  - deep: the face models' 128-D descriptor, nearest neighbour (deep-baseline.ts).
  */
 export function evaluatePie(people: { name: string; images: GreyImage[] }[], options: EvalOptions): EvalResult {
-  const methods = options.methods ?? EVAL_METHODS
+  const methods = options.methods ?? (options.deep ? EVAL_METHODS : PIXEL_METHODS)
+  if (methods.includes('deep') && !options.deep) throw new Error('the deep method needs its descriptors (deepFeatures) computed first')
   const slrfrOptions = options.slrfr ?? DEFAULT_SLRFR_OPTIONS
   const components = options.baselineComponents ?? 100
   if (people.length < 2) throw new PerceptError('VALIDATION', 'Evaluation needs at least two people.')
@@ -97,7 +105,7 @@ export function evaluatePie(people: { name: string; images: GreyImage[] }[], opt
     options.resolutions.forEach((resolution, ri) => {
       const enlarged = relit.map((images) => images.map((image) => lowResolutionVector(image, resolution)))
       const single = lowRes[ri]!.map((images) => [images[g]!])
-      const rankers = new Map<EvalMethod, (y: Float64Array) => number[]>()
+      const rankers = new Map<EvalMethod, (y: Float64Array, person: number, k: number) => number[]>()
       if (methods.includes('slrfr')) {
         const model = trainSlrfr(enlarged, resolution, slrfrOptions)
         rankers.set('slrfr', (y) => rankClasses(model, y).map((c) => c.index))
@@ -110,10 +118,15 @@ export function evaluatePie(people: { name: string; images: GreyImage[] }[], opt
         const model = trainNearestNeighbour(enlarged, components)
         rankers.set('pca-relit', (y) => rankByNearestNeighbour(model, y).map((c) => c.index))
       }
+      const deep = options.deep
+      if (methods.includes('deep') && deep) {
+        const galleryDescriptors = deep.gallery.map((images) => images[g]!)
+        rankers.set('deep', (_y, person, k) => rankByDescriptor(galleryDescriptors, deep.probes[ri]![person]![k]!))
+      }
       lowRes[ri]!.forEach((images, person) => {
         images.forEach((y, k) => {
           if (k === g) return
-          for (const [method, rank] of rankers) counts[ri]!.get(method)!.add(rank(y).indexOf(person))
+          for (const [method, rank] of rankers) counts[ri]!.get(method)!.add(rank(y, person, k).indexOf(person))
         })
       })
       options.onProgress?.(`gallery image ${g}, ${formatResolution(resolution)}: done`)

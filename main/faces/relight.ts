@@ -6,11 +6,13 @@ import { gaussianBlur } from './resolution'
 /**
  * The nine pre-specified light directions of Lee, Ho and Kriegman, "Acquiring linear subspaces for face
  * recognition under variable lighting", IEEE TPAMI 27(5), 2005 (the paper's reference [14]): their
- * "universal configuration", given there as (θ, φ) in degrees. Written down from memory of that paper,
- * not checked against a copy here: we read θ as the angle from the viewing axis and φ as the angle
- * around it, which puts the first light at the camera and the other eight at grazing angles all round,
- * as the paper's figure of the configuration shows. Should the angles differ from the original, only
- * this table changes; any nine well-spread directions span nearly the same illumination subspace.
+ * "universal configuration", given there as (θ, φ) in degrees. Where these numbers come from: the SLRFR
+ * paper does not list them (it says only "nine different light sources placed at pre-selected
+ * positions", section 3.1), and no copy of Lee, Ho and Kriegman was at hand to check against, so they are
+ * the configuration as recalled from that paper, unverified. We read θ as the angle from the viewing axis
+ * and φ as the angle around it, which puts the first light at the camera and the other eight at grazing
+ * angles all round, as the paper's figure of the configuration shows. Should the angles differ from the
+ * original, only this table changes; any nine well-spread directions span nearly the same subspace.
  */
 export const LEE_HO_KRIEGMAN_ANGLES: readonly (readonly [theta: number, phi: number])[] = [
   [0, 0],

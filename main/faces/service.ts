@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { basename, isAbsolute, join } from 'node:path'
 import type {
+  FaceDetection,
   FaceEvaluationInput,
   FaceIdentification,
   FaceImportReport,
@@ -20,7 +21,8 @@ import { encodeGreyPng, readFaceImage } from './face-image'
 import { meanFaceNormals } from './face-shape'
 import { checkPersonName, GalleryStore, type FacePerson, type FacePhoto } from './gallery/gallery-store'
 import { identifyProbe } from './gallery/identify-probe'
-import { importPhotos } from './gallery/photo-import'
+import { FaceDetections, type FaceJobs } from './detection-service'
+import { importPhotos, type ImportReport } from './gallery/photo-import'
 import { LEE_HO_KRIEGMAN_ANGLES, relightFace } from './relight'
 import { parseResolution } from './resolution'
 
@@ -32,8 +34,8 @@ import { parseResolution } from './resolution'
 
 export interface FacesServiceOptions {
   workspace: Workspace
-  /** Starts the faces.evaluate job (the JobRunner). */
-  jobs: { start(kind: string, input: unknown): JobSummary }
+  /** Starts the faces.evaluate and faces.detect jobs and follows them (the JobRunner). */
+  jobs: FaceJobs
   /** Where dropped images are kept (datasets/dropped/faces); no uploads without it. */
   uploadDir?: string
 }
@@ -80,9 +82,16 @@ export class FacesService {
   readonly store: GalleryStore
   private readonly identifications = new Recent<{ probe: Uint8Array; reconstructions: Uint8Array[] }>(KEEP_IDENTIFICATIONS)
   private readonly relitImages = new Recent<Uint8Array[]>(KEEP_RELIT)
+  private readonly detections: FaceDetections
 
   constructor(private readonly options: FacesServiceOptions) {
     this.store = new GalleryStore(options.workspace)
+    this.detections = new FaceDetections({
+      store: this.store,
+      jobs: options.jobs,
+      runsDir: options.workspace.folder('runs'),
+      report: (report, personId, created) => this.wireReport(report, personId, created),
+    })
   }
 
   private thumbnail(personId: string): string | null {
@@ -153,8 +162,11 @@ export class FacesService {
     return this.photoSummary(this.store.assignPhoto(photoId, personId))
   }
 
-  /** Imports photos to a person, a new person (created at the first photo taken) or the inbox. */
-  async importPhotos(input: { paths: string[]; personId?: string | undefined; newPerson?: string | undefined; box?: { x: number; y: number; width: number; height: number } | undefined }): Promise<FaceImportReport> {
+  /**
+   * Checks where an import goes (before any file is looked at: a bad or taken name is refused once) and
+   * the paths; answers the person to create at the first photo taken, if any.
+   */
+  private importTarget(input: { paths: string[]; personId?: string | undefined; newPerson?: string | undefined }): { existing: FacePerson | null; newName: string | null } {
     if (input.personId !== undefined && input.newPerson !== undefined) {
       throw new PerceptError('VALIDATION', 'Import to one place: an existing person (personId) or a new one (newPerson), not both.')
     }
@@ -163,11 +175,26 @@ export class FacesService {
     const existing = input.personId === undefined ? null : this.store.person(input.personId)
     let newName: string | null = null
     if (input.newPerson !== undefined) {
-      // Checked before any file is looked at: a bad or taken name is refused once.
       newName = checkPersonName(input.newPerson)
       const taken = this.store.findPerson(newName)
       if (taken) throw new PerceptError('VALIDATION', `The gallery already has a person named "${taken.name}": choose them to add photos, or another name.`)
     }
+    return { existing, newName }
+  }
+
+  private wireReport(report: ImportReport, personId: string | null, created: boolean): FaceImportReport {
+    return {
+      taken: report.taken,
+      refused: report.refused,
+      files: report.files.map((f) => (f.taken ? { file: f.file, taken: true, photoId: f.photo.id, reason: null } : { file: f.file, taken: false, photoId: null, reason: f.reason })),
+      person: personId === null ? null : this.personSummary(this.store.person(personId)),
+      created,
+    }
+  }
+
+  /** Imports photos to a person, a new person (created at the first photo taken) or the inbox. */
+  async importPhotos(input: { paths: string[]; personId?: string | undefined; newPerson?: string | undefined; box?: { x: number; y: number; width: number; height: number } | undefined }): Promise<FaceImportReport> {
+    const { existing, newName } = this.importTarget(input)
     let created: FacePerson | null = null
     const report = await importPhotos(
       this.store,
@@ -181,13 +208,18 @@ export class FacesService {
       input.box ? { box: input.box } : {},
     )
     const personId = existing?.id ?? (created as FacePerson | null)?.id ?? null
-    return {
-      taken: report.taken,
-      refused: report.refused,
-      files: report.files.map((f) => (f.taken ? { file: f.file, taken: true, photoId: f.photo.id, reason: null } : { file: f.file, taken: false, photoId: null, reason: f.reason })),
-      person: personId === null ? null : this.personSummary(this.store.person(personId)),
-      created: created !== null,
-    }
+    return this.wireReport(report, personId, created !== null)
+  }
+
+  /** Checks the target and paths at once, then starts the faces.detect job; its faces are recorded once it is done. */
+  detectPhotos(input: { paths: string[]; personId?: string | undefined; newPerson?: string | undefined; minConfidence: number }): JobSummary {
+    this.importTarget(input)
+    return this.detections.start(input)
+  }
+
+  /** A faces.detect job's photos and faces; once it is done, what the gallery took of them. */
+  detection(id: string): Promise<FaceDetection> {
+    return this.detections.detection(id)
   }
 
   /** The nine relit images of a photo's crop; their PNGs are kept for res/faces/relit/<photoId>/<k>. */
@@ -260,7 +292,7 @@ export class FacesService {
 
   /**
    * GET res/faces/crops/<photoId>, res/faces/relit/<photoId>/<k>, res/faces/identifications/<id>/probe
-   * and .../reconstruction/<rank>; POST res/faces/upload?name=... keeps a dropped image.
+   * and .../reconstruction/<rank>, res/faces/detections/<job>/photos/<i> and .../crops/<i>/<k>; POST res/faces/upload?name=... keeps a dropped image.
    */
   async resource(request: ResourceRequest): Promise<ResourceResponse> {
     const [area, first, second, third] = request.path
@@ -269,6 +301,10 @@ export class FacesService {
       if (request.method !== 'POST') throw new PerceptError('VALIDATION', 'Send the image with POST.')
       const path = await this.storeUpload(request)
       return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: { kind: 'bytes', bytes: new TextEncoder().encode(JSON.stringify({ path })) } }
+    }
+    if (area === 'detections') {
+      const answer = await this.detections.resource(request.path)
+      if (answer) return answer
     }
     if (area === 'crops' && first !== undefined && length === 2) {
       const photo = this.store.photo(first)

@@ -5,6 +5,7 @@ import { analyseText } from './frontend/utterance'
 import type { Voice } from './model/voice-package'
 import type { VoiceSystem } from './model/voice-config'
 import { frameInputSize, phoneInputSize } from './model/voice-config'
+import { lap, mark, type StageTimes } from './model/stage-times'
 import { framePeriodMs, vocoderSampleRate } from './vocoder/defaults'
 import { synthesise } from './vocoder/synthesis'
 
@@ -45,6 +46,8 @@ export interface SynthesizeOptions {
   postFilter?: boolean
   signal?: AbortSignal
   onSentence?: (sentence: SpokenSentence, index: number, total: number) => void
+  /** Filled with each stage's wall and CPU milliseconds (stage-times.ts), summed over the sentences. */
+  times?: StageTimes
 }
 
 const framesToSeconds = (frames: number): number => (frames * framePeriodMs) / 1000
@@ -56,7 +59,10 @@ export async function synthesizeText(text: string, voice: Voice, options: Synthe
   if (!voice.systems.includes(system)) {
     throw new PerceptError('VALIDATION', `The voice ${voice.id} speaks with ${voice.systems.join(' or ')}, not ${system}: train an ${system} voice (percept tts train --system ${system}) or leave --system out.`)
   }
+  const times = options.times
+  let clock = mark()
   const { utterances, notices } = analyseText(text)
+  lap(times, 'frontEnd', clock)
   if (utterances.length === 0) {
     const why = notices.length ? notices.map((n) => `"${n.text}": ${n.reason}`).join('; ') : 'nothing in it can be spoken'
     throw new PerceptError('VALIDATION', `Nothing to say in the text (${why}). Give words in English.`)
@@ -66,16 +72,23 @@ export async function synthesizeText(text: string, voice: Voice, options: Synthe
   let offsetFrames = 0
   for (const [index, utterance] of utterances.entries()) {
     options.signal?.throwIfAborted()
+    clock = mark()
     const features = linguisticFeatures(utterance)
     const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
     features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
-    const durations = await voice.durations(phoneRows, features.vectors.length)
+    lap(times, 'frontEnd', clock)
+    const durations = await voice.durations(phoneRows, features.vectors.length, times)
+    clock = mark()
     const rows = frameFeatures(features.vectors, durations)
     const frames = rows.length
     const frameRows = new Float32Array(frames * frameInputSize)
     rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
-    const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true)
+    lap(times, 'frontEnd', clock)
+    // Every frame of the sentence through each graph in one run (voice-package.ts), then the vocoder.
+    const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true, times)
+    clock = mark()
     const samples = synthesise(vocoder, { length: frames * hop })
+    lap(times, 'vocoder', clock)
     const sentencePhones: TimedPhone[] = []
     let at = offsetFrames
     features.phones.forEach((phone, i) => {

@@ -4,6 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobKinds } from '../../main/app/job-kinds'
 import { decodeFaceImage, encodeGreyPng } from '../../main/faces/face-image'
+import { photoScene } from '../../main/faces/fixtures/photo-scene'
 import { writePieSet } from '../../main/faces/fixtures/pie-set'
 import { downsample } from '../../main/faces/resolution'
 import { requireBuild, startServe, type Served } from '../helpers/built-app'
@@ -13,7 +14,8 @@ import { tempHome } from '../helpers/temp-home'
 
 // The Faces page in Chromium against the built app (`percept serve` on a throwaway workspace), on a
 // synthetic PIE-like set: one front-lit photo per person imported through the in-app file browser, the
-// gallery grid, a person's page with the photo relit under nine lights, a 7x6 probe of another light
+// gallery grid, photo-like scenes imported through face detection (a photo with two faces, one with none
+// boxed by hand, a larger import cancelled), a person's page with the photo relit under nine lights, a 7x6 probe of another light
 // identified with its person first, a merge undone from the notice, a deletion whose photo lands in the
 // inbox, and the evaluation tab. Each state is screenshot (light and dark), without a CSP violation, a
 // console error or a foreign request.
@@ -45,6 +47,12 @@ beforeAll(async () => {
   const source = decodeFaceImage(readFileSync(join(data, 'set', name(2), 'light-10.png')))
   mkdirSync(join(data, 'probes'))
   writeFileSync(join(data, 'probes', 'probe-7x6.png'), encodeGreyPng(downsample(source, { height: 7, width: 6 })))
+  // Photo-like scenes for the detector (face-detector.test.ts: found at threshold 0.2, none in seed 11).
+  mkdirSync(join(data, 'scenes'))
+  writeFileSync(join(data, 'scenes', 'no-face.png'), encodeGreyPng(photoScene({ seed: 11, faces: 0 }).image))
+  writeFileSync(join(data, 'scenes', 'two-faces.png'), encodeGreyPng(photoScene({ seed: 1, faces: 2 }).image))
+  mkdirSync(join(data, 'many'))
+  for (let seed = 20; seed < 32; seed++) writeFileSync(join(data, 'many', `scene-${seed}.png`), encodeGreyPng(photoScene({ seed, faces: 1 }).image))
   served = await startServe(home)
   browser = await launchChromium()
   ;({ page, foreignRequests, consoleErrors } = await openWatchedPage(browser, served.url))
@@ -91,7 +99,8 @@ describe('the Faces workspace', () => {
       await dialog.getByTestId('import-new-name').fill(name(i))
       await dialog.getByTestId('import-browse').click()
       await chooseInBrowser(page.getByRole('dialog', { name: 'Choose photos to import' }), join(data, 'set', name(i)), 'light-07.png', 'Import')
-      await expect.poll(() => dialog.getByTestId('import-report').textContent()).toMatch(new RegExp(`1 taken for ${name(i)}, 0 refused`))
+      // An aligned crop goes through the detection job too, taken whole.
+      await expect.poll(() => dialog.getByTestId('import-report').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`1 taken for ${name(i)}, 0 refused`))
       await dialog.getByRole('button', { name: 'Done' }).click()
       await dialog.waitFor({ state: 'detached' })
     }
@@ -168,6 +177,62 @@ describe('the Faces workspace', () => {
     await expect.poll(() => page.getByTestId('faces-inbox').locator('li').count()).toBe(1)
     await picturesLoaded(page.getByTestId('faces-inbox'), 1)
     await shoot('inbox')
+  })
+
+  it('finds the faces of photo-like scenes, shows their boxes and crops, and imports a box drawn where none was found', async () => {
+    await page.getByTestId('faces-import').click()
+    const dialog = page.getByRole('dialog', { name: 'Import photos' })
+    await dialog.getByTestId('import-inbox').check()
+    await dialog.getByTestId('import-threshold').fill('0.2')
+    await dialog.getByTestId('import-browse').click()
+    await chooseInBrowser(page.getByRole('dialog', { name: 'Choose photos to import' }), data, 'scenes', 'Import')
+    await expect.poll(() => dialog.getByTestId('import-report').textContent(), { timeout: 90_000 }).toMatch(/2 taken into the inbox, 1 refused/)
+    const two = dialog.getByTestId('detected-two-faces.png')
+    expect(await two.locator('rect.box-found').count()).toBe(2)
+    expect(await two.locator('circle.eye').count()).toBe(4)
+    expect(await dialog.getByTestId('detected-face-two-faces.png-0').textContent()).toMatch(/to the inbox/)
+    expect(await dialog.getByTestId('detected-message-no-face.png').textContent()).toMatch(/no face was found in the photo/)
+    // Both photos and both aligned crops.
+    await picturesLoaded(dialog.getByTestId('import-photos'), 4)
+    // The dialog is modal (the theme switch is behind it): light screenshots only.
+    await two.scrollIntoViewIfNeeded()
+    await shoot('detection')
+    // A box dragged on the photo with no face, then imported by hand.
+    const canvas = dialog.getByTestId('detected-canvas-no-face.png')
+    await canvas.scrollIntoViewIfNeeded()
+    const at = (await canvas.boundingBox())!
+    await page.mouse.move(at.x + at.width * 0.3, at.y + at.height * 0.2)
+    await page.mouse.down()
+    await page.mouse.move(at.x + at.width * 0.45, at.y + at.height * 0.4, { steps: 4 })
+    await page.mouse.move(at.x + at.width * 0.55, at.y + at.height * 0.6, { steps: 4 })
+    await page.mouse.up()
+    expect(await dialog.getByTestId('detected-no-face.png').textContent()).toMatch(/Box \d+, \d+, \d+ × \d+/)
+    await shoot('detection-box-drawn')
+    await dialog.getByTestId('manual-import-no-face.png').click()
+    await expect.poll(() => dialog.getByTestId('manual-done-no-face.png').textContent()).toMatch(/Imported by the box you drew into the inbox/)
+    await dialog.getByRole('button', { name: 'Done' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await page.getByTestId('faces-tab-inbox').click()
+    // The deleted person's photo, the two faces and the box drawn by hand.
+    await expect.poll(() => page.getByTestId('faces-inbox').locator('li').count()).toBe(4)
+    await picturesLoaded(page.getByTestId('faces-inbox'), 4)
+    await shoot('inbox-detected')
+  })
+
+  it('shows the progress of a detection and cancels it, importing nothing', async () => {
+    await page.getByTestId('faces-import').click()
+    const dialog = page.getByRole('dialog', { name: 'Import photos' })
+    await dialog.getByTestId('import-inbox').check()
+    await dialog.getByTestId('import-threshold').fill('0.2')
+    await dialog.getByTestId('import-browse').click()
+    await chooseInBrowser(page.getByRole('dialog', { name: 'Choose photos to import' }), data, 'many', 'Import')
+    await expect.poll(() => dialog.getByTestId('import-progress').textContent(), { timeout: 60_000 }).toMatch(/photo \d+ of 12/)
+    await shoot('detection-progress')
+    await dialog.getByTestId('import-cancel').click()
+    await expect.poll(() => dialog.getByTestId('import-cancelled').textContent(), { timeout: 30_000 }).toMatch(/The detection was cancelled; nothing was imported/)
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    expect(await page.getByTestId('faces-inbox').locator('li').count()).toBe(4)
   })
 
   it('runs the PIE-protocol evaluation from the evaluation tab', async () => {

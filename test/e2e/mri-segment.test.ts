@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePhantom, phantomLabelAt, PHANTOM_MARKER, PHANTOM_SHELLS } from '../../main/imaging/fixtures/phantom'
 import { readNifti, writeNifti } from '../../main/imaging/nifti'
@@ -8,6 +8,7 @@ import { reorient } from '../../main/imaging/reorient'
 import { voxelToWorld, type Vec3 } from '../../main/imaging/volume'
 import { BAND_LABELS, headZscore, writeBandModel } from '../fixtures/mri-seg/band-model'
 import { requireBuild, startServe, type Served } from '../helpers/built-app'
+import { openInDialog } from '../helpers/file-dialog'
 import { launchChromium, openWatchedPage } from '../helpers/chromium'
 import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
@@ -33,15 +34,6 @@ const counts = [0, 0, 0, 0, 0]
 const { shoot, shootBoth } = themedScreenshots(() => page, 'mri-segment')
 const canvasOf = (plane: 'axial' | 'coronal' | 'sagittal') => page.getByTestId(`slice-${plane}`).locator('canvas')
 
-/** Picks `name` in `folder` in a file browser dialog and opens it. */
-async function openIn(dialog: Locator, folder: string, name: string): Promise<void> {
-  const path = dialog.getByLabel('Folder path')
-  await path.fill(folder)
-  await path.press('Enter')
-  await dialog.getByRole('option', { name: new RegExp(`^${name.replace(/\./g, '\\.')}`) }).click()
-  await dialog.getByRole('button', { name: 'Open', exact: true }).click()
-  await dialog.waitFor({ state: 'detached' })
-}
 
 /** How many pixels differ between two PNGs of the same size (decoded in the page). */
 function changedPixels(before: Buffer, after: Buffer): Promise<number> {
@@ -97,12 +89,14 @@ describe('Segment in the MRI workspace', () => {
     await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link', { name: 'MRI', exact: true }).click()
     await page.getByRole('heading', { level: 1, name: 'MRI' }).waitFor()
     await page.getByTestId('open-image').click()
-    await openIn(page.getByRole('dialog', { name: 'Open an image' }), exchange, 'head-lps.nii.gz')
+    await openInDialog(page.getByRole('dialog', { name: 'Open an image' }), exchange, 'head-lps.nii.gz')
     await page.getByTestId('image-name').waitFor({ timeout: 60_000 })
     const box = page.getByTestId('segment-box')
     await box.waitFor()
     const model = page.getByTestId('segment-model')
-    await expect.poll(() => model.locator('option').allInnerTexts()).toEqual(['Intensity bands'])
+    // The installed model comes first, before the one that ships with the app.
+    await expect.poll(() => model.locator('option').allInnerTexts()).toEqual(['Intensity bands', 'gabor-mixed-fixture (bundled)'])
+    expect(await model.locator('option:checked').innerText()).toBe('Intensity bands')
     expect(await page.getByTestId('segment-run').isEnabled()).toBe(true)
     expect(await page.getByTestId('segment-no-model').count()).toBe(0)
     await page.mouse.move(0, 0)
@@ -172,7 +166,7 @@ describe('Segment in the MRI workspace', () => {
 
   it('compares the segmentation with the drawn labels: Dice 1 for every structure', async () => {
     await page.getByTestId('compare-labels').click()
-    await openIn(page.getByRole('dialog', { name: 'Compare with a label map' }), exchange, 'drawn-labels.nii.gz')
+    await openInDialog(page.getByRole('dialog', { name: 'Compare with a label map' }), exchange, 'drawn-labels.nii.gz')
     await page.getByTestId('dice-table').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('mean-dice').innerText()).toMatch(/1\.00/)
     await expect.poll(() => page.getByTestId('dice-row').count()).toBe(4)

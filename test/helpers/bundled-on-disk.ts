@@ -7,7 +7,7 @@ export function bundledIdsOnDisk(): string[] {
   const root = join(repoRoot, 'models')
   const domains = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory())
   return domains
-    .flatMap((d) => readdirSync(join(root, d)).filter((n) => statSync(join(root, d, n, 'model.json'), { throwIfNoEntry: false })?.isFile()))
-    .map((n) => `bundled/${n}`)
+    .flatMap((d) => readdirSync(join(root, d), { withFileTypes: true }).filter((e) => e.isDirectory() && statSync(join(root, d, e.name, 'model.json'), { throwIfNoEntry: false })?.isFile()))
+    .map((e) => `bundled/${e.name}`)
     .sort()
 }

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readAudioFile } from '../../main/dsp/io'
-import { requireBuild, runCli } from '../helpers/built-app'
+import { repoRoot, requireBuild, runCli } from '../helpers/built-app'
 import { tempHome } from '../helpers/temp-home'
 
 // The chain a user walks, on the built app: a festival fixture corpus -> `tts train` (a tiny DNN voice, as a
@@ -20,14 +21,37 @@ afterAll(() => cleanup())
 
 const tts = (...args: string[]) => runCli(['tts', ...args], { PERCEPT_HOME: home, PERCEPT_BACKEND: 'cpu' })
 
-describe('percept tts say without a voice', () => {
-  it('says to pass --voice while no voice is bundled, and refuses a non-WAV output', async () => {
-    const none = await tts('say', 'Hello.', '--out', join(home, 'x.wav'), '--json')
-    expect(none.code).not.toBe(0)
-    expect(none.stderr).toMatch(/--voice/)
+// The bundled voice (scripts/train-bundled-voice.sh writes models/tts/slt-fixture).
+const bundled = existsSync(join(repoRoot, 'models', 'tts', 'slt-fixture', 'model.json'))
+
+describe('percept tts say without --voice', () => {
+  it.skipIf(!bundled)('speaks with the bundled voice, in both of its systems, and says what it skipped', async () => {
+    const out = join(home, 'bundled.wav')
+    for (const system of ['mdnn', 'dnn']) {
+      const said = await tts('say', 'Hello there 🎉, it is 10:30 on the 3rd of May.', '--system', system, '--out', out, '--json')
+      expect(said.code, said.stderr).toBe(0)
+      const spoken = JSON.parse(said.stdout)
+      expect(spoken).toMatchObject({ voice: 'slt-fixture', system })
+      // hello there it is ten thirty on the third of may: about 30 phones, a second or more of speech.
+      expect(spoken.phones.length).toBeGreaterThan(25)
+      expect(spoken.duration).toBeGreaterThan(1)
+      expect(Number.isFinite(spoken.realTimeFactor)).toBe(true)
+      expect(said.stderr).toMatch(/notice: "🎉": emoji/)
+      const audio = await readAudioFile(out)
+      expect(audio.channels[0]!.length / 16000).toBeCloseTo(spoken.duration, 3)
+    }
+    const nothing = await tts('say', '🎉🎉', '--out', out)
+    expect(nothing.code).not.toBe(0)
+    expect(nothing.stderr).toMatch(/Nothing to say/)
+  }, 120_000)
+
+  it('refuses a non-WAV output and an unknown precision', async () => {
     const bad = await tts('say', 'Hello.', '--voice', 'nothing-here', '--out', join(home, 'x.mp3'))
     expect(bad.code).not.toBe(0)
     expect(bad.stderr).toMatch(/\.wav/)
+    const precision = await tts('say', 'Hello.', '--precision', 'int4', '--out', join(home, 'x.wav'))
+    expect(precision.code).not.toBe(0)
+    expect(precision.stderr).toMatch(/int8 or float32/)
   })
 })
 

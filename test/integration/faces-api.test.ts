@@ -243,6 +243,6 @@ describe('evaluation', () => {
     const settled = await app.jobs.whenSettled(job.id)
     expect(settled.state).toBe('done')
     const detail = await call<{ result: FaceEvaluationResult }>('jobs.get', { id: job.id })
-    expect(detail.result.resolutions[0]!.methods.map((m) => m.method)).toEqual(['slrfr', 'pca', 'pca-relit'])
+    expect(detail.result.resolutions[0]!.methods.map((m) => m.method)).toEqual(['slrfr', 'pca', 'pca-relit', 'deep'])
   }, 120_000)
 })

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { MASK_OUTPUT, conv3x3, forwardPass, linear, unitsOf, type ConvSpec, type LayerSpec, type NetBatch, type NetWeights } from './enhance-net'
+import { matMulTransposedA, matMulTransposedB } from './dense-products'
 import { weightedBce } from './weighted-bce'
 
 /*
@@ -24,7 +25,8 @@ import { weightedBce } from './weighted-bce'
  *  - Y_l gets the rule transposed (burst-dense: GY_l = G_(l+1)^T): in the kernel layout that is the very
  *    gradient of the kernel Y sits beside, so Y and W are stepped by the same gradient (by Adam, which
  *    then normalises each by its own moments, as it would two parameters).
- * Nothing here is back-propagated: tf.grad is used only for the local, one-layer maps above.
+ * Nothing here is back-propagated: tf.grads is used only for a conv layer's local, one-layer map; a dense
+ * layer's is written out (dense-products.ts: the transposed products in the forms wasm runs fast).
  */
 
 export type BurstLoss = { kind: 'mse' } | { kind: 'weighted-bce'; positiveWeight: number }
@@ -55,7 +57,7 @@ export interface BurstStepTensors {
 
 /** The signal a layer sends down through its feedback kernel Y to the layer below: Y b, shaped as that layer's output. */
 export function feedbackDown(layer: LayerSpec, b: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  if (layer.kind === 'dense') return tf.matMul(b as tf.Tensor2D, y as tf.Tensor2D, false, true)
+  if (layer.kind === 'dense') return matMulTransposedB(b as tf.Tensor2D, y as tf.Tensor2D)
   return transposedConv(layer, b as tf.Tensor4D, y as tf.Tensor4D)
 }
 
@@ -137,6 +139,11 @@ export function burstStep(weights: NetWeights, batch: NetBatch, options: BurstOp
     const grads: tf.Tensor[] = []
     layers.forEach((layer, l) => {
       const below = pass.below[l]!
+      if (layer.kind === 'dense') {
+        // The dense layer's map is linear in W: its gradient is e_below^T d / N in closed form.
+        grads.push(tf.div(matMulTransposedA(below as tf.Tensor2D, deltas[l]! as tf.Tensor2D), n), tf.div(tf.sum(deltas[l]!, 0), n))
+        return
+      }
       const local = tf.grads((kernel: tf.Tensor, bias: tf.Tensor) => tf.div(tf.sum(tf.mul(linear(layer, below, kernel, bias), deltas[l]!)), n))
       grads.push(...local([kernels[l]!, biases[l]!]))
     })

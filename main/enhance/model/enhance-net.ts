@@ -4,6 +4,7 @@ import { PerceptError } from '../../core/errors'
 import { CONTEXT_FRAMES, INPUT_BINS } from '../audio-input'
 import { LIP_HEIGHT, LIP_WIDTH } from '../corpus/mouth-image'
 import { SPECTRUM_BINS } from '../spectra'
+import { denseLinear } from './dense-products'
 
 /*
  * The one network of the paper's three models (Sec. III-B, Fig. 1). What the paper fixes:
@@ -215,7 +216,7 @@ export function conv3x3(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number): tf
 /** v = W e_below + bias of one layer, e_below shaped for it (a conv layer's 4-D, a dense layer's [N, inputs]). */
 export function linear(layer: LayerSpec, below: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor {
   if (layer.kind === 'conv') return tf.add(conv3x3(below as tf.Tensor4D, kernel as tf.Tensor4D, layer.stride), bias)
-  return tf.add(tf.matMul(below as tf.Tensor2D, kernel as tf.Tensor2D), bias)
+  return denseLinear(below, kernel, bias)
 }
 
 export interface ForwardPass {

@@ -40,6 +40,8 @@ export interface EnhancePreprocessing {
   lips: { width: number; height: number; fps: number } | null
   threshold: number
   layers: string[]
+  /** The network's sizes (the paper: conv 32, embedding 256). */
+  architecture: { convChannels: number; embedding: number }
   training: { seed: number; split: number; splits: number; snrsDb: number[]; lcDb: number; positiveWeight: number; epochs: number }
 }
 
@@ -59,6 +61,7 @@ export function enhancePreprocessing(report: EnhanceTrainReport): EnhancePreproc
     lips: isMultimodal(report.model) ? { width: LIP_WIDTH, height: LIP_HEIGHT, fps: VIDEO_FPS } : null,
     threshold: MASK_THRESHOLD,
     layers: report.layers,
+    architecture: report.architecture,
     training: { seed: report.seed, split: report.split, splits: 4, snrsDb: report.snrsDb, lcDb: DEFAULT_LC_DB, positiveWeight: report.positiveWeight, epochs: report.epochs },
   }
 }

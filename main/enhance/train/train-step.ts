@@ -7,6 +7,7 @@ import { countMask, type MaskCounts } from './measures'
 import { SPECTRUM_BINS } from '../spectra'
 import { CONTEXT_FRAMES, INPUT_BINS } from '../audio-input'
 import { LIP_HEIGHT, LIP_WIDTH } from '../corpus/mouth-image'
+import { PaperAdam } from './adam'
 
 /*
  * One training step of each model, and the forward pass that measures a part.
@@ -14,13 +15,14 @@ import { LIP_HEIGHT, LIP_WIDTH } from '../corpus/mouth-image'
  * PyTorch's Adam(weight_decay=...) applies it: an L2 term added to the gradient before the moments,
  * g + 1e-6 theta (not AdamW's decoupled decay); betas 0.9, 0.999 and eps 1e-8, PyTorch's defaults.
  * Backprop models get g from tf.variableGrads of the weighted BCE; MBURST gets burst-train.ts's estimates
- * (its feedback weights Y stepped by Adam too, weight decay included).
+ * (its feedback weights Y stepped by Adam too, weight decay included). The update is adam.ts', one variable
+ * at a time: tf.train.adam's holds every variable's temporaries at once, more than wasm can address at MBURST's size.
  */
 
 export const ADAM = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 1e-6 } as const
 
-export function paperAdam(): tf.AdamOptimizer {
-  return tf.train.adam(ADAM.learningRate, ADAM.beta1, ADAM.beta2, ADAM.epsilon)
+export function paperAdam(): PaperAdam {
+  return new PaperAdam(ADAM)
 }
 
 export interface StepResult {
@@ -47,16 +49,16 @@ function disposeBatch(batch: NetBatch): void {
 }
 
 /** Adam on g + weightDecay theta, variables in weightList's order. Disposes the gradients. */
-export function applyAdam(optimizer: tf.Optimizer, weights: NetWeights, grads: tf.Tensor[]): void {
-  const list = weightList(weights)
-  if (grads.length !== list.length) throw new Error(`Internal error: ${grads.length} gradients for ${list.length} variables.`)
-  const decayed = tf.tidy(() => grads.map((g, i) => ({ name: list[i]!.name, tensor: tf.add(g, tf.mul(list[i]!, ADAM.weightDecay)) })))
-  optimizer.applyGradients(decayed)
-  tf.dispose([...grads, ...decayed.map((d) => d.tensor)])
+export function applyAdam(optimizer: PaperAdam, weights: NetWeights, grads: tf.Tensor[]): void {
+  try {
+    optimizer.step(weightList(weights), grads)
+  } finally {
+    tf.dispose(grads)
+  }
 }
 
 /** One back-propagation step (Unimodal, Multimodal). */
-export async function backpropStep(weights: NetWeights, optimizer: tf.Optimizer, batch: ExampleBatch, positiveWeight: number, withLips: boolean): Promise<StepResult> {
+export async function backpropStep(weights: NetWeights, optimizer: PaperAdam, batch: ExampleBatch, positiveWeight: number, withLips: boolean): Promise<StepResult> {
   const tensors = batchTensors(batch, withLips)
   const list = weightList(weights)
   let output: tf.Tensor | null = null
@@ -76,7 +78,7 @@ export async function backpropStep(weights: NetWeights, optimizer: tf.Optimizer,
 }
 
 /** One burst-propagation step (MBURST). */
-export async function burstTrainStep(weights: NetWeights, optimizer: tf.Optimizer, batch: ExampleBatch, positiveWeight: number): Promise<StepResult> {
+export async function burstTrainStep(weights: NetWeights, optimizer: PaperAdam, batch: ExampleBatch, positiveWeight: number): Promise<StepResult> {
   const tensors = batchTensors(batch, true)
   const step = burstStep(weights, tensors, { pbar: PAPER_PBAR, loss: { kind: 'weighted-bce', positiveWeight } })
   applyAdam(optimizer, weights, step.grads)

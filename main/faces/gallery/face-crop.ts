@@ -6,9 +6,10 @@ import type { Resolution } from '../resolution'
 /**
  * Where a gallery photo's canonical crop comes from. Three sources, in this order:
  *  1. a box given by a person (x, y, width, height in the photo's pixels), for photos a detector misses;
- *  2. a plugged-in face locator (a detector with landmarks, a later job): exactly one face is required;
+ *  2. a plugged-in face locator (boxes only): exactly one face is required;
  *  3. neither: the photo is taken to be an aligned face already and is resized to the crop.
- * The crop is the region resized to the canonical size; eye-centre alignment will arrive with the locator.
+ * The crop is the region resized to the canonical size. Detection with landmarks and eye-centre alignment
+ * is the other way in (detect/photo-faces.ts), used by imports of ordinary photos.
  */
 
 /** A face's rectangle in a photo, in pixels from the top-left corner. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { counted } from '../../core/counted'
 import { PerceptError } from '../../core/errors'
 import type { Workspace } from '../../core/workspace'
@@ -284,7 +284,9 @@ export class GalleryStore {
 
   private async removeFiles(photos: FacePhoto[]): Promise<void> {
     for (const photo of photos) {
-      await rm(photo.file, { force: true })
+      // Faces found in one photo share its copy: the file goes with the last face recorded from it.
+      const sharing = this.db.prepare('SELECT COUNT(*) AS n FROM face_photos WHERE file = ?').get(join('photos', basename(photo.file))) as { n: number }
+      if (sharing.n === 0) await rm(photo.file, { force: true })
       await rm(photo.cropFile, { force: true })
     }
   }

@@ -3,7 +3,8 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { writeFileAtomic } from '../../core/atomic-file'
 import { PerceptError } from '../../core/errors'
-import { encodeGreyPng, readFaceImage } from '../face-image'
+import { isAlignedCrop, type PhotoFaces } from '../detect/photo-faces'
+import { encodeGreyPng, readFaceImage, type GreyImage } from '../face-image'
 import { canonicalFaceCrop, type FaceBox, type FaceLocator } from './face-crop'
 import { checkPersonName, newGalleryId, type FacePerson, type FacePhoto, type GalleryStore } from './gallery-store'
 
@@ -15,6 +16,12 @@ export interface ImportOptions {
   box?: FaceBox
   /** A face detector; without one (and without a box) each photo is taken as an aligned face. */
   locator?: FaceLocator
+  /**
+   * Detection with eye alignment (detect/photo-faces.ts) for photos that are not aligned crops already:
+   * every face found becomes its own gallery face (sharing the one copy of the photo); the faces of a
+   * photo with several go to the inbox.
+   */
+  faces?: (file: string, image: GreyImage) => Promise<PhotoFaces>
 }
 
 export interface ImportReport {
@@ -28,7 +35,7 @@ const IMAGE_FILE = /\.(png|jpe?g)$/i
 const MAX_FILES = 10_000
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
 /**
  * The files to import from files and folders: a named file is tried whatever its name (the decoder says
@@ -60,10 +67,67 @@ export async function listImageFiles(paths: string[]): Promise<{ files: string[]
 }
 
 /** Where a photo already in the gallery is, in words. */
-function whereIs(store: GalleryStore, photo: FacePhoto): string {
+export function whereIs(store: GalleryStore, photo: FacePhoto): string {
   if (photo.personId === null) return `photo ${photo.id}, in the inbox`
   const person = store.listPeople().find((p) => p.id === photo.personId)
   return `photo ${photo.id} of ${person?.name ?? photo.personId}`
+}
+
+/** A photo's file as imported: its bytes and what is known of it. */
+export interface PhotoFile {
+  bytes: Uint8Array
+  sha256: string
+  /** The file's name as the person knew it. */
+  name: string
+  /** ".png", ".jpg", ... */
+  ext: string
+  width: number
+  height: number
+}
+
+/**
+ * Copies a photo into the gallery once, writes each face's crop (PNG) beside it, all atomically, then
+ * records one gallery photo per face, each to `personOf(k)` (null: the inbox), asked only once the files
+ * are written (so a new person is created only with a photo). A failure before the records removes the
+ * files written, so nothing is left half-imported.
+ */
+export async function storePhotoFaces(
+  store: GalleryStore,
+  photo: PhotoFile,
+  faces: readonly { png: Uint8Array; box: FaceBox | null }[],
+  personOf: (face: number) => string | null,
+): Promise<FacePhoto[]> {
+  const ids = faces.map(() => newGalleryId())
+  const photoFile = join('photos', `${ids[0]}${photo.ext.toLowerCase()}`)
+  const cropFiles = ids.map((id) => join('crops', `${id}.png`))
+  const written: string[] = []
+  try {
+    written.push(join(store.dir, photoFile))
+    await writeFileAtomic(written[0]!, photo.bytes)
+    for (const [i, cropFile] of cropFiles.entries()) {
+      written.push(join(store.dir, cropFile))
+      await writeFileAtomic(join(store.dir, cropFile), faces[i]!.png)
+    }
+    const people = ids.map((_, i) => personOf(i))
+    return ids.map((id, i) =>
+      store.addPhoto({
+        id,
+        personId: people[i] ?? null,
+        file: photoFile,
+        cropFile: cropFiles[i]!,
+        sourceName: photo.name,
+        sha256: photo.sha256,
+        cropSha256: sha256(faces[i]!.png),
+        width: photo.width,
+        height: photo.height,
+        box: faces[i]!.box,
+        crop: store.crop,
+      }),
+    )
+  } catch (error) {
+    for (const path of written) await rm(path, { force: true })
+    throw error
+  }
 }
 
 /**
@@ -79,7 +143,6 @@ export async function importPhotos(store: GalleryStore, paths: string[], assignT
   let personId: string | null | undefined
   for (const file of files) {
     const name = basename(file)
-    const written: string[] = []
     try {
       const image = await readFaceImage(file)
       const bytes = await readFile(file)
@@ -87,30 +150,21 @@ export async function importPhotos(store: GalleryStore, paths: string[], assignT
       const earlier = store.photoBySha(hash)
       if (earlier) throw new PerceptError('VALIDATION', `${name}: the same file is already in the gallery (${whereIs(store, earlier)}).`)
       if (seen.has(hash)) throw new PerceptError('VALIDATION', `${name}: the same file as ${seen.get(hash)} in this import.`)
-      const { crop, box } = await canonicalFaceCrop(image, name, { ...options, crop: store.crop })
-      const png = encodeGreyPng(crop)
-      const id = newGalleryId()
-      const relative = { file: join('photos', `${id}${extname(file).toLowerCase()}`), cropFile: join('crops', `${id}.png`) }
-      written.push(join(store.dir, relative.file), join(store.dir, relative.cropFile))
-      await writeFileAtomic(written[0]!, bytes)
-      await writeFileAtomic(written[1]!, png)
-      if (personId === undefined) personId = assignTo()
-      const photo = store.addPhoto({
-        id,
-        personId,
-        ...relative,
-        sourceName: name,
-        sha256: hash,
-        cropSha256: sha256(png),
-        width: image.width,
-        height: image.height,
-        box,
-        crop: store.crop,
+      const detect = !options.box && options.faces && !isAlignedCrop(image, store.crop)
+      const crops = detect
+        ? (await options.faces!(file, image)).faces.map((f) => ({ crop: f.crop, box: f.box }))
+        : [await canonicalFaceCrop(image, name, { ...options, crop: store.crop })]
+      const photo = { bytes, sha256: hash, name, ext: extname(file), width: image.width, height: image.height }
+      // Which of several faces is the person is for a person to say: each goes to the inbox.
+      const several = crops.length > 1
+      const photos = await storePhotoFaces(store, photo, crops.map((c) => ({ png: encodeGreyPng(c.crop), box: c.box })), () => {
+        if (several) return null
+        if (personId === undefined) personId = assignTo()
+        return personId
       })
+      for (const photo of photos) outcomes.push({ file, taken: true, photo })
       seen.set(hash, name)
-      outcomes.push({ file, taken: true, photo })
     } catch (error) {
-      for (const path of written) await rm(path, { force: true })
       const message = (error as Error).message
       // Messages from the decoder and the crop start with the file's name already.
       outcomes.push({ file, taken: false, reason: message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message })

@@ -1,4 +1,4 @@
-import { melCepstrumToSpectrum } from '../vocoder/mel-cepstrum'
+import { melCepstrumToLogAmplitude } from '../vocoder/mel-cepstrum'
 
 /*
  * The baseline DNN's signal-processing post-filter for mel-cepstra (Yoshimura et al. 2004, the paper's [19];
@@ -13,13 +13,16 @@ export const postFilterBeta = 0.4
 
 /** One frame's mel-cepstrum to its post-filtered power spectrum of `bins`. */
 export function postFilteredSpectrum(mc: ArrayLike<number>, bins: number, beta = postFilterBeta): Float64Array {
-  const plain = melCepstrumToSpectrum(mc, bins)
-  if (beta === 0) return plain
-  const sharpened = Float64Array.from(mc, (c, m) => (m >= 2 ? c * (1 + beta) : c))
-  const out = melCepstrumToSpectrum(sharpened, bins)
+  // log|H| splits into the part of c0, c1 (kept) and that of c2.. (scaled by 1 + beta): one pass over the table.
+  const plain = melCepstrumToLogAmplitude(mc.length > 2 ? [mc[0]!, mc[1]!] : mc, bins)
+  const rest = mc.length > 2 ? melCepstrumToLogAmplitude(mc, bins, undefined, undefined, 2) : new Float64Array(bins)
+  const out = new Float64Array(bins)
   let before = 0
   let after = 0
-  for (let k = 0; k < bins; k++) (before += plain[k]!), (after += out[k]!)
+  for (let k = 0; k < bins; k++) {
+    before += Math.exp(2 * (plain[k]! + rest[k]!))
+    after += out[k] = Math.exp(2 * (plain[k]! + (1 + beta) * rest[k]!))
+  }
   const scale = after > 0 ? before / after : 1
   for (let k = 0; k < bins; k++) out[k]! *= scale
   return out

@@ -73,16 +73,73 @@ export function solveBanded(band: Float64Array, rhs: Float64Array): Float64Array
   return x
 }
 
+/** Row t of the window matrix W_k, edges folded: up to 3 (column, coefficient) pairs per frame and window. */
+interface FoldedWindows {
+  cols: Int32Array
+  coeffs: Float64Array
+  counts: Uint8Array
+  /** W_k^T W_k as bands (frames x 3, band[i * 3 + d] = A[i][i + d]) per window k. */
+  bands: Float64Array[]
+}
+
+function foldedWindows(frames: number): FoldedWindows {
+  const cols = new Int32Array(frames * 9)
+  const coeffs = new Float64Array(frames * 9)
+  const counts = new Uint8Array(frames * 3)
+  const bands = [0, 1, 2].map(() => new Float64Array(frames * 3))
+  for (let t = 0; t < frames; t++) {
+    for (let k = 0; k < 3; k++) {
+      const at = (t * 3 + k) * 3
+      let n = 0
+      for (let j = -1; j <= 1; j++) {
+        const w = deltaWindows[k]![j + 1]!
+        if (w === 0) continue
+        const col = Math.min(frames - 1, Math.max(0, t + j))
+        let found = -1
+        for (let a = 0; a < n; a++) if (cols[at + a] === col) found = a
+        if (found >= 0) coeffs[at + found]! += w
+        else (cols[at + n] = col), (coeffs[at + n] = w), n++
+      }
+      counts[t * 3 + k] = n
+      const band = bands[k]!
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          const d = cols[at + b]! - cols[at + a]!
+          if (d >= 0) band[cols[at + a]! * 3 + d]! += coeffs[at + a]! * coeffs[at + b]!
+        }
+      }
+    }
+  }
+  return { cols, coeffs, counts, bands }
+}
+
 /**
  * Every dimension of a frame-major matrix laid out as statics | deltas | delta-deltas (`dims` each, as
  * appendDynamics writes them) to the statics (frames x dims); `variances` has 3 * dims entries in that layout.
+ * The same solution as mlpgDimension per dimension, with what does not depend on the dimension (the folded
+ * windows and each W_k^T W_k) built once: per dimension A = sum_k W_k^T W_k / sigma_k^2 is 9 T additions.
  */
 export function mlpg(rows: ArrayLike<number>, frames: number, dims: number, variances: ArrayLike<number>): Float64Array {
   const out = new Float64Array(frames * dims)
-  const means = new Float64Array(frames * 3)
+  if (frames === 0) return out
+  const { cols, coeffs, counts, bands } = foldedWindows(frames)
+  const band = new Float64Array(frames * 3)
+  const rhs = new Float64Array(frames)
   for (let d = 0; d < dims; d++) {
-    for (let t = 0; t < frames; t++) for (let k = 0; k < 3; k++) means[t * 3 + k] = rows[t * dims * 3 + k * dims + d]!
-    const c = mlpgDimension(means, [variances[d]!, variances[dims + d]!, variances[2 * dims + d]!])
+    const precision = [1 / variances[d]!, 1 / variances[dims + d]!, 1 / variances[2 * dims + d]!]
+    if (precision.some((p) => !(p > 0 && Number.isFinite(p)))) throw new PerceptError('VALIDATION', `MLPG needs positive variances; dimension ${d} has ${variances[d]}, ${variances[dims + d]}, ${variances[2 * dims + d]}.`)
+    const [p0, p1, p2] = precision as [number, number, number]
+    const [b0, b1, b2] = bands as [Float64Array, Float64Array, Float64Array]
+    for (let i = 0; i < band.length; i++) band[i] = p0 * b0[i]! + p1 * b1[i]! + p2 * b2[i]!
+    rhs.fill(0)
+    for (let t = 0; t < frames; t++) {
+      for (let k = 0; k < 3; k++) {
+        const weighted = precision[k]! * rows[t * dims * 3 + k * dims + d]!
+        const at = (t * 3 + k) * 3
+        for (let a = 0; a < counts[t * 3 + k]!; a++) rhs[cols[at + a]!]! += coeffs[at + a]! * weighted
+      }
+    }
+    const c = solveBanded(band, rhs)
     for (let t = 0; t < frames; t++) out[t * dims + d] = c[t]!
   }
   return out

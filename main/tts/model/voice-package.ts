@@ -7,9 +7,13 @@ import { openOnnxSession, type OnnxModelSession } from '../../compute/onnx'
 import { readModelPackage } from '../../compute/model-package'
 import { spectrumBins } from '../vocoder/defaults'
 import type { VocoderFeatures } from '../vocoder/defaults'
-import { baselineFeatures, generateTrajectories, vocoderFeatures } from './generate'
+import { CepstrumSpectra } from './cepstrum-graph'
+import { postFilterBeta } from './cepstral-post-filter'
+import { generateTrajectories, vocoderFeatures } from './generate'
 import { overlapAdd, segmentRows } from './post-filter'
-import { frameInputSize, phoneInputSize, postFilterContext, voiceSystems, voiceWidthsSchema, type VoiceSystem } from './voice-config'
+import { quantiseDenseGraph } from './quantised-graph'
+import { lap, mark, type StageTimes } from './stage-times'
+import { frameInputSize, mcDims, phoneInputSize, postFilterContext, voiceSystems, voiceWidthsSchema, type VoiceSystem } from './voice-config'
 import { voiceStatsSchema, type VoiceStats } from './voice-stats'
 
 /*
@@ -75,22 +79,45 @@ export async function readVoicePackage(dir: string): Promise<VoiceSource> {
   return { id: pkg.id, meta: pkg.meta, preprocessing: parsed.data, stats, graphs }
 }
 
+/**
+ * How a voice's graphs run: 'float32' as the package stores them (training's checks and `tts eval` use
+ * this), or 'int8' (quantised-graph.ts: the acoustic, spectral and post-filter graphs in 8 bits, for speed).
+ */
+export type VoicePrecision = 'float32' | 'int8'
+const quantisedGraphs: readonly VoiceGraph[] = ['acoustic', 'spectral', 'postFilter']
+
 /** A voice with its ONNX sessions open. */
 export class Voice {
+  /** Per bin, 2 min and 2 (max - min): the 0..1 spectra back to log power. */
+  private readonly spectrumOffset: Float64Array
+  private readonly spectrumScale: Float64Array
+
   private constructor(
     readonly source: VoiceSource,
     private readonly sessions: Partial<Record<VoiceGraph, OnnxModelSession>>,
-  ) {}
+    private readonly cepstra: CepstrumSpectra,
+    readonly precision: VoicePrecision,
+  ) {
+    const { min, max } = source.stats.spectrum
+    this.spectrumOffset = Float64Array.from(min, (v) => 2 * v)
+    this.spectrumScale = Float64Array.from(max, (v, k) => 2 * (v - min[k]!))
+  }
 
-  static async open(source: VoiceSource): Promise<Voice> {
+  static async open(source: VoiceSource, options: { precision?: VoicePrecision } = {}): Promise<Voice> {
+    const precision = options.precision ?? 'float32'
     const sessions: Partial<Record<VoiceGraph, OnnxModelSession>> = {}
+    let cepstra: CepstrumSpectra | undefined
     try {
-      for (const [name, graph] of Object.entries(source.graphs)) sessions[name as VoiceGraph] = await openOnnxSession(graph)
+      cepstra = await CepstrumSpectra.open(mcDims - 1, spectrumBins)
+      for (const [name, graph] of Object.entries(source.graphs) as [VoiceGraph, Uint8Array | string][]) {
+        const bytes = precision === 'int8' && quantisedGraphs.includes(name) ? quantiseDenseGraph(typeof graph === 'string' ? new Uint8Array(await readFile(graph)) : graph) : graph
+        sessions[name] = await openOnnxSession(bytes)
+      }
     } catch (error) {
-      await Promise.all(Object.values(sessions).map((s) => s.release()))
+      await Promise.all([...Object.values(sessions), ...(cepstra ? [cepstra] : [])].map((s) => s.release()))
       throw error
     }
-    return new Voice(source, sessions)
+    return new Voice(source, sessions, cepstra, precision)
   }
 
   get id(): string {
@@ -116,10 +143,13 @@ export class Voice {
   }
 
   /** Raw phone features (phones x phoneInputSize) to frames per phone, at least 1 each. */
-  async durations(phoneInputs: Float32Array, phones: number): Promise<number[]> {
+  async durations(phoneInputs: Float32Array, phones: number, times?: StageTimes): Promise<number[]> {
+    const started = mark()
     const { mean, std } = this.source.stats.duration
     const z = await this.run('duration', this.normalise(phoneInputs, this.source.stats.phoneInput), phones, phoneInputSize)
-    return Array.from(z, (v) => Math.min(400, Math.max(1, Math.round(v * std + mean))))
+    const frames = Array.from(z, (v) => Math.min(400, Math.max(1, Math.round(v * std + mean))))
+    lap(times, 'durations', started)
+    return frames
   }
 
   /** The baseline's z-scored outputs for raw frame features. */
@@ -128,29 +158,45 @@ export class Voice {
   }
 
   /** The MDNN's spectra (0..1 scale), post-filtered (overlap-added) unless `postFilter` is false. */
-  async spectra(frameInputs: Float32Array, frames: number, postFilter: boolean): Promise<Float32Array> {
+  async spectra(frameInputs: Float32Array, frames: number, postFilter: boolean, times?: StageTimes): Promise<Float32Array> {
+    let at = mark()
     const scaled = await this.run('spectral', this.normalise(frameInputs, this.source.stats.frameInput), frames, frameInputSize)
+    at = lap(times, 'spectral', at)
     if (!postFilter) return scaled
     const segments = await this.run('postFilter', segmentRows(scaled, frames, spectrumBins), frames, postFilterContext * spectrumBins)
-    return overlapAdd(segments, frames, spectrumBins)
+    const out = overlapAdd(segments, frames, spectrumBins)
+    lap(times, 'postFilter', at)
+    return out
   }
 
-  /** Vocoder features of `system` for raw frame features. */
-  async features(frameInputs: Float32Array, frames: number, system: VoiceSystem, postFilter = true): Promise<VocoderFeatures> {
-    const trajectories = generateTrajectories(await this.acoustic(frameInputs, frames), frames, this.source.stats.acoustic)
-    if (system === 'dnn') return baselineFeatures(trajectories, postFilter)
-    const scaled = await this.spectra(frameInputs, frames, postFilter)
-    const { min, max } = this.source.stats.spectrum
+  /** Vocoder features of `system` for raw frame features; `times` gathers each stage's milliseconds. */
+  async features(frameInputs: Float32Array, frames: number, system: VoiceSystem, postFilter = true, times?: StageTimes): Promise<VocoderFeatures> {
+    let at = mark()
+    const outputs = await this.acoustic(frameInputs, frames)
+    at = lap(times, 'acoustic', at)
+    const trajectories = generateTrajectories(outputs, frames, this.source.stats.acoustic)
+    if (system === 'dnn') {
+      // generate.ts's baselineFeatures, with the cepstra turned into spectra in one graph run (cepstrum-graph.ts).
+      const features = vocoderFeatures(trajectories, await this.cepstra.spectra(trajectories.mc, frames, postFilter ? postFilterBeta : 0))
+      lap(times, 'generation', at)
+      return features
+    }
+    at = lap(times, 'generation', at)
+    const scaled = await this.spectra(frameInputs, frames, postFilter, times)
+    at = mark()
+    const { spectrumOffset: offset, spectrumScale: scale } = this
     const spectrum = Array.from({ length: frames }, (_, t) => {
       const out = new Float64Array(spectrumBins)
-      for (let k = 0; k < spectrumBins; k++) out[k] = Math.exp(2 * (min[k]! + scaled[t * spectrumBins + k]! * (max[k]! - min[k]!)))
+      for (let k = 0, i = t * spectrumBins; k < spectrumBins; k++, i++) out[k] = Math.exp(offset[k]! + scaled[i]! * scale[k]!)
       return out
     })
-    return vocoderFeatures(trajectories, spectrum)
+    const features = vocoderFeatures(trajectories, spectrum)
+    lap(times, 'generation', at)
+    return features
   }
 
   async release(): Promise<void> {
-    await Promise.all(Object.values(this.sessions).map((s) => s.release()))
+    await Promise.all([...Object.values(this.sessions), this.cepstra].map((s) => s.release()))
   }
 }
 

@@ -15,8 +15,8 @@ export interface WorkspaceEntry {
 export const workspaces = [
   { id: 'sound', path: '/sound', label: 'Sound', summary: 'Waveform editor and environmental sound classification' },
   { id: 'speech', path: '/speech', label: 'Speech', summary: 'Text-to-speech with DNN voices, and MUSHRA listening tests', coming: 'speech enhancement' },
-  { id: 'mri', path: '/mri', label: 'MRI', summary: 'Brain MRI viewer: slices, labels, 3D surfaces, Dice, segmentation with a model you train or import', coming: 'a bundled segmentation model' },
-  { id: 'faces', path: '/faces', label: 'Faces', summary: 'Face gallery and low-resolution face recognition', coming: 'face detection and landmarks on ordinary photos' },
+  { id: 'mri', path: '/mri', label: 'MRI', summary: 'Brain MRI viewer: slices, labels, 3D surfaces, Dice, segmentation into 19 structures with the bundled model or one you train or import' },
+  { id: 'faces', path: '/faces', label: 'Faces', summary: 'Face gallery with face detection and eye alignment, and low-resolution face recognition' },
   { id: 'runs', path: '/runs', label: 'Runs', summary: 'Training runs' },
   { id: 'models', path: '/models', label: 'Models', summary: 'Installed model packages' },
 ] as const satisfies readonly WorkspaceEntry[]

@@ -35,3 +35,26 @@ describe('MLPG', () => {
     expect(c.reduce((s, v) => s + v, 0) / 6).toBeCloseTo(0.5, 1)
   })
 })
+
+describe('MLPG over many dimensions', () => {
+  it('gives what mlpgDimension gives dimension by dimension, at every length including the edges', () => {
+    // mlpg builds the windows' W^T W once for all dimensions; mlpgDimension builds them per dimension.
+    let state = 11
+    const random = () => ((state = (state * 16807) % 2147483647) / 2147483647) * 2 - 1
+    for (const frames of [1, 2, 3, 7, 50]) {
+      const dims = 3
+      const rows = Float64Array.from({ length: frames * dims * 3 }, random)
+      const variances = [0.5, 1, 2, 0.1, 0.3, 4, 2, 0.7, 0.05]
+      const all = mlpg(rows, frames, dims, variances)
+      for (let d = 0; d < dims; d++) {
+        const means = Array.from({ length: frames * 3 }, (_, i) => rows[Math.floor(i / 3) * dims * 3 + (i % 3) * dims + d]!)
+        const one = mlpgDimension(means, [variances[d]!, variances[dims + d]!, variances[2 * dims + d]!])
+        for (let t = 0; t < frames; t++) expect(all[t * dims + d]).toBeCloseTo(one[t]!, 12)
+      }
+    }
+  })
+
+  it('refuses a variance that is not positive, naming the dimension', () => {
+    expect(() => mlpg(new Float64Array(6), 1, 2, [1, 0, 1, 1, 1, 1])).toThrow(/dimension 1/)
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { coarseBandCount, d4c } from '../../../../main/tts/vocoder/aperiodicity'
+import { coarseBandCentres, coarseBandCount, d4c, expandBands } from '../../../../main/tts/vocoder/aperiodicity'
 import { codeAperiodicity, decodeAperiodicity } from '../../../../main/tts/vocoder/band-aperiodicity'
 import { filteredPulses, fs, whiteNoise } from './signals'
 
@@ -45,5 +45,18 @@ describe('D4C band aperiodicity', () => {
     // A frame coded at 0 dB (unvoiced) decodes fully aperiodic; a wrong band count is refused.
     expect(decodeAperiodicity([[0]], fs)[0]!.every((v) => v > 0.999999)).toBe(true)
     expect(() => decodeAperiodicity([[-20, -10]], fs)).toThrow(/2 band aperiodicities; at 16000 Hz there are 1/)
+  })
+
+  it('decodes as expandBands interpolates, at every band count (48 kHz: 5 bands over 2049 bins)', () => {
+    const sampleRate = 48000
+    const bins = 2049
+    const coded = [Float64Array.of(-40, -30, -25, -12, -3), Float64Array.of(-20, -20, -20, -20, -20)]
+    const axis = Float64Array.from({ length: bins }, (_, k) => (k * sampleRate) / (2 * (bins - 1)))
+    const coarseAxis = Float64Array.from([0, ...coarseBandCentres(sampleRate), sampleRate / 2])
+    const decoded = decodeAperiodicity(coded, sampleRate, bins)
+    coded.forEach((bands, t) => {
+      const expected = expandBands(bands, coarseAxis, axis)
+      for (let k = 0; k < bins; k++) expect(Math.abs(decoded[t]![k]! - expected[k]!)).toBeLessThan(1e-12)
+    })
   })
 })

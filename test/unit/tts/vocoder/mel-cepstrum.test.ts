@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { realFft } from '../../../../main/dsp/features/fft'
 import { freqt, melCepstrumToSpectrum, spectrumToMelCepstrum } from '../../../../main/tts/vocoder/mel-cepstrum'
 import { logSpectralDistance } from '../../../../main/tts/vocoder/measures'
 import { cheapTrick } from '../../../../main/tts/vocoder/spectral-envelope'
@@ -39,6 +40,20 @@ describe('mel-cepstrum', () => {
     const lsd = logSpectralDistance(envelopes, round)
     expect(lsd).toBeGreaterThan(0) // 60 numbers cannot hold 1025 bins exactly
     expect(lsd).toBeLessThan(0.5)
+  })
+
+  it("the closed form agrees with SPTK's route (freqt to the FFT's order, then an FFT) below 1e-9 in log amplitude", () => {
+    const n = 2048
+    const causal = freqt(knownMc, n / 2, -alpha)
+    const even = new Float64Array(n)
+    even[0] = causal[0]!
+    for (let m = 1; m < n / 2; m++) even[m] = even[n - m] = causal[m]! / 2
+    even[n / 2] = causal[n / 2]!
+    const log = realFft(n).forward(even)
+    const sp = melCepstrumToSpectrum(knownMc, n / 2 + 1, alpha)
+    let worst = 0
+    for (let k = 0; k <= n / 2; k++) worst = Math.max(worst, Math.abs(0.5 * Math.log(sp[k]!) - log[2 * k]!))
+    expect(worst).toBeLessThan(1e-9)
   })
 
   it('refuses a spectrum whose bins are not 2^k + 1', () => {

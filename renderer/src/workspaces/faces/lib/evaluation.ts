@@ -8,6 +8,7 @@ export const methodLabels: Record<FaceEvalMethod, string> = {
   slrfr: 'SLRFR (relit dictionaries)',
   pca: 'PCA, single gallery',
   'pca-relit': 'PCA, relit gallery',
+  deep: 'Deep descriptor (face models)',
 }
 
 /** "0, 7, 14" -> [0, 7, 14]; '' -> undefined (every index); an error sentence for anything else. */

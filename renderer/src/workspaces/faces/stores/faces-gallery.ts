@@ -8,6 +8,11 @@ import { useAppStore } from '../../../stores/app'
 /** Where imported photos go. */
 export type ImportTarget = { kind: 'inbox' } | { kind: 'person'; id: string } | { kind: 'new'; name: string }
 
+/** The import methods' fields for a target. */
+export function targetInput(target: ImportTarget): { personId?: string; newPerson?: string } {
+  return target.kind === 'person' ? { personId: target.id } : target.kind === 'new' ? { newPerson: target.name } : {}
+}
+
 /** A line telling what the last action did; `undoMerge` offers to undo a merge from it. */
 export interface GalleryNotice {
   text: string
@@ -187,8 +192,7 @@ export const useFacesGalleryStore = defineStore('faces-gallery', () => {
 
   /** Imports files or folders; throws the core's refusal (the import dialog shows it). */
   async function importPaths(paths: string[], target: ImportTarget): Promise<FaceImportReport> {
-    const where = target.kind === 'person' ? { personId: target.id } : target.kind === 'new' ? { newPerson: target.name } : {}
-    const report = await run(() => api.call('faces.importPhotos', { paths, ...where }))
+    const report = await run(() => api.call('faces.importPhotos', { paths, ...targetInput(target) }))
     const place = report.person ? report.person.name : 'the inbox'
     notice.value = { text: `Imported ${report.taken} photo${report.taken === 1 ? '' : 's'} to ${place}${report.refused ? `; ${report.refused} refused` : ''}.` }
     await reload()
