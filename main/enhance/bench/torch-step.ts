@@ -1,8 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { pythonCandidates } from '../../compute/bench/pytorch-reference'
+import { locateReferenceScript, pythonCandidates } from '../../compute/bench/reference-process'
 
 /*
  * PyTorch's training step of the same network (scripts/reference/enhance_torch_step.py: back-propagation
@@ -10,18 +7,11 @@ import { pythonCandidates } from '../../compute/bench/pytorch-reference'
  * has torch. Never throws: without torch the answer says why.
  */
 
-const scriptPath = join('scripts', 'reference', 'enhance_torch_step.py')
+const scriptPath = 'scripts/reference/enhance_torch_step.py'
 
-/** The script in the source checkout above this module (main/enhance/bench in the sources, out/main when built). */
+/** The script in the source checkout above this module. */
 export function locateEnhanceTorchScript(from: string = import.meta.url): string | null {
-  let dir = dirname(fileURLToPath(from))
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, scriptPath))) return join(dir, scriptPath)
-    const parent = dirname(dir)
-    if (parent === dir) break
-    dir = parent
-  }
-  return null
+  return locateReferenceScript('enhance_torch_step.py', from)
 }
 
 export type TorchStep = { available: true; torch: string; python: string; threads: number; ms: number[] } | { available: false; note: string }

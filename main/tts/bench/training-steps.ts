@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { median } from '../../core/bench-timing'
 import { missingTorchAdvice } from '../../compute/bench/pytorch-comparison'
-import { pythonCandidates } from '../../compute/bench/pytorch-reference'
+import { locateReferenceScript, pythonCandidates } from '../../compute/bench/reference-process'
 import { applyLayers, layerSizes, variablesOf, type DenseLayer } from '../model/mlp'
 import { autoEncoderLayers } from '../model/tied-autoencoder'
 import type { VoiceWidths } from '../model/voice-config'
@@ -75,12 +72,6 @@ async function tfjsStepMs(layers: DenseLayer[], batch: number, warmup: number, m
   return median(times)
 }
 
-/** The reference script beside the sources or the build (scripts/reference), or null in a packaged app. */
-export function referenceScript(name: string): string | null {
-  const here = dirname(fileURLToPath(import.meta.url))
-  return [resolve(here, '../../../scripts/reference', name), resolve(here, '../../scripts/reference', name), resolve(here, '../../../../scripts/reference', name)].find((p) => existsSync(p)) ?? null
-}
-
 /** A Python that imports torch, or why there is none. */
 export function findTorchPython(): { python: string } | { note: string } {
   const candidates = [...new Set(pythonCandidates())]
@@ -92,7 +83,7 @@ export function findTorchPython(): { python: string } | { note: string } {
 }
 
 function torchSteps(specs: NetworkSpec[], batch: number, warmup: number, measured: number): { result: { torch: string; threads: number; networks: Record<string, number> } } | { note: string } {
-  const script = referenceScript('tts_train_step.py')
+  const script = locateReferenceScript('tts_train_step.py', import.meta.url)
   if (!script) return { note: 'scripts/reference/tts_train_step.py is not beside this build' }
   const found = findTorchPython()
   if ('note' in found) return found
