@@ -152,9 +152,10 @@ export function experimentReport(id: string, reports: readonly TrainingReport[])
 }
 
 const pct = (s: Spread): string => (s.mean === null ? '-' : s.n > 1 ? `${Math.round(100 * s.mean)}±${Math.round(100 * s.std!)}` : `${Math.round(100 * s.mean)}`)
-const lrText = (lr: number): string => {
-  const e = Math.log10(lr)
-  return Math.abs(e * 2 - Math.round(e * 2)) < 1e-6 ? `1e${e}` : String(lr)
+/** 1e-3, 1e-3.5 for the paper's half decades (stored rounded to 6 digits), else the number. */
+export const lrText = (lr: number): string => {
+  const halves = 2 * Math.log10(lr)
+  return Math.abs(halves - Math.round(halves)) < 1e-5 ? `1e${Math.round(halves) / 2}` : String(lr)
 }
 
 /** The report as Markdown: Fig. 3's data as a table (modes x losses by learning rate), then Table 1. */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { experimentMarkdown, experimentPlan, experimentReport, PAPER_LEARNING_RATES, writeExperimentReport } from '../../../../../main/mri/segmentation/train/experiment'
+import { experimentMarkdown, experimentPlan, experimentReport, lrText, PAPER_LEARNING_RATES, writeExperimentReport } from '../../../../../main/mri/segmentation/train/experiment'
 import type { TrainingReport } from '../../../../../main/mri/segmentation/train/training-report'
 import { tempHome } from '../../../../helpers/temp-home'
 
@@ -78,6 +78,11 @@ describe('the sweep', () => {
     const files = await writeExperimentReport(join(home, 'exp1'), report)
     expect(JSON.parse(readFileSync(files.json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)))
     expect(readFileSync(files.markdown, 'utf8')).toBe(markdown)
+  })
+
+  it('names the learning rates in half decades as the paper does', () => {
+    expect(PAPER_LEARNING_RATES.map(lrText)).toEqual(['1e-4', '1e-3.5', '1e-3', '1e-2.5', '1e-2'])
+    expect(lrText(0.002)).toBe('0.002')
   })
 
   it('refuses runs trained on different labels', () => {
