@@ -60,7 +60,7 @@ describe('the faces.detect job', { timeout: 240_000 }, () => {
       ['two.png', 2, false],
       ['zz-damaged.png', 0, false],
     ])
-    expect(manifest.photos[0]!.message).toBe("no face was found in the photo. Draw the face's box by hand (x,y,width,height) to import it.")
+    expect(manifest.photos[0]!.message).toBe("no face was found in the photo. Give the face's box by hand to import it (drag it on the photo in the app, or --box x,y,width,height).")
     expect(manifest.photos[3]!.message).toBe("this is neither a PNG nor a JPEG file. Convert the image to PNG or JPEG.")
     // The aligned crop is taken whole (no box, no eyes); the scene's faces have boxes left to right and level eyes.
     expect(manifest.photos[1]!.faces[0]).toMatchObject({ box: null, eyes: null, score: 1 })
@@ -101,7 +101,7 @@ describe('importing through detection', { timeout: 240_000 }, () => {
     const report = detection.report!
     expect(report).toMatchObject({ taken: 3, refused: 1, created: true })
     expect(report.person?.name).toBe('Ada')
-    expect(report.files.find((f) => !f.taken)).toEqual({ file: files.none, taken: false, photoId: null, reason: "no face was found in the photo. Draw the face's box by hand (x,y,width,height) to import it." })
+    expect(report.files.find((f) => !f.taken)).toEqual({ file: files.none, taken: false, photoId: null, reason: "no face was found in the photo. Give the face's box by hand to import it (drag it on the photo in the app, or --box x,y,width,height)." })
     const [one, two, none] = detection.photos
     expect(one!.faces.map((f) => f.personId)).toEqual([report.person!.id])
     expect(two!.faces.map((f) => f.personId)).toEqual([null, null])

@@ -36,7 +36,7 @@ export function isAlignedCrop(image: { height: number; width: number }, crop: Re
 export async function facesInPhoto(image: GreyImage, name: string, crop: Resolution, options: { minConfidence?: number } = {}): Promise<PhotoFaces> {
   const found = await detectFaces(image, { minConfidence: options.minConfidence ?? MIN_CONFIDENCE })
   if (found.length === 0) {
-    throw new PerceptError('VALIDATION', `${name}: no face was found in the photo. Draw the face's box by hand (x,y,width,height) to import it.`)
+    throw new PerceptError('VALIDATION', `${name}: no face was found in the photo. Give the face's box by hand to import it (drag it on the photo in the app, or --box x,y,width,height).`)
   }
   const faces: AlignedFace[] = []
   const skipped: string[] = []

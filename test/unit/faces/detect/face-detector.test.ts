@@ -58,7 +58,7 @@ describe('face detection and landmarks', { timeout: 240_000 }, () => {
     for (const seed of [11, 12]) {
       const scene = photoScene({ seed, faces: 0 })
       expect(await detectFaces(scene.image, { minConfidence: SCENE_THRESHOLD })).toEqual([])
-      await expect(facesInPhoto(scene.image, 'empty.png', { height: 48, width: 40 })).rejects.toThrow("empty.png: no face was found in the photo. Draw the face's box by hand")
+      await expect(facesInPhoto(scene.image, 'empty.png', { height: 48, width: 40 })).rejects.toThrow("empty.png: no face was found in the photo. Give the face's box by hand")
     }
   })
 

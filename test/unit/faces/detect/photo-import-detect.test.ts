@@ -24,7 +24,7 @@ describe('importing ordinary photos: detection, eye alignment, one inbox face pe
     const report = await importPhotos(gallery.store, [two, none, aligned], () => null, { faces })
     expect(report.taken).toBe(3)
     expect(report.refused).toBe(1)
-    expect(report.files.find((f) => !f.taken)).toEqual({ file: none, taken: false, reason: "no face was found in the photo. Draw the face's box by hand (x,y,width,height) to import it." })
+    expect(report.files.find((f) => !f.taken)).toEqual({ file: none, taken: false, reason: "no face was found in the photo. Give the face's box by hand to import it (drag it on the photo in the app, or --box x,y,width,height)." })
     const inbox = gallery.store.inbox()
     expect(inbox).toHaveLength(3)
     const fromTwo = inbox.filter((p) => p.sourceName === 'two.png')
