@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STRUCTURES } from '../../main/mri/segmentation/cohort/structures'
 import { requireBuild, runCli, startServe, type Served } from '../helpers/built-app'
 import { openInDialog } from '../helpers/file-dialog'
+import { openMriImage } from '../helpers/mri-page'
 import { launchChromium, openWatchedPage } from '../helpers/chromium'
 import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
@@ -52,11 +53,7 @@ describe.skipIf(!haveTemplates)('the bundled segmentation model in the MRI works
   })
 
   it('segments a subject it never saw with the bundled model: 19 structures in the table and in 3D', async () => {
-    await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link', { name: 'MRI', exact: true }).click()
-    await page.getByRole('heading', { level: 1, name: 'MRI' }).waitFor()
-    await page.getByTestId('open-image').click()
-    await openInDialog(page.getByRole('dialog', { name: 'Open an image' }), subject, 'test-001_t1.nii.gz')
-    await page.getByTestId('image-name').waitFor({ timeout: 60_000 })
+    await openMriImage(page, subject, 'test-001_t1.nii.gz')
     const model = page.getByTestId('segment-model')
     await expect.poll(() => model.locator('option:checked').innerText()).toBe('gabor-mixed-fixture (bundled)')
     await page.getByTestId('segment-run').click()

@@ -9,6 +9,7 @@ import { voxelToWorld, type Vec3 } from '../../main/imaging/volume'
 import { BAND_LABELS, headZscore, writeBandModel } from '../fixtures/mri-seg/band-model'
 import { requireBuild, startServe, type Served } from '../helpers/built-app'
 import { openInDialog } from '../helpers/file-dialog'
+import { openMriImage } from '../helpers/mri-page'
 import { launchChromium, openWatchedPage } from '../helpers/chromium'
 import { screenshotsDir, themedScreenshots } from '../helpers/screenshots'
 import { tempHome } from '../helpers/temp-home'
@@ -86,11 +87,7 @@ describe('Segment in the MRI workspace', () => {
   })
 
   it('offers Segment with the installed model once an image is open', async () => {
-    await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link', { name: 'MRI', exact: true }).click()
-    await page.getByRole('heading', { level: 1, name: 'MRI' }).waitFor()
-    await page.getByTestId('open-image').click()
-    await openInDialog(page.getByRole('dialog', { name: 'Open an image' }), exchange, 'head-lps.nii.gz')
-    await page.getByTestId('image-name').waitFor({ timeout: 60_000 })
+    await openMriImage(page, exchange, 'head-lps.nii.gz')
     const box = page.getByTestId('segment-box')
     await box.waitFor()
     const model = page.getByTestId('segment-model')
