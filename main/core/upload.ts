@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, linkSync, mkdirSync, rmSync } from 'node:fs'
+import { createWriteStream, linkSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { PerceptError } from './errors'
@@ -48,7 +48,9 @@ export async function storeUpload(body: AsyncIterable<Uint8Array> | null, option
   try {
     // pipeline ends both sides on any failure (the client gone, the bound passed, the disk full) and
     // reports it here, where the partial file is removed.
-    await pipeline(bounded(body), createWriteStream(temp))
+    // The file is opened here, synchronously: a stream left to open it itself could create it after a
+    // failure had already removed it, leaving the partial file behind.
+    await pipeline(bounded(body), createWriteStream(temp, { fd: openSync(temp, 'wx') }))
     for (let n = 1; ; n++) {
       const target = join(options.dir, numbered(name, n))
       try {
