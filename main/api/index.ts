@@ -16,6 +16,7 @@ export * from './spectrogram-settings'
 export * from './mri'
 export * from './faces'
 export * from './speech'
+export * from './enhance'
 export * from './resources'
 
 /** What a door exposes to the renderer: one call and one event subscription. */

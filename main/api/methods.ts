@@ -5,6 +5,7 @@ import { soundMethods } from './sound'
 import { mriMethods, recentVolumeSchema } from './mri'
 import { faceMethods } from './faces'
 import { speechMethods } from './speech'
+import { enhanceMethods } from './enhance'
 import { fileMethods } from './files'
 import { jobMethods } from './jobs'
 import { modelMethods } from './model-methods'
@@ -96,6 +97,7 @@ export const methods = {
   ...mriMethods,
   ...faceMethods,
   ...speechMethods,
+  ...enhanceMethods,
 } as const
 
 export type Methods = typeof methods

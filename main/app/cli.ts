@@ -84,7 +84,7 @@ async function serve(options: { port: number; host: string; open?: boolean }): P
 
 export function buildProgram(): Command {
   const program = new Command('percept')
-    .description(`${appMeta.name}: sound classification, brain MRI, face recognition and text-to-speech tools that run offline (speech enhancement in the app is coming).`)
+    .description(`${appMeta.name}: sound classification, brain MRI, face recognition, text-to-speech and speech enhancement tools that run offline.`)
     .version(appMeta.version, '-v, --version')
     .showHelpAfterError()
   program

@@ -10,6 +10,7 @@ import { threadClassifier } from '../sound/infer/classify-thread'
 import { MriService } from '../mri/service'
 import { FacesService, facesUploadDir } from '../faces/service'
 import { SpeechService } from '../tts/speech-service'
+import { EnhanceService } from '../enhance/enhance-service'
 import { workerRunner } from '../mri/worker-client'
 import { EventBus } from '../core/event-bus'
 import { JobStore } from '../core/job-store'
@@ -101,9 +102,10 @@ export function createPercept(options: PerceptOptions): PerceptApp {
   })
   const faces = new FacesService({ workspace, jobs: runner, uploadDir: facesUploadDir(workspace.folder('datasets')) })
   const speech = new SpeechService({ jobs: runner, models, runsDir: workspace.folder('runs'), writeTargets })
-  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound, mri, faces, speech }), events, log.child('router'))
+  const enhance = new EnhanceService({ jobs: runner, models, runsDir: workspace.folder('runs'), datasetsDir: workspace.folder('datasets') })
+  const router = new Router(createHandlers({ workspace, settings, jobs: runner, models, audio, sound, mri, faces, speech, enhance }), events, log.child('router'))
   const resources = createResourceHandler(
-    { audio: (request) => audio.resource(request), mri: (request) => mri.resource(request), faces: (request) => faces.resource(request), speech: (request) => speech.resource(request) },
+    { audio: (request) => audio.resource(request), mri: (request) => mri.resource(request), faces: (request) => faces.resource(request), speech: (request) => speech.resource(request), enhance: (request) => enhance.resource(request) },
     log.child('resources'),
   )
   log.info(`workspace ${workspace.home} (schema ${workspace.schemaVersion}) opened by ${options.door}`)

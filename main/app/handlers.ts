@@ -6,6 +6,7 @@ import type { SoundService } from '../sound/service'
 import type { MriService } from '../mri/service'
 import type { FacesService } from '../faces/service'
 import type { SpeechService } from '../tts/speech-service'
+import type { EnhanceService } from '../enhance/enhance-service'
 import type { ModelLibrary } from '../compute/model-package'
 import { listFolder } from '../core/file-browser'
 import type { JobRunner } from '../core/jobs/job-runner'
@@ -41,9 +42,10 @@ export interface Services {
   mri: MriService
   faces: FacesService
   speech: SpeechService
+  enhance: EnhanceService
 }
 
-export function createHandlers({ workspace, settings, jobs, models, audio, sound, mri, faces, speech }: Services): Handlers {
+export function createHandlers({ workspace, settings, jobs, models, audio, sound, mri, faces, speech, enhance }: Services): Handlers {
   return {
     'app.info': (_input, context) => collectAppInfo(workspace.home, context.door),
     'workspace.info': () => ({
@@ -127,6 +129,12 @@ export function createHandlers({ workspace, settings, jobs, models, audio, sound
     'speech.listening.rate': ({ test, listener, trial, ratings }) => speech.rate(test, listener, trial, ratings),
     'speech.listening.summary': ({ test, screen }) => speech.summary(test, screen),
     'speech.listening.export': ({ test, path }) => speech.exportCsv(test, path),
+    'enhance.models': () => enhance.models(),
+    'enhance.mixture': (input) => enhance.mixture(input),
+    'enhance.run': (input) => enhance.run(input),
+    'enhance.result': ({ job }) => enhance.result(job),
+    'enhance.train': (input) => enhance.train(input),
+    'enhance.compare': (input) => enhance.compare(input),
   }
 }
 

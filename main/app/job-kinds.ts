@@ -4,6 +4,9 @@ import { demoCount } from '../compute/demo/demo-count'
 import { demoTrain } from '../compute/demo/demo-train'
 import { soundTrainKind } from '../sound/train/cross-validate'
 import { enhanceTrainKind } from '../enhance/train/train-job'
+import { enhanceRunKind } from '../enhance/run-job'
+import { enhanceMixtureKind } from '../enhance/mixture-job'
+import { enhanceEvalKind } from '../enhance/eval-job'
 import { facesEvaluateKind } from '../faces/evaluate-job'
 import { facesDetectKind } from '../faces/detect/detect-job'
 import { mriTrainKind } from '../mri/segmentation/train/train-job'
@@ -23,6 +26,9 @@ export const jobKinds: readonly JobKind[] = [
   soundTrainKind({ entry: locateJobWorker(import.meta.url, 'feature-worker') }),
   mriTrainKind,
   enhanceTrainKind,
+  enhanceRunKind,
+  enhanceMixtureKind,
+  enhanceEvalKind,
   facesEvaluateKind,
   facesDetectKind,
   ttsTrainKind,

@@ -39,10 +39,9 @@ describe('the app shell in Chromium', () => {
     for (const name of workspaces) await expect(nav().getByRole('link', { name, exact: true }).count()).resolves.toBe(1)
     // Every workspace has a working tool now: none is marked "coming" as a whole in the sidebar.
     expect(await nav().getByTestId('sidebar-coming').count()).toBe(0)
-    // A workspace that works says in its tooltip what is still coming there: only Speech (enhancement) has any.
-    expect(await nav().getByRole('link', { name: 'Speech', exact: true }).getAttribute('title')).toMatch(/\(coming: speech enhancement\)/)
-    // Faces (face detection works) and MRI (the segmentation model ships) have nothing coming.
-    for (const name of ['Faces', 'MRI']) expect(await nav().getByRole('link', { name, exact: true }).getAttribute('title')).not.toMatch(/coming/)
+    // No workspace has anything still coming: Speech's tooltip names enhancement among what works.
+    expect(await nav().getByRole('link', { name: 'Speech', exact: true }).getAttribute('title')).toMatch(/speech enhancement/)
+    for (const name of ['Speech', 'Faces', 'MRI']) expect(await nav().getByRole('link', { name, exact: true }).getAttribute('title')).not.toMatch(/coming/)
     const backends = page.getByTestId('status-backends')
     await backends.waitFor()
     await expect.poll(() => backends.textContent()).toMatch(/wasm/)
@@ -56,8 +55,8 @@ describe('the app shell in Chromium', () => {
       expect(page.url()).toContain(`#/${name.toLowerCase()}`)
       const main = await page.locator('main').innerText()
       expect(main.length, `${name} page explains itself`).toBeGreaterThan(80)
-      // Speech enhancement is not there yet: the Speech page says it is coming.
-      if (name === 'Speech') expect(main).toMatch(/coming: speech enhancement/i)
+      // Every tool works: no page says one is coming.
+      expect(main).not.toMatch(/coming:/i)
       await page.screenshot({ path: join(shots, `light-${name.toLowerCase()}.png`) })
     }
   })

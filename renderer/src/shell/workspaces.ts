@@ -14,7 +14,7 @@ export interface WorkspaceEntry {
 /** The six workspaces, in sidebar order; Ctrl/Alt+N opens the Nth. */
 export const workspaces = [
   { id: 'sound', path: '/sound', label: 'Sound', summary: 'Waveform editor and environmental sound classification' },
-  { id: 'speech', path: '/speech', label: 'Speech', summary: 'Text-to-speech with DNN voices, and MUSHRA listening tests', coming: 'speech enhancement' },
+  { id: 'speech', path: '/speech', label: 'Speech', summary: 'Text-to-speech with DNN voices, MUSHRA listening tests, and audio-visual speech enhancement' },
   { id: 'mri', path: '/mri', label: 'MRI', summary: 'Brain MRI viewer: slices, labels, 3D surfaces, Dice, segmentation into 19 structures with the bundled model or one you train or import' },
   { id: 'faces', path: '/faces', label: 'Faces', summary: 'Face gallery with face detection and eye alignment, and low-resolution face recognition' },
   { id: 'runs', path: '/runs', label: 'Runs', summary: 'Training runs' },
