@@ -19,6 +19,8 @@ export default defineConfig({
           'mri-worker': resolve('main/app/mri-worker.ts'),
           // Threads that compute a training job's features (out/main/feature-worker.js).
           'feature-worker': resolve('main/app/feature-worker.ts'),
+          // Threads that crop lips from full-face video frames with the face-landmark model (out/main/lips-worker.js).
+          'lips-worker': resolve('main/enhance/corpus/lips-worker.ts'),
         },
       },
     },

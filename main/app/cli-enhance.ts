@@ -10,6 +10,7 @@ import { requireFrames } from '../enhance/frames'
 import { DEFAULT_LC_DB, signalIdealBinaryMask } from '../enhance/ideal-binary-mask'
 import { mixAtSnr } from '../enhance/mixture'
 import { registerEnhanceCorpusCommands } from './cli-enhance-corpus'
+import { registerEnhanceLipsCommand } from './cli-enhance-lips'
 import { registerEnhanceRunCommand } from './cli-enhance-run'
 import { registerEnhanceTrainCommands } from './cli-enhance-train'
 
@@ -94,5 +95,6 @@ export function registerEnhanceCommands(program: Command): Command {
   registerEnhanceCorpusCommands(enhance)
   registerEnhanceTrainCommands(enhance)
   registerEnhanceRunCommand(enhance)
+  registerEnhanceLipsCommand(enhance)
   return enhance
 }

@@ -169,7 +169,7 @@ async function loadSpeaker(root: string, speaker: string, dir: string, tolerance
     const lipSize = `${LIP_WIDTH} x ${LIP_HEIGHT}`
     const other = [...sizes].filter(([size]) => size !== lipSize)
     if (!sizes.has(lipSize) && other.length > 0) {
-      report(frameDir, 'error', `the frames are ${other.map(([s]) => s).join(', ')} pixels, not 92 x 50 lip crops: crop the lips first.`)
+      report(frameDir, 'error', `the frames are ${other.map(([s]) => s).join(', ')} pixels, not 92 x 50 lip crops: prepare the lips with percept enhance lips ${frameDir} --out <folder> and put the crops in place of these frames.`)
       continue
     }
     const absent = listing.count - listing.frames.length

@@ -141,7 +141,8 @@ export async function readLipInput(dir: string, audioSamples: number, tolerance 
     throw new PerceptError(
       'VALIDATION',
       sizes.length > 0
-        ? `${name}: the frames are ${sizes.join(', ')} pixels; the lip input takes 92 x 50 crops around the lips. Crop the lips from the video frames first.`
+        ? `${name}: the frames are ${sizes.join(', ')} pixels; the lip input takes 92 x 50 crops around the lips. ` +
+          `Crop them from the full-face frames first: percept enhance lips ${name} --out <lips-folder>, then give that folder.`
         : `${name}: none of the ${files.length} frames could be read (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); extract them again.`,
     )
   }

@@ -1,3 +1,5 @@
+import { bilinear } from '../../imaging/grey-image'
+import type { Point } from '../../imaging/face-landmarks/points'
 import type { GreyImage } from '../face-image'
 import { EYE_X, EYE_Y } from '../face-shape'
 import type { Resolution } from '../resolution'
@@ -10,23 +12,12 @@ import type { Resolution } from '../resolution'
  * bilinear samples over its footprint, so shrinking does not alias.
  */
 
-export type Point = readonly [x: number, y: number]
+export { centroid, type Point } from '../../imaging/face-landmarks/points'
 
 /** The canonical eye centres in a crop's pixel coordinates (pixel centres at integer + 0.5), image left first. */
 export function canonicalEyes(crop: Resolution): { left: Point; right: Point } {
   const row = crop.height / 2 - EYE_Y * crop.width
   return { left: [(0.5 - EYE_X) * crop.width, row], right: [(0.5 + EYE_X) * crop.width, row] }
-}
-
-/** Mean of points (the eye centre from its six landmarks). */
-export function centroid(points: readonly Point[]): Point {
-  let x = 0
-  let y = 0
-  for (const [px, py] of points) {
-    x += px
-    y += py
-  }
-  return [x / points.length, y / points.length]
 }
 
 /** Maps crop coordinates to photo coordinates: photo = scale * R(angle) * (crop - cropEye) + photoEye. */
@@ -48,21 +39,6 @@ export function eyeTransform(eyes: { left: Point; right: Point }, crop: Resoluti
   const [cx, cy] = target.left
   const [px, py] = eyes.left
   return { scale, angle, toPhoto: (x, y) => [px + cos * (x - cx) - sin * (y - cy), py + sin * (x - cx) + cos * (y - cy)] }
-}
-
-/** Bilinear sample at (x, y) in pixel-centre coordinates (pixel i spans [i, i + 1)), edges clamped. */
-function bilinear(image: GreyImage, x: number, y: number): number {
-  const fx = Math.min(image.width - 1, Math.max(0, x - 0.5))
-  const fy = Math.min(image.height - 1, Math.max(0, y - 0.5))
-  const c0 = Math.floor(fx)
-  const r0 = Math.floor(fy)
-  const c1 = Math.min(c0 + 1, image.width - 1)
-  const r1 = Math.min(r0 + 1, image.height - 1)
-  const tx = fx - c0
-  const ty = fy - r0
-  const d = image.data
-  const w = image.width
-  return (1 - ty) * ((1 - tx) * d[r0 * w + c0]! + tx * d[r0 * w + c1]!) + ty * ((1 - tx) * d[r1 * w + c0]! + tx * d[r1 * w + c1]!)
 }
 
 /** The aligned crop of a photo whose eye centres are `eyes`. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { resizeGrey, type GreyImage } from '../face-image'
-import { faceApiWith } from './face-api-runtime'
+import { faceApiWith } from '../../imaging/face-landmarks/face-api-runtime'
 
 /**
  * The "deep" baseline's features: the 128-D descriptor of face-api's face recognition net (a ResNet-34

@@ -3,7 +3,7 @@ import type { GreyImage } from '../face-image'
 import type { FaceBox } from '../gallery/face-crop'
 import type { Resolution } from '../resolution'
 import { alignByEyes, type Point } from './eye-alignment'
-import { detectFaces, MIN_CONFIDENCE } from './face-detector'
+import { detectFaces, MIN_CONFIDENCE } from '../../imaging/face-landmarks/face-detector'
 
 /**
  * From an ordinary photo to gallery crops: every face the detector finds, aligned by its eye centres to

@@ -1,4 +1,5 @@
 import { PerceptError } from '../../core/errors'
+import type { FaceBox } from '../../imaging/face-landmarks/face-detector'
 import { toCanonicalCrop, type GreyImage } from '../face-image'
 import { CANONICAL_CROP } from '../face-shape'
 import type { Resolution } from '../resolution'
@@ -12,13 +13,8 @@ import type { Resolution } from '../resolution'
  * is the other way in (detect/photo-faces.ts), used by imports of ordinary photos.
  */
 
-/** A face's rectangle in a photo, in pixels from the top-left corner. */
-export interface FaceBox {
-  x: number
-  y: number
-  width: number
-  height: number
-}
+/** A face's rectangle in a photo, in pixels from the top-left corner (the detector's, shared with it). */
+export type { FaceBox } from '../../imaging/face-landmarks/face-detector'
 
 /** A face detector: every face it finds in a grey photo. Asynchronous because real ones run a model. */
 export interface FaceLocator {

@@ -8,8 +8,8 @@ import { initBackend } from '../../compute/backend'
 import { PerceptError } from '../../core/errors'
 
 /*
- * The face models that ship in @vladmandic/face-api 1.7.15 (SSD MobileNet v1 detector, 68-point landmark
- * net, the 128-D face recognition net), run in Node with no network. What was found out about the package:
+ * The face models that ship in @vladmandic/face-api 1.7.15 (SSD MobileNet v1 and Tiny Face Detector,
+ * 68-point landmark net, the 128-D face recognition net), run in Node with no network. What was found out about the package:
  *
  * - Its Node builds need packages we do not carry: dist/face-api.node.js requires @tensorflow/tfjs-node,
  *   face-api.node-wasm.js and face-api.esm-nobundle.js the @tensorflow/tfjs union package.
@@ -21,7 +21,8 @@ import { PerceptError } from '../../core/errors'
  *   IS_NODE while the bundle loads (our Node platform is already set) and silence the warnings it gives
  *   as it registers again the stock kernels of the same version. Its kernels replace ours for the stock
  *   names; we then set the backend again, which runs their setup, and (initBackend) reinstall our gradients.
- *   Faces load this only in their own threads and CLI runs, never beside training.
+ *   Callers (faces' detection, enhance's lip crops) load this only in their own threads and CLI runs, never
+ *   beside training.
  * - Weights are read from the package's model/ folder (resolved from the package, not from a URL).
  * Measured (SSD + landmarks, 1920 x 1280 photo, wasm): about 1 s per photo, 0.1 s per descriptor.
  */
@@ -41,16 +42,18 @@ interface FaceApiNet {
 }
 export interface FaceApi {
   version: string
-  nets: { ssdMobilenetv1: FaceApiNet; faceLandmark68Net: FaceApiNet; faceRecognitionNet: FaceApiNet }
+  nets: { ssdMobilenetv1: FaceApiNet; tinyFaceDetector: FaceApiNet; faceLandmark68Net: FaceApiNet; faceRecognitionNet: FaceApiNet }
   SsdMobilenetv1Options: new (options: { minConfidence?: number; maxResults?: number }) => object
+  TinyFaceDetectorOptions: new (options: { inputSize?: number; scoreThreshold?: number }) => object
   detectAllFaces(input: tf.Tensor3D, options: object): { withFaceLandmarks(): PromiseLike<FaceApiResult[]> }
   computeFaceDescriptor(input: tf.Tensor3D | tf.Tensor3D[]): Promise<Float32Array | Float32Array[]>
 }
 
-export type FaceModel = 'ssdMobilenetv1' | 'faceLandmark68Net' | 'faceRecognitionNet'
+export type FaceModel = 'ssdMobilenetv1' | 'tinyFaceDetector' | 'faceLandmark68Net' | 'faceRecognitionNet'
 /** The weight files of each net in the package's model/ folder. */
 const MODEL_FILES: Record<FaceModel, string> = {
   ssdMobilenetv1: 'ssd_mobilenetv1_model',
+  tinyFaceDetector: 'tiny_face_detector_model',
   faceLandmark68Net: 'face_landmark_68_model',
   faceRecognitionNet: 'face_recognition_model',
 }
