@@ -63,13 +63,36 @@ interface Conv2DGeometry {
   dimRoundingMode?: 'floor' | 'round' | 'ceil'
 }
 
-/** dW of conv2d(x, W), NHWC: a conv2d of x^T ([Ci, H, W, B]) with dy^T ([OH, OW, B, Co]) as the filter. */
+/**
+ * x [B, H, W, C] -> [C, H, W, B]. On wasm as two transposes that each move contiguous runs
+ * ([B, HW, C] -> [B, C, HW], then [B, C*HW] -> [C*HW, B]): half the time of the one 4-D transpose,
+ * whose innermost output axis strides the whole input (C 64, 32x64x41, under load: 52-70 ms against
+ * 113-150 ms; C 32: 25 against 37).
+ */
+function channelsToBatch(x: tf.Tensor4D): tf.Tensor4D {
+  if (tf.getBackend() !== 'wasm') return tf.transpose(x, [3, 1, 2, 0])
+  return tf.tidy(() => {
+    const [b, h, w, c] = x.shape
+    const perImage = tf.transpose(tf.reshape(x, [b, h * w, c]), [0, 2, 1])
+    return tf.reshape(tf.transpose(tf.reshape(perImage, [b, c * h * w])), [c, h, w, b])
+  })
+}
+
+/**
+ * dW of conv2d(x, W), NHWC: a conv2d of x^T ([Ci, H, W, B]) with dy^T ([OH, OW, B, Co]) as the filter.
+ * Alternatives timed on wasm for the ESC 'dilated' shapes (batch 32, 64x41, 3x3, dilation 2; 2-core
+ * machine under load, ms, min of 5; forward conv beside): 64->64: this 612, forward 308, the same
+ * convolution split into 8 row bands 546, per-tap matmuls (x_tap^T dy) 4449, dy as the input and x
+ * as the filter 749; 32->32: this 102, forward 59, dy/x swapped 111, 8 bands 339, per-tap 1071. The
+ * bands win only at 64->64 and within the noise, so one convolution it is. Its cost over the forward
+ * pass is the huge filter (dy, repacked by XNNPACK on each call) streamed once per few output rows.
+ */
 export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], g: Conv2DGeometry): tf.Tensor4D {
   return tf.tidy(() => {
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, g.strides, g.dilations, g.pad, g.dimRoundingMode)
     const rows = planFilterGradAxis(info.inHeight, info.padInfo.top, info.strideHeight, info.dilationHeight, info.filterHeight, info.outHeight)
     const cols = planFilterGradAxis(info.inWidth, info.padInfo.left, info.strideWidth, info.dilationWidth, info.filterWidth, info.outWidth)
-    let xt = tf.transpose(x, [3, 1, 2, 0])
+    let xt = channelsToBatch(x)
     if (rows.keep < info.inHeight || cols.keep < info.inWidth) xt = tf.slice(xt, [0, 0, 0, 0], [-1, rows.keep, cols.keep, -1])
     const dyt = tf.transpose(dy, [1, 2, 0, 3])
     const grad = tf.conv2d(
@@ -91,8 +114,10 @@ export function conv2dInputGradStride1(dy: tf.Tensor4D, filter: tf.Tensor4D, xSh
     const rows = planInputGradAxis(info.inHeight, info.padInfo.top, info.dilationHeight, info.filterHeight, info.outHeight)
     const cols = planInputGradAxis(info.inWidth, info.padInfo.left, info.dilationWidth, info.filterWidth, info.outWidth)
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2])
-    const padded = padOrCrop(dy, [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]])
-    return tf.conv2d(padded, flipped, 1, 'valid', 'NHWC', g.dilations)
+    const amounts: [number, number][] = [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]]
+    // The convolution pads by itself (no padded copy of dy); only a crop needs a slice first.
+    if (amounts.every(([a, b]) => a >= 0 && b >= 0)) return tf.conv2d(dy, flipped, 1, amounts as tf.backend_util.ExplicitPadding, 'NHWC', g.dilations)
+    return tf.conv2d(padOrCrop(dy, amounts), flipped, 1, 'valid', 'NHWC', g.dilations)
   })
 }
 
@@ -248,21 +273,69 @@ function applyActivation(x: tf.Tensor, args: FusedConv2dArgs): tf.Tensor {
   }
 }
 
+/**
+ * The gradient of the FusedConv2D kernel when it is conv + bias + relu or linear, NHWC: what
+ * `runFusedForTraining` records while training. The ReLU mask comes from the output (y > 0 exactly
+ * where the pre-activation is), so the forward pass keeps neither the pre-activation nor a separate
+ * bias-add and ReLU pass over it; the input and filter gradients are our Conv2D gradient's, each
+ * computed only when the tape asks for it (a first layer's input gradient never is).
+ */
+const fusedConv2dGrad: tf.GradConfig = {
+  kernelName: tf.FusedConv2D,
+  inputsToSave: ['x', 'filter'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]
+    const a = attrs as unknown as tf.FusedConv2DAttrs
+    if (a.activation !== 'relu' && a.activation !== 'linear') throw new Error(`No gradient for FusedConv2D with activation ${a.activation}.`)
+    const dz = a.activation === 'relu' ? tf.mul(dy as tf.Tensor4D, tf.step(y)) : (dy as tf.Tensor4D)
+    const convAttrs = { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dilations: a.dilations, dimRoundingMode: a.dimRoundingMode }
+    const conv = conv2dGrad.gradFunc(dz, [x, filter], convAttrs as unknown as tf.NamedAttrMap)
+    return { ...conv, bias: () => tf.sum(dz, [0, 1, 2]) }
+  },
+}
+
+/**
+ * A fused conv2d while gradients are recorded, as one FusedConv2D kernel (convolution, bias and
+ * activation in one XNNPACK pass) with `fusedConv2dGrad` as its gradient, where TF.js would run
+ * conv2d, add and relu as three passes. Only on the backends whose convolution gradients we own
+ * (cpu, wasm), for NHWC, relu or linear, a rank-1 bias or none; null otherwise.
+ */
+function runFusedForTraining(args: FusedConv2dArgs): tf.Tensor | null {
+  const activation = args.activation ?? 'linear'
+  if (!rewritesAll() || (activation !== 'relu' && activation !== 'linear')) return null
+  if ((args.dataFormat ?? 'NHWC') !== 'NHWC' || args.preluActivationWeights != null) return null
+  const { x, filter, bias } = args
+  if (!(x instanceof tf.Tensor) || x.rank !== 4 || x.dtype !== 'float32') return null
+  if (!(filter instanceof tf.Tensor) || filter.rank !== 4 || filter.dtype !== 'float32') return null
+  if (bias != null && (!(bias instanceof tf.Tensor) || bias.rank !== 1 || bias.shape[0] !== filter.shape[3] || bias.dtype !== 'float32')) return null
+  const dilations = pair(args.dilations ?? 1)
+  // TF.js refuses this combination with its own message; let it.
+  if (!isOne(dilations) && !isOne(pair(args.strides))) return null
+  const inputs: tf.NamedTensorMap = bias ? { x, filter, bias } : { x, filter }
+  const attrs = { strides: args.strides, pad: args.pad, dataFormat: 'NHWC', dilations, dimRoundingMode: args.dimRoundingMode, activation, leakyreluAlpha: 0 }
+  return tf.engine().runKernel(tf.FusedConv2D, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
+}
+
 let fusedPatched: 'patched' | 'not writable' | null = null
 
 /**
  * tfjs-layers' conv2d layers call `tf.fused.conv2d`, whose gradient (a closure inside TF.js)
- * asserts dilation 1 when the activation is linear. While gradients are recorded and the
- * convolution is dilated, compute it unfused instead (conv2d + bias + activation) so our Conv2D
- * gradient applies. The patch needs TF.js loaded as its CommonJS build (Node, Electron main and
- * the externalised electron-vite build): a bundler's ES module namespace is frozen.
+ * asserts dilation 1 when the activation is linear, and which runs unfused (conv2d, add, activation:
+ * three passes) for every other activation. While gradients are recorded: on cpu and wasm, relu or
+ * linear, it runs fused with our gradient (runFusedForTraining); otherwise, when dilated, unfused so
+ * our Conv2D gradient applies. The patch needs TF.js loaded as its CommonJS build (Node, Electron
+ * main and the externalised electron-vite build): a bundler's ES module namespace is frozen.
  */
 function patchFusedConv2d(): 'patched' | 'not writable' {
   const fused = tf.fused as { conv2d: (args: FusedConv2dArgs) => tf.Tensor }
   const original = fused.conv2d
   const wrapped = (args: FusedConv2dArgs): tf.Tensor => {
+    if (tf.engine().state.gradientDepth === 0) return original(args)
+    const routed = runFusedForTraining(args)
+    if (routed) return routed
     const dilations = pair(args.dilations ?? 1)
-    if (isOne(dilations) || tf.engine().state.gradientDepth === 0) return original(args)
+    if (isOne(dilations)) return original(args)
     return tf.tidy(() => {
       let y: tf.Tensor = tf.conv2d(args.x as tf.Tensor4D, args.filter as tf.Tensor4D, args.strides, args.pad, args.dataFormat, dilations, args.dimRoundingMode)
       if (args.bias != null) y = tf.add(y, args.bias)
@@ -293,6 +366,7 @@ export function installConvGradients(): 'patched' | 'not writable' {
     tf.registerGradient(conv3dGrad)
   }
   if (!tf.getGradient(tf.Conv3DBackpropInputV2)) tf.registerGradient(conv3dBackpropInputGrad)
+  if (tf.getGradient(tf.FusedConv2D) !== fusedConv2dGrad) tf.registerGradient(fusedConv2dGrad)
   fusedPatched ??= patchFusedConv2d()
   return fusedPatched
 }

@@ -5,6 +5,8 @@ import { conv3dConfig } from './conv3d'
 import { conv3dBackpropFilterConfig } from './conv3d-backprop'
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop'
 import { maxPool3dConfig, maxPool3dGradConfig, maxPoolGradConfig } from './max-pool'
+import { meanConfig, sumConfig } from './outer-axis-sums'
+import { castConfig, identityConfig } from './shared-data'
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
 
 /**
@@ -24,7 +26,9 @@ export const addedWasmKernels: readonly KernelConfig[] = [
  * and conv-kernels.test.ts against the cpu backend and brute-force references): max-pooling
  * gradients drop windows whose maximum is negative, and 3-D max pooling itself pools such windows to ~0; the Conv3D backprop kernels are wrong (input:
  * always; filter: with stride > 1). Plus Conv3D and Conv2DBackpropInput, which are right but
- * plain loops, ~10x slower than the same work done by XNNPACK's 2-D convolution.
+ * plain loops, ~10x slower than the same work done by XNNPACK's 2-D convolution. And kernels that
+ * copy where they need not (Identity, same-dtype Cast: shared-data.ts) or transpose before reducing
+ * (Sum, Mean over leading or middle axes: outer-axis-sums.ts); both fall back to the stock kernels.
  */
 export const replacedWasmKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
@@ -34,6 +38,10 @@ export const replacedWasmKernels: readonly KernelConfig[] = [
   conv3dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   conv3dConfig,
+  identityConfig,
+  castConfig,
+  sumConfig,
+  meanConfig,
 ]
 
 /**

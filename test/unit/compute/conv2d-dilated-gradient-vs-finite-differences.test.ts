@@ -39,7 +39,7 @@ interface Case {
   pad: PadMode | Explicit
   /** The op under test: conv2d (the bias added after it), fused conv2d, or a tfjs-layers conv2d layer. */
   via: 'conv2d' | 'fused' | 'layer'
-  activation?: 'linear' | 'sigmoid'
+  activation?: 'linear' | 'sigmoid' | 'relu'
   /** Lays x and the output out NCHW (the cpu backend only: wasm has no NCHW conv2d). */
   nchw?: boolean
 }
@@ -59,6 +59,11 @@ const cases: Case[] = [
   { name: 'fused, dilation 2x3, same, bias, sigmoid', x: [2, 9, 10, 2], filter: [3, 3, 2, 3], strides: [1, 1], dilations: [2, 3], pad: 'same', via: 'fused', activation: 'sigmoid' },
   { name: 'fused, stride 2, same, bias, linear', x: [2, 9, 8, 3], filter: [3, 3, 3, 2], strides: [2, 2], dilations: [1, 1], pad: 'same', via: 'fused', activation: 'linear' },
   { name: 'tfjs-layers conv2d, dilation 2, same, linear', x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: [1, 1], dilations: [2, 2], pad: 'same', via: 'layer', activation: 'linear' },
+  // ReLU: on cpu and wasm one FusedConv2D kernel whose gradient masks by the output.
+  { name: 'fused, dilation 2, same, bias, relu', x: [2, 9, 10, 3], filter: [3, 3, 3, 4], strides: [1, 1], dilations: [2, 2], pad: 'same', via: 'fused', activation: 'relu' },
+  { name: 'fused, stride 2, explicit pads, bias, relu', x: [2, 9, 8, 3], filter: [3, 3, 3, 2], strides: [2, 2], dilations: [1, 1], pad: [[1, 0], [2, 1]], via: 'fused', activation: 'relu' },
+  { name: 'tfjs-layers conv2d, dilation 2, same, relu', x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: [1, 1], dilations: [2, 2], pad: 'same', via: 'layer', activation: 'relu' },
+  { name: 'tfjs-layers conv2d, same, relu', x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: [1, 1], dilations: [1, 1], pad: 'same', via: 'layer', activation: 'relu' },
 ]
 
 interface Geometry {
@@ -80,15 +85,33 @@ function geometry(c: Case): Geometry {
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
 
-/** The float64 loss: sum(act(conv2d(x, W) + b) * R), everything NHWC. */
-function referenceLoss(c: Case, g: Geometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>, r: ArrayLike<number>): number {
-  const y = conv2dNhwc64(x, c.x, w, c.filter, c.strides, c.dilations, g.padsBefore, [g.out[1], g.out[2]])
-  const channels = c.filter[3]
+/**
+ * The float64 loss: sum(act(conv2d(x, W) + b) * R), everything NHWC. For ReLU, `reluMask` (which
+ * pre-activations are positive at the point differentiated) replaces the kink: the loss is then
+ * linear, its central differences exact, and its gradient at that point ReLU's own.
+ */
+function referenceLoss(
+  c: Case,
+  g: Geometry,
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  b: ArrayLike<number>,
+  r: ArrayLike<number>,
+  reluMask?: Uint8Array,
+): number {
+  const y = preActivation(c, g, x, w, b)
   for (let i = 0; i < y.length; i++) {
-    const v = y[i]! + b[i % channels]!
-    y[i] = c.activation === 'sigmoid' ? sigmoid(v) : v
+    const v = y[i]!
+    y[i] = c.activation === 'sigmoid' ? sigmoid(v) : c.activation === 'relu' ? (reluMask![i] ? v : 0) : v
   }
   return dot64(y, r)
+}
+
+function preActivation(c: Case, g: Geometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const y = conv2dNhwc64(x, c.x, w, c.filter, c.strides, c.dilations, g.padsBefore, [g.out[1], g.out[2]])
+  const channels = c.filter[3]
+  for (let i = 0; i < y.length; i++) y[i]! += b[i % channels]!
+  return y
 }
 
 const toNchw = (t: tf.Tensor4D): tf.Tensor4D => tf.transpose(t, [0, 3, 1, 2])
@@ -160,10 +183,11 @@ describe('conv2d gradients (dilated, strided, fused) match float64 finite differ
     const wv = seededValues(size(c.filter), 42)
     const bv = seededValues(c.filter[3], 43)
     const rv = seededValues(size(g.out), 44)
+    const mask = c.activation === 'relu' ? Uint8Array.from(preActivation(c, g, xv, wv, bv), (v) => (v > 0 ? 1 : 0)) : undefined
     const numeric = [
-      centralDifferences((x) => referenceLoss(c, g, x, wv, bv, rv), xv, step),
-      centralDifferences((w) => referenceLoss(c, g, xv, w, bv, rv), wv, step),
-      centralDifferences((b) => referenceLoss(c, g, xv, wv, b, rv), bv, step),
+      centralDifferences((x) => referenceLoss(c, g, x, wv, bv, rv, mask), xv, step),
+      centralDifferences((w) => referenceLoss(c, g, xv, w, bv, rv, mask), wv, step),
+      centralDifferences((b) => referenceLoss(c, g, xv, wv, b, rv, mask), bv, step),
     ]
     for (const backend of backends.filter((b: Backend) => !(c.nchw && b === 'wasm'))) {
       await useBackend(backend)
