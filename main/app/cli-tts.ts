@@ -1,8 +1,10 @@
 import { type Command, InvalidArgumentError } from 'commander'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { PerceptError } from '../core/errors'
+import { resolveWorkspaceHome } from '../core/workspace-home'
 import { makeFixtureCorpus } from '../tts/corpus/fixture'
 import { importCorpus, type CorpusReport } from '../tts/corpus/import-corpus'
+import { cacheLetterToSoundIn } from '../tts/frontend/lexicon'
 import { analyseText } from '../tts/frontend/utterance'
 import { registerVocodeCommand } from './cli-tts-vocode'
 import { registerTtsTrainCommands } from './cli-tts-train'
@@ -23,6 +25,8 @@ function describeCorpus(dir: string, report: CorpusReport): void {
 /** `percept tts ...`: the speech corpus and the text front end (synthesis comes with the vocoder and the DNNs). */
 export function registerTtsCommands(program: Command): Command {
   const tts = program.command('tts').description('text-to-speech, its first parts: speech corpora and the text front end (synthesis is coming)')
+  // The letter-to-sound rules' alignment is kept in the workspace's cache: seconds saved in every later process.
+  tts.hook('preAction', () => cacheLetterToSoundIn(join(resolveWorkspaceHome(), 'cache')))
   const corpus = tts.command('corpus').description('speech corpora: import and check one, or synthesise the fixture corpus with festival')
   corpus
     .command('import <dir>')

@@ -41,6 +41,8 @@ export const ttsSynthesizeKind = defineJobKind({
   title: (input) => `Speech: "${input.text.length > 40 ? `${input.text.slice(0, 40).trimEnd()}…` : input.text}"`,
   async run(input, ctx) {
     const { runSynthesis } = await import('./synthesis-run')
+    // The learnt letter-to-sound rules are read back from the workspace's cache instead of relearnt (seconds) in every job.
+    ;(await import('./frontend/lexicon')).cacheLetterToSoundIn(ctx.cacheDir)
     return (await runSynthesis(input, ctx)) as unknown as JsonValue
   },
 })

@@ -62,7 +62,7 @@ class Emissions {
   }
 }
 
-interface Aligned {
+export interface Aligned {
   word: number[]
   /** One emission id per letter. */
   out: number[]
@@ -189,17 +189,89 @@ function bucketInstances(aligned: Aligned[]): Map<number, Instances> {
   return buckets
 }
 
-/** Learns letter-to-sound rules from dictionary entries (word, ARPAbet). Deterministic. */
-export function trainLetterToSound(entries: readonly LexiconEntry[], options: LetterToSoundOptions = {}): LetterToSound {
-  const { alignRounds = 3, minCount = 1 } = options
+/**
+ * What learning the rules costs seconds for, and all that prediction needs: the emissions' names and every
+ * training word's letters, each with its emission. Kept in a file (encodeAlignment) so that a process can
+ * skip the alignment (lexicon.ts).
+ */
+export interface LetterAlignment {
+  names: string[]
+  aligned: Aligned[]
+}
+
+/** Step 1: the dictionary's letters aligned to its phones (hard EM). Deterministic. */
+export function alignLexicon(entries: readonly LexiconEntry[], options: LetterToSoundOptions = {}): LetterAlignment {
   const emissions = new Emissions()
   const prepared = entries
     .map(([word, arpabet]) => ({ word: letters(word), phones: arpabet.trim().split(/\s+/).map((p) => emissions.id(p)) }))
     .filter((e) => e.word.length > 0 && e.phones.length > 0)
-  const aligned = align(prepared, emissions, alignRounds)
+  const aligned = align(prepared, emissions, options.alignRounds ?? 3)
+  return { names: emissions.names, aligned }
+}
+
+const alignmentMagic = 'PLTS1'
+
+/** The alignment as bytes: magic, names (JSON) length and text, word count, then per word its length, letters and emissions (uint16). */
+export function encodeAlignment({ names, aligned }: LetterAlignment): Uint8Array {
+  const header = new TextEncoder().encode(JSON.stringify(names))
+  const letterCount = aligned.reduce((n, a) => n + a.word.length, 0)
+  const bytes = new Uint8Array(alignmentMagic.length + 8 + header.length + aligned.length + 3 * letterCount)
+  const view = new DataView(bytes.buffer)
+  let at = 0
+  for (const c of alignmentMagic) bytes[at++] = c.charCodeAt(0)
+  view.setUint32(at, header.length, true), (at += 4)
+  bytes.set(header, at), (at += header.length)
+  view.setUint32(at, aligned.length, true), (at += 4)
+  for (const { word, out } of aligned) {
+    if (word.length > 255) throw new RangeError(`a word of ${word.length} letters cannot be stored`)
+    bytes[at++] = word.length
+    for (const l of word) bytes[at++] = l
+    for (const e of out) view.setUint16(at, e, true), (at += 2)
+  }
+  return bytes
+}
+
+/** encodeAlignment's bytes back; throws on anything else (a damaged or foreign file). */
+export function decodeAlignment(bytes: Uint8Array): LetterAlignment {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const fail = (): never => {
+    throw new Error('not a letter-to-sound alignment')
+  }
+  let at = 0
+  for (const c of alignmentMagic) if (bytes[at++] !== c.charCodeAt(0)) fail()
+  const headerLength = view.getUint32(at, true)
+  at += 4
+  const names = JSON.parse(new TextDecoder().decode(bytes.subarray(at, at + headerLength))) as unknown
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) fail()
+  at += headerLength
+  const words = view.getUint32(at, true)
+  at += 4
+  const aligned: Aligned[] = []
+  for (let w = 0; w < words; w++) {
+    const n = bytes[at++] ?? fail()
+    if (at + 3 * n > bytes.length) fail()
+    const word = Array.from(bytes.subarray(at, at + n))
+    at += n
+    const out = new Array<number>(n)
+    for (let i = 0; i < n; i++, at += 2) out[i] = view.getUint16(at, true)
+    if (word.some((l) => l === 0 || l >= base) || out.some((e) => e >= (names as string[]).length)) fail()
+    aligned.push({ word, out })
+  }
+  if (at !== bytes.length) fail()
+  return { names: names as string[], aligned }
+}
+
+/** Learns letter-to-sound rules from dictionary entries (word, ARPAbet). Deterministic. */
+export function trainLetterToSound(entries: readonly LexiconEntry[], options: LetterToSoundOptions = {}): LetterToSound {
+  return rulesFromAlignment(alignLexicon(entries, options), options)
+}
+
+/** Steps 2 and 3: the rules over an alignment. */
+export function rulesFromAlignment({ names, aligned }: LetterAlignment, options: LetterToSoundOptions = {}): LetterToSound {
+  const { minCount = 1 } = options
   const buckets = bucketInstances(aligned)
-  const emissionCount = emissions.names.length
-  const hasVowel = emissions.names.map((name) => /[012]/.test(name))
+  const emissionCount = names.length
+  const hasVowel = names.map((name) => /[012]/.test(name))
   // cells[(a * 4 + b) * E + e]: instances whose window matches exactly a letters left and b right.
   const cells = new Int32Array(16 * emissionCount)
   const counts = new Int32Array(windows.length * emissionCount)
@@ -286,7 +358,7 @@ export function trainLetterToSound(entries: readonly LexiconEntry[], options: Le
           chosen[at] = choose(true) ?? chosen[at]!
         }
       }
-      const phones = chosen.flatMap((e) => (e === 0 ? [] : emissions.names[e]!.split('|')))
+      const phones = chosen.flatMap((e) => (e === 0 ? [] : names[e]!.split('|')))
       return oneMainStress(phones)
     },
   }

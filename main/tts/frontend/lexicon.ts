@@ -1,5 +1,8 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { dictionary } from 'cmu-pronouncing-dictionary'
-import { trainLetterToSound, type LetterToSound, type LexiconEntry } from './letter-to-sound'
+import { writeFileAtomicSync } from '../../core/atomic-file'
+import { alignLexicon, decodeAlignment, encodeAlignment, rulesFromAlignment, type LetterAlignment, type LetterToSound, type LexiconEntry } from './letter-to-sound'
 
 /*
  * The pronouncing dictionary: CMUdict (npm cmu-pronouncing-dictionary, 135k words, ARPAbet with stress
@@ -33,10 +36,42 @@ export function heldOutEntries(): LexiconEntry[] {
 }
 
 let rules: LetterToSound | undefined
+let cacheDir: string | null = null
 
-/** Learnt on first use (a few seconds) from the words not held out, then kept for the process. */
+/**
+ * Where the letter-to-sound alignment is kept between processes (the workspace's cache folder): learning
+ * it takes seconds (3-9 on a busy machine), reading it back a fraction of that. Null: learn in every process.
+ */
+export function cacheLetterToSoundIn(dir: string | null): void {
+  cacheDir = dir
+}
+
+/** The alignment of the words not held out: from the cache when one was written for this dictionary, else learnt (and cached). */
+function trainingAlignment(): LetterAlignment {
+  const entries = plainEntries().filter(([word]) => !isHeldOut(word))
+  if (!cacheDir) return alignLexicon(entries)
+  // Named by the dictionary's contents, so another version of it never reads a stale file.
+  let h = 2166136261
+  for (const [word, arpabet] of entries) h = Math.imul(h ^ hash(word) ^ Math.imul(hash(arpabet), 31), 16777619) >>> 0
+  const file = join(cacheDir, `letter-to-sound-${entries.length}-${h.toString(16)}.bin`)
+  try {
+    return decodeAlignment(readFileSync(file))
+  } catch {
+    // Missing or damaged: learn it again.
+  }
+  const alignment = alignLexicon(entries)
+  try {
+    mkdirSync(cacheDir, { recursive: true })
+    writeFileAtomicSync(file, encodeAlignment(alignment))
+  } catch {
+    // A cache that cannot be written costs time, not correctness.
+  }
+  return alignment
+}
+
+/** Learnt on first use (or read from the cache) from the words not held out, then kept for the process. */
 export function letterToSound(): LetterToSound {
-  rules ??= trainLetterToSound(plainEntries().filter(([word]) => !isHeldOut(word)))
+  rules ??= rulesFromAlignment(trainingAlignment())
   return rules
 }
 

@@ -28,6 +28,7 @@ export const ttsListeningKind = defineJobKind({
   title: (input) => `Listening test: ${input.name}`,
   async run(input, ctx) {
     const { prepareListeningTest } = await import('./prepare-run')
+    ;(await import('../frontend/lexicon')).cacheLetterToSoundIn(ctx.cacheDir)
     return (await prepareListeningTest(input, ctx)) as unknown as JsonValue
   },
 })

@@ -118,29 +118,67 @@ function foldedWindows(frames: number): FoldedWindows {
  * appendDynamics writes them) to the statics (frames x dims); `variances` has 3 * dims entries in that layout.
  * The same solution as mlpgDimension per dimension, with what does not depend on the dimension (the folded
  * windows and each W_k^T W_k) built once: per dimension A = sum_k W_k^T W_k / sigma_k^2 is 9 T additions.
+ * Every dimension is solved at once, frame by frame with the dimensions innermost, so the rows are read in
+ * order (one dimension at a time strode through them, the cost of this function); each dimension's
+ * arithmetic, and so its result, is exactly solveBanded's.
  */
 export function mlpg(rows: ArrayLike<number>, frames: number, dims: number, variances: ArrayLike<number>): Float64Array {
   const out = new Float64Array(frames * dims)
   if (frames === 0) return out
   const { cols, coeffs, counts, bands } = foldedWindows(frames)
-  const band = new Float64Array(frames * 3)
-  const rhs = new Float64Array(frames)
+  const precision = new Float64Array(3 * dims)
   for (let d = 0; d < dims; d++) {
-    const precision = [1 / variances[d]!, 1 / variances[dims + d]!, 1 / variances[2 * dims + d]!]
-    if (precision.some((p) => !(p > 0 && Number.isFinite(p)))) throw new PerceptError('VALIDATION', `MLPG needs positive variances; dimension ${d} has ${variances[d]}, ${variances[dims + d]}, ${variances[2 * dims + d]}.`)
-    const [p0, p1, p2] = precision as [number, number, number]
-    const [b0, b1, b2] = bands as [Float64Array, Float64Array, Float64Array]
-    for (let i = 0; i < band.length; i++) band[i] = p0 * b0[i]! + p1 * b1[i]! + p2 * b2[i]!
-    rhs.fill(0)
-    for (let t = 0; t < frames; t++) {
-      for (let k = 0; k < 3; k++) {
-        const weighted = precision[k]! * rows[t * dims * 3 + k * dims + d]!
-        const at = (t * 3 + k) * 3
-        for (let a = 0; a < counts[t * 3 + k]!; a++) rhs[cols[at + a]!]! += coeffs[at + a]! * weighted
+    for (let k = 0; k < 3; k++) precision[k * dims + d] = 1 / variances[k * dims + d]!
+    if ([0, 1, 2].some((k) => !(precision[k * dims + d]! > 0 && Number.isFinite(precision[k * dims + d]!)))) {
+      throw new PerceptError('VALIDATION', `MLPG needs positive variances; dimension ${d} has ${variances[d]}, ${variances[dims + d]}, ${variances[2 * dims + d]}.`)
+    }
+  }
+  const [b0, b1, b2] = bands as [Float64Array, Float64Array, Float64Array]
+  // band[(i * 3 + o) * dims + d] = A_d[i][i + o]; rhs[t * dims + d].
+  const band = new Float64Array(frames * 3 * dims)
+  for (let i = 0; i < frames * 3; i++) {
+    for (let d = 0, at = i * dims; d < dims; d++, at++) band[at] = precision[d]! * b0[i]! + precision[dims + d]! * b1[i]! + precision[2 * dims + d]! * b2[i]!
+  }
+  const rhs = new Float64Array(frames * dims)
+  for (let t = 0; t < frames; t++) {
+    for (let k = 0; k < 3; k++) {
+      const at = (t * 3 + k) * 3
+      const row = t * dims * 3 + k * dims
+      for (let a = 0; a < counts[t * 3 + k]!; a++) {
+        const col = cols[at + a]! * dims
+        const coeff = coeffs[at + a]!
+        for (let d = 0; d < dims; d++) rhs[col + d]! += coeff * (precision[k * dims + d]! * rows[row + d]!)
       }
     }
-    const c = solveBanded(band, rhs)
-    for (let t = 0; t < frames; t++) out[t * dims + d] = c[t]!
+  }
+  // solveBanded's LDL^T, every dimension at once.
+  const diag = new Float64Array(frames * dims)
+  const l1 = new Float64Array(frames * dims)
+  const l2 = new Float64Array(frames * dims)
+  for (let i = 0; i < frames; i++) {
+    for (let d = 0; d < dims; d++) {
+      const here = i * dims + d
+      const a0 = band[i * 3 * dims + d]!
+      const a1 = i >= 1 ? band[((i - 1) * 3 + 1) * dims + d]! : 0
+      const a2 = i >= 2 ? band[((i - 2) * 3 + 2) * dims + d]! : 0
+      l2[here] = i >= 2 ? a2 / diag[here - 2 * dims]! : 0
+      l1[here] = i >= 1 ? (a1 - (i >= 2 ? l2[here]! * l1[here - dims]! * diag[here - 2 * dims]! : 0)) / diag[here - dims]! : 0
+      diag[here] = a0 - l1[here]! * l1[here]! * (i >= 1 ? diag[here - dims]! : 0) - l2[here]! * l2[here]! * (i >= 2 ? diag[here - 2 * dims]! : 0)
+      if (!(diag[here]! > 0)) throw new PerceptError('INTERNAL', `MLPG's matrix is not positive definite at frame ${i}.`)
+    }
+  }
+  const y = new Float64Array(frames * dims)
+  for (let i = 0; i < frames; i++) {
+    for (let d = 0; d < dims; d++) {
+      const here = i * dims + d
+      y[here] = rhs[here]! - (i >= 1 ? l1[here]! * y[here - dims]! : 0) - (i >= 2 ? l2[here]! * y[here - 2 * dims]! : 0)
+    }
+  }
+  for (let i = frames - 1; i >= 0; i--) {
+    for (let d = 0; d < dims; d++) {
+      const here = i * dims + d
+      out[here] = y[here]! / diag[here]! - (i + 1 < frames ? l1[here + dims]! * out[here + dims]! : 0) - (i + 2 < frames ? l2[here + 2 * dims]! * out[here + 2 * dims]! : 0)
+    }
   }
   return out
 }

@@ -12,6 +12,7 @@ import { postFilterBeta } from './cepstral-post-filter'
 import { generateTrajectories, vocoderFeatures } from './generate'
 import { overlapAdd, segmentRows } from './post-filter'
 import { quantiseDenseGraph } from './quantised-graph'
+import { ScaledSpectra } from './scaled-spectrum-graph'
 import { lap, mark, type StageTimes } from './stage-times'
 import { frameInputSize, mcDims, phoneInputSize, postFilterContext, voiceSystems, voiceWidthsSchema, type VoiceSystem } from './voice-config'
 import { voiceStatsSchema, type VoiceStats } from './voice-stats'
@@ -88,36 +89,33 @@ const quantisedGraphs: readonly VoiceGraph[] = ['acoustic', 'spectral', 'postFil
 
 /** A voice with its ONNX sessions open. */
 export class Voice {
-  /** Per bin, 2 min and 2 (max - min): the 0..1 spectra back to log power. */
-  private readonly spectrumOffset: Float64Array
-  private readonly spectrumScale: Float64Array
-
   private constructor(
     readonly source: VoiceSource,
     private readonly sessions: Partial<Record<VoiceGraph, OnnxModelSession>>,
     private readonly cepstra: CepstrumSpectra,
+    /** The MDNN's 0..1 spectra back to power (per bin, log power = 2 min + scaled 2 (max - min)). */
+    private readonly scaledSpectra: ScaledSpectra,
     readonly precision: VoicePrecision,
-  ) {
-    const { min, max } = source.stats.spectrum
-    this.spectrumOffset = Float64Array.from(min, (v) => 2 * v)
-    this.spectrumScale = Float64Array.from(max, (v, k) => 2 * (v - min[k]!))
-  }
+  ) {}
 
   static async open(source: VoiceSource, options: { precision?: VoicePrecision } = {}): Promise<Voice> {
     const precision = options.precision ?? 'float32'
     const sessions: Partial<Record<VoiceGraph, OnnxModelSession>> = {}
     let cepstra: CepstrumSpectra | undefined
+    let scaledSpectra: ScaledSpectra | undefined
     try {
       cepstra = await CepstrumSpectra.open(mcDims - 1, spectrumBins)
+      const { min, max } = source.stats.spectrum
+      scaledSpectra = await ScaledSpectra.open(Float64Array.from(min, (v) => 2 * v), Float64Array.from(max, (v, k) => 2 * (v - min[k]!)))
       for (const [name, graph] of Object.entries(source.graphs) as [VoiceGraph, Uint8Array | string][]) {
         const bytes = precision === 'int8' && quantisedGraphs.includes(name) ? quantiseDenseGraph(typeof graph === 'string' ? new Uint8Array(await readFile(graph)) : graph) : graph
         sessions[name] = await openOnnxSession(bytes)
       }
     } catch (error) {
-      await Promise.all([...Object.values(sessions), ...(cepstra ? [cepstra] : [])].map((s) => s.release()))
+      await Promise.all([...Object.values(sessions), ...(cepstra ? [cepstra] : []), ...(scaledSpectra ? [scaledSpectra] : [])].map((s) => s.release()))
       throw error
     }
-    return new Voice(source, sessions, cepstra, precision)
+    return new Voice(source, sessions, cepstra, scaledSpectra, precision)
   }
 
   get id(): string {
@@ -184,19 +182,13 @@ export class Voice {
     at = lap(times, 'generation', at)
     const scaled = await this.spectra(frameInputs, frames, postFilter, times)
     at = mark()
-    const { spectrumOffset: offset, spectrumScale: scale } = this
-    const spectrum = Array.from({ length: frames }, (_, t) => {
-      const out = new Float64Array(spectrumBins)
-      for (let k = 0, i = t * spectrumBins; k < spectrumBins; k++, i++) out[k] = Math.exp(offset[k]! + scaled[i]! * scale[k]!)
-      return out
-    })
-    const features = vocoderFeatures(trajectories, spectrum)
+    const features = vocoderFeatures(trajectories, await this.scaledSpectra.spectra(scaled, frames))
     lap(times, 'generation', at)
     return features
   }
 
   async release(): Promise<void> {
-    await Promise.all([...Object.values(this.sessions), this.cepstra].map((s) => s.release()))
+    await Promise.all([...Object.values(this.sessions), this.cepstra, this.scaledSpectra].map((s) => s.release()))
   }
 }
 

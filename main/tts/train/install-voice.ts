@@ -70,6 +70,7 @@ export interface VoiceReportForCard {
   widths: VoiceWidths
   parameters: Record<string, number>
   epochs: number
+  stageEpochs?: Record<string, number>
   batchSize: number
   learningRate: number
   seed: number
@@ -95,7 +96,7 @@ Front-end phones against the corpus alignments: ${(100 * r.alignment.mismatchRat
 16 kHz, 5 ms frames; WORLD-style vocoder (DIO + StoneMask F0, CheapTrick 1025-bin envelope, D4C band aperiodicity).
 Duration DNN ${sizes(w.duration)}; baseline DNN ${sizes(w.acoustic)}${r.system === 'mdnn' ? `; auto-encoder 1025-${sizes(w.autoencoder).replace(/ x /g, '-')}-... tied; bottleneck DNN ${sizes(w.bottleneck)}; post-filter ${sizes(w.postFilter)}` : ''}${paper ? " (the paper's sizes)" : ' (smaller than the paper\'s)'}.
 Parameters: ${Object.entries(r.parameters).map(([k, v]) => `${k} ${v}`).join(', ')}.
-Hidden units sigmoid; Adam, learning rate ${r.learningRate}, batch ${r.batchSize} frames, ${counted(r.epochs, 'epoch')} per stage, seed ${r.seed}, TF.js backend ${r.backend}.
+Hidden units sigmoid; Adam, learning rate ${r.learningRate}, batch ${r.batchSize} frames, ${counted(r.epochs, 'epoch')} per stage${r.stageEpochs ? ` (${Object.entries(r.stageEpochs).map(([stage, n]) => `${stage} ${n}`).join(', ')})` : ''}, seed ${r.seed}, TF.js backend ${r.backend}.
 
 ## Objective scores (held-out utterances, natural durations)
 ${r.evaluation ? scoresTable(r.evaluation) : 'Not measured.'}

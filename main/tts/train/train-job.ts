@@ -11,6 +11,8 @@ export const ttsTrainInput = z
     system: z.enum(voiceSystems).default('mdnn'),
     /** Epochs of each training stage (the duration DNN, the baseline, each auto-encoder stage, ...). */
     epochs: z.number().int().min(1).max(1000).default(30),
+    /** Epochs of named stages instead of `epochs` (e.g. the cheap duration DNN longer than the spectral networks). */
+    stageEpochs: z.record(z.string(), z.number().int().min(1).max(1000)).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     /** Layer widths replacing the paper's (voice-config.ts), network by network. */
     widths: voiceWidthsSchema.partial().optional(),
@@ -39,6 +41,8 @@ export interface TtsTrainReport {
   widths: VoiceWidths
   parameters: Record<string, number>
   epochs: number
+  /** The stages trained for other than `epochs` epochs. */
+  stageEpochs?: Record<string, number>
   stages: string[]
   history: StageEpoch[]
   evaluation: VoiceEvaluation | null
@@ -75,6 +79,9 @@ export const ttsTrainKind = defineJobKind({
     return (await trainVoice(input, ctx)) as unknown as JsonValue
   },
 })
+
+/** The epochs of a stage: its own where `stageEpochs` names it, else `epochs`. */
+export const epochsOf = (input: Pick<TtsTrainInput, 'epochs' | 'stageEpochs'>, stage: string): number => input.stageEpochs?.[stage] ?? input.epochs
 
 export const voiceIdFor = (system: VoiceSystem, jobId: string): string => `tts-${system}-${jobId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-')
 export const reportPath = (ctx: JobContext): string => join(ctx.runDir, 'report.json')

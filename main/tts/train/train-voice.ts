@@ -19,7 +19,7 @@ import { loadAcousticData, type UtteranceData } from './acoustic-data'
 import { evaluateVoice } from './evaluate'
 import { meanSquaredError, trainEpoch, type Pairs } from './fit'
 import { exportVoiceGraphs, onnxAgreement, voiceCard, writeVoicePackage } from './install-voice'
-import { reportPath, trainingStages, voiceIdFor, type StageEpoch, type TtsTrainInput, type TtsTrainReport } from './train-job'
+import { epochsOf, reportPath, trainingStages, voiceIdFor, type StageEpoch, type TtsTrainInput, type TtsTrainReport } from './train-job'
 
 /** Share of the progress bar the corpus analysis takes. */
 const dataShare = 0.2
@@ -150,6 +150,8 @@ export async function trainVoice(input: TtsTrainInput, ctx: JobContext): Promise
   const sets = { train: dataSet(train, stats, mdnn), validation: dataSet(validationData, stats, mdnn) }
   const nets = buildVoiceNetworks(input.system, widths, input.seed)
   const stages = trainingStages(input.system, widths.autoencoder.length)
+  const unknown = Object.keys(input.stageEpochs ?? {}).filter((name) => !stages.includes(name))
+  if (unknown.length) throw new PerceptError('VALIDATION', `No stage ${unknown.join(', ')} in a voice of system ${input.system}: give --stage-epochs stages among ${stages.join(', ')}.`)
   const variables = voiceVariables(nets)
   const history: StageEpoch[] = []
 
@@ -165,14 +167,15 @@ export async function trainVoice(input: TtsTrainInput, ctx: JobContext): Promise
     resumeStage = Number(checkpoint.state.stage)
     resumeEpoch = Number(checkpoint.state.stageEpoch)
     history.push(...(checkpoint.state.history as unknown as StageEpoch[]))
-    if (resumeEpoch < input.epochs) slots = decodeTensors(checkpoint.files['optimizer.bin']!, checkpoint.files['optimizer.json']!)
+    if (resumeEpoch < epochsOf(input, stages[resumeStage]!)) slots = decodeTensors(checkpoint.files['optimizer.bin']!, checkpoint.files['optimizer.json']!)
     ctx.log('info', `resuming after stage ${stages[resumeStage]}, epoch ${resumeEpoch}`)
   }
 
   try {
     for (let s = 0; s < stages.length; s++) {
       const stage = stages[s]!
-      if (s < resumeStage || (s === resumeStage && resumeEpoch >= input.epochs)) continue
+      const epochs = epochsOf(input, stage)
+      if (s < resumeStage || (s === resumeStage && resumeEpoch >= epochs)) continue
       const plan = stagePlan(stage, nets, sets)
       const optimizer = tf.train.adam(input.learningRate)
       let first = 1
@@ -182,7 +185,7 @@ export async function trainVoice(input: TtsTrainInput, ctx: JobContext): Promise
         slots = null
       }
       ctx.log('info', `${stage}: ${plan.train.count} training rows, ${plan.validation.count} held-out`)
-      for (let epoch = first; epoch <= input.epochs; epoch++) {
+      for (let epoch = first; epoch <= epochs; epoch++) {
         const started = performance.now()
         let steps = 0
         const loss = await trainEpoch(plan.layers, plan.variables, optimizer, plan.train, {
@@ -191,7 +194,7 @@ export async function trainVoice(input: TtsTrainInput, ctx: JobContext): Promise
           signal: ctx.signal,
           onBatch: (b, batches) => {
             steps = batches
-            ctx.progress(dataShare + ((1 - dataShare) * (s + (epoch - 1 + b / batches) / input.epochs)) / (stages.length + 0.5), `${stage}: epoch ${epoch}/${input.epochs}`)
+            ctx.progress(dataShare + ((1 - dataShare) * (s + (epoch - 1 + b / batches) / epochs)) / (stages.length + 0.5), `${stage}: epoch ${epoch}/${epochs}`)
           },
         })
         const stepSeconds = (performance.now() - started) / 1000 / Math.max(1, steps)
@@ -219,6 +222,7 @@ export async function trainVoice(input: TtsTrainInput, ctx: JobContext): Promise
       widths,
       parameters: parameterCounts(widths, input.system),
       epochs: input.epochs,
+      ...(input.stageEpochs && Object.keys(input.stageEpochs).length ? { stageEpochs: input.stageEpochs } : {}),
       stages,
       history,
       evaluation: null,

@@ -53,24 +53,33 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
   const half = fftSize / 2
   const stride = analysisFft / fftSize
 
-  // Per frame, the two log amplitudes, read at the synthesis bins.
-  const periodicLog: Float64Array[] = []
-  const aperiodicLog: Float64Array[] = []
+  // Per frame, the two log amplitudes, read at the synthesis bins: made when a pulse first needs the frame,
+  // into three rotating slots (pulses move forward, and a pulse reads frames t and t + 1), so a sentence
+  // allocates no per-frame arrays.
   const periodicOn = new Uint8Array(frames)
   for (let t = 0; t < frames; t++) {
-    const p = new Float64Array(half + 1)
-    const a = new Float64Array(half + 1)
+    const ap0 = Math.min(safeMax, Math.max(safeMin, aperiodicity[t]![0]!))
+    periodicOn[t] = f0[t]! > 0 && ap0 * ap0 <= 0.999 ? 1 : 0
+  }
+  const slotFrame = [-1, -1, -1]
+  const periodicSlots = [0, 1, 2].map(() => new Float64Array(half + 1))
+  const aperiodicSlots = [0, 1, 2].map(() => new Float64Array(half + 1))
+  const slotOf = (t: number): number => {
+    const slot = t % 3
+    if (slotFrame[slot] === t) return slot
+    slotFrame[slot] = t
+    const p = periodicSlots[slot]!
+    const a = aperiodicSlots[slot]!
+    const envelope = spectrum[t]!
+    const ratios = aperiodicity[t]!
     for (let k = 0; k <= half; k++) {
-      const s = spectrum[t]![k * stride]!
-      const ap = Math.min(safeMax, Math.max(safeMin, aperiodicity[t]![k * stride]!))
+      const s = envelope[k * stride]!
+      const ap = Math.min(safeMax, Math.max(safeMin, ratios[k * stride]!))
       const ratio = ap * ap
       p[k] = 0.5 * Math.log(s * (1 - ratio) + tiny)
       a[k] = 0.5 * Math.log(s * ratio + tiny)
     }
-    periodicLog.push(p)
-    aperiodicLog.push(a)
-    const ap0 = Math.min(safeMax, Math.max(safeMin, aperiodicity[t]![0]!))
-    periodicOn[t] = f0[t]! > 0 && ap0 * ap0 <= 0.999 ? 1 : 0
+    return slot
   }
 
   const pulses = pulseTrain(f0, hop, sampleRate, length)
@@ -93,6 +102,8 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
     const t1 = Math.min(frames - 1, t0 + 1)
     const w = u - t0
     const voiced = pulses.voiced[i] === 1 && periodicOn[w < 0.5 ? t0 : t1] === 1
+    const s0 = slotOf(t0)
+    const s1 = slotOf(t1)
 
     // The noise segment's spectrum times the aperiodic response.
     let mean = 0
@@ -101,7 +112,7 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
     for (let n = 0; n < size; n++) segment[n]! -= mean
     segment.fill(0, size)
     noiseSpectrum.set(fft.forward(segment).subarray(0, fftSize + 2))
-    lerp(aperiodicLog[t0]!, aperiodicLog[t1]!, w, log)
+    lerp(aperiodicSlots[s0]!, aperiodicSlots[s1]!, w, log)
     minimumPhaseSpectrum(log, fft, aperiodic, work)
     for (let k = 0; k <= half; k++) {
       const ar = aperiodic[2 * k]!
@@ -112,7 +123,7 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
       sum[2 * k + 1] = ar * ni + ai * nr
     }
     if (voiced) {
-      lerp(periodicLog[t0]!, periodicLog[t1]!, w, log)
+      lerp(periodicSlots[s0]!, periodicSlots[s1]!, w, log)
       minimumPhaseSpectrum(log, fft, periodic, work)
       // DC removed: a raised cosine over the frame, of area 1, holds DC in bin 0 and half of it in bin 1.
       const dc = periodic[0]!

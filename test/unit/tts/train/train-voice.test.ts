@@ -126,3 +126,15 @@ describe.skipIf(!hasFestival).each(['dnn', 'mdnn'] as const)('tts.train, %s', (s
     }
   }, 180_000)
 })
+
+describe.skipIf(!hasFestival)('tts.train, epochs per stage', () => {
+  it('trains a stage named in stageEpochs for its own epochs, the others for epochs; refuses a stage the system lacks', async () => {
+    const base = { corpus: join(home, 'corpus'), system: 'dnn', epochs: 1, seed: 4, widths, batchSize: 64, exportModel: false }
+    const input = ttsTrainInput.parse({ ...base, stageEpochs: { duration: 3 } })
+    const report = await trainVoice(input, context(join(home, 'runs', 'stage-epochs'), []))
+    expect(report.history.map((h) => [h.stage, h.epoch])).toEqual([['duration', 1], ['duration', 2], ['duration', 3], ['acoustic', 1]])
+    expect(report.stageEpochs).toEqual({ duration: 3 })
+    const wrong = ttsTrainInput.parse({ ...base, stageEpochs: { postfilter: 2 } })
+    await expect(trainVoice(wrong, context(join(home, 'runs', 'stage-epochs-wrong'), []))).rejects.toThrow(/No stage postfilter in a voice of system dnn: give --stage-epochs stages among duration, acoustic/)
+  }, 120_000)
+})
