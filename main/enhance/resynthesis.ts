@@ -1,5 +1,5 @@
 import { PerceptError } from '../core/errors'
-import { bluesteinFft } from '../dsp/features'
+import { FrameRfft, RFFT_VALUES } from './frame-rfft'
 import { FRAME_LENGTH, HOP_LENGTH, symmetricHamming } from './frames'
 import { frameSpectra, RFFT_BINS, SPECTRUM_BINS, type FrameSpectra } from './spectra'
 
@@ -15,9 +15,8 @@ import { frameSpectra, RFFT_BINS, SPECTRUM_BINS, type FrameSpectra } from './spe
  * The mask has no DC bin (bins 1..622): the DC bin takes the gain of bin 1, its neighbour.
  */
 
-/** The masked spectra: bin k (1..622) of frame t scaled by mask[t * 622 + k - 1], DC by mask[t * 622]. */
-export function applyMask(spectra: FrameSpectra, mask: ArrayLike<number>): FrameSpectra {
-  const { frames } = spectra
+/** VALIDATION unless `mask` is (frames, 622) finite gains of 0 or more. */
+function checkMask(frames: number, mask: ArrayLike<number>): void {
   if (mask.length !== frames * SPECTRUM_BINS) {
     throw new PerceptError(
       'VALIDATION',
@@ -30,6 +29,12 @@ export function applyMask(spectra: FrameSpectra, mask: ArrayLike<number>): Frame
       throw new PerceptError('VALIDATION', `Mask value ${mask[i]} at frame ${Math.floor(i / SPECTRUM_BINS)}, bin ${(i % SPECTRUM_BINS) + 1} is not a finite gain of 0 or more.`)
     }
   }
+}
+
+/** The masked spectra: bin k (1..622) of frame t scaled by mask[t * 622 + k - 1], DC by mask[t * 622]. */
+export function applyMask(spectra: FrameSpectra, mask: ArrayLike<number>): FrameSpectra {
+  const { frames } = spectra
+  checkMask(frames, mask)
   const re = new Float64Array(spectra.re.length)
   const im = new Float64Array(spectra.im.length)
   for (let t = 0; t < frames; t++) {
@@ -47,33 +52,48 @@ const window = symmetricHamming(FRAME_LENGTH)
 
 /** Weighted overlap-add of frame spectra back to `length` samples (see above). */
 export function overlapAdd(spectra: FrameSpectra, length: number): Float64Array {
-  const plan = bluesteinFft(FRAME_LENGTH)
+  return resynthesise(spectra, null, length)
+}
+
+/**
+ * overlapAdd(applyMask(spectra, mask), length) in one pass: each frame's gains applied as its half spectrum
+ * is laid out for the inverse transform, with no masked copy of every frame's spectrum.
+ */
+export function maskedOverlapAdd(spectra: FrameSpectra, mask: ArrayLike<number>, length: number): Float64Array {
+  checkMask(spectra.frames, mask)
+  return resynthesise(spectra, mask, length)
+}
+
+function resynthesise(spectra: FrameSpectra, mask: ArrayLike<number> | null, length: number): Float64Array {
+  const fft = new FrameRfft()
+  const { re, im } = spectra
   const y = new Float64Array(length)
   const envelope = new Float64Array(length)
-  const halves = [new Float64Array(2 * RFFT_BINS), new Float64Array(2 * RFFT_BINS)] as const
-  const frames = [new Float64Array(FRAME_LENGTH), new Float64Array(FRAME_LENGTH)] as const
-  // two frames per complex inverse transform (BluesteinFft.inversePair); an odd last frame pairs with silence
-  for (let t = 0; t < spectra.frames; t += 2) {
-    const count = Math.min(2, spectra.frames - t)
-    for (let j = 0; j < 2; j++) {
-      const half = halves[j]!
-      if (j >= count) {
-        half.fill(0)
-        continue
+  const half = new Float64Array(RFFT_VALUES)
+  const frame = new Float64Array(FRAME_LENGTH)
+  for (let t = 0; t < spectra.frames; t++) {
+    const at = t * RFFT_BINS
+    if (mask) {
+      const row = t * SPECTRUM_BINS
+      half[0] = re[at]! * mask[row]!
+      half[1] = im[at]! * mask[row]!
+      for (let k = 1; k < RFFT_BINS; k++) {
+        const gain = mask[row + k - 1]!
+        half[2 * k] = re[at + k]! * gain
+        half[2 * k + 1] = im[at + k]! * gain
       }
-      for (let k = 0, at = (t + j) * RFFT_BINS; k < RFFT_BINS; k++, at++) {
-        half[2 * k] = spectra.re[at]!
-        half[2 * k + 1] = spectra.im[at]!
+    } else {
+      for (let k = 0; k < RFFT_BINS; k++) {
+        half[2 * k] = re[at + k]!
+        half[2 * k + 1] = im[at + k]!
       }
     }
-    plan.inversePair(halves[0], halves[1], frames[0], frames[1])
-    for (let j = 0; j < count; j++) {
-      const frame = frames[j]!
-      const start = (t + j) * HOP_LENGTH
-      for (let n = 0; n < FRAME_LENGTH && start + n < length; n++) {
-        y[start + n]! += window[n]! * frame[n]!
-        envelope[start + n]! += window[n]! * window[n]!
-      }
+    fft.inverse(half, frame)
+    const start = t * HOP_LENGTH
+    const end = Math.min(FRAME_LENGTH, length - start)
+    for (let n = 0; n < end; n++) {
+      y[start + n]! += window[n]! * frame[n]!
+      envelope[start + n]! += window[n]! * window[n]!
     }
   }
   for (let i = 0; i < length; i++) if (envelope[i]! > 0) y[i]! /= envelope[i]!
@@ -82,5 +102,5 @@ export function overlapAdd(spectra: FrameSpectra, length: number): Float64Array 
 
 /** The noisy 16 kHz signal with `mask` (frames, 622) applied, resynthesised to its own length. */
 export function enhanceWithMask(noisy: ArrayLike<number>, mask: ArrayLike<number>): Float64Array {
-  return overlapAdd(applyMask(frameSpectra(noisy), mask), noisy.length)
+  return maskedOverlapAdd(frameSpectra(noisy), mask, noisy.length)
 }

@@ -11,7 +11,7 @@ import { CONTEXT_FRAMES } from './audio-input'
 import { readMono16k, resampleNote } from './audio-source'
 import type { LipInput } from './corpus/lips'
 import { readLipsArgument } from './enhance-file'
-import { enhanceClip, openEnhanceModel } from './enhancer'
+import { enhanceClip, openEnhanceModel, warmUpEnhancer } from './enhancer'
 import { ENHANCE_SAMPLE_RATE, HOP_LENGTH, requireFrames } from './frames'
 import { signalIdealBinaryMask } from './ideal-binary-mask'
 import { siSdr } from './metrics/si-sdr'
@@ -151,6 +151,8 @@ export async function runEnhancement(input: EnhanceRunInput, ctx: JobContext): P
     ctx.progress((i + 1) / steps, `${LABELS[chosen.kind]}: ${chosen.id}`)
     const model = await openEnhanceModel(await readModelPackage(chosen.dir))
     try {
+      // The first run in a process pays for compiling (V8, onnxruntime): kept off the clip's real-time factor, as `enhance run` does.
+      await warmUpEnhancer(model)
       const began = performance.now()
       const clip = await enhanceClip(model, noisy, model.withLips ? lips : null, input.mask, basename(input.noisy))
       const seconds = (performance.now() - began) / 1000

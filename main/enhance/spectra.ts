@@ -1,9 +1,9 @@
-import { bluesteinFft } from '../dsp/features'
+import { FrameRfft, RFFT_VALUES } from './frame-rfft'
 import { FRAME_LENGTH, HOP_LENGTH, frameCount, symmetricHamming } from './frames'
 
 /*
  * Short-time spectra on the paper's frames (frames.ts): each frame times the symmetric Hamming window,
- * then the 1244-point rfft (bins 0..622, 12.86 Hz apart; 1244 is no power of two, hence Bluestein).
+ * then the 1244-point rfft (bins 0..622, 12.86 Hz apart; frame-rfft.ts: 1244 is no power of two, hence Bluestein).
  * The model's spectra drop DC and keep bins 1..622 (622 bins, up to the 8 kHz Nyquist bin included):
  * the paper's "622-bin power spectrum".
  */
@@ -25,27 +25,18 @@ const window = symmetricHamming(FRAME_LENGTH)
 /** The windowed rfft of every whole frame of a 16 kHz signal (no padding: a tail under one hop is not analysed). */
 export function frameSpectra(signal: ArrayLike<number>): FrameSpectra {
   const frames = frameCount(signal.length)
-  const plan = bluesteinFft(FRAME_LENGTH)
+  const fft = new FrameRfft()
   const re = new Float64Array(frames * RFFT_BINS)
   const im = new Float64Array(frames * RFFT_BINS)
-  const buffers = [new Float64Array(FRAME_LENGTH), new Float64Array(FRAME_LENGTH)] as const
-  const spectra = [new Float64Array(2 * RFFT_BINS), new Float64Array(2 * RFFT_BINS)] as const
-  // two frames per complex transform (BluesteinFft.forwardPair); an odd last frame pairs with silence
-  for (let t = 0; t < frames; t += 2) {
-    const count = Math.min(2, frames - t)
-    for (let j = 0; j < 2; j++) {
-      const start = (t + j) * HOP_LENGTH
-      const frame = buffers[j]!
-      if (j < count) for (let n = 0; n < FRAME_LENGTH; n++) frame[n] = signal[start + n]! * window[n]!
-      else frame.fill(0)
-    }
-    plan.forwardPair(buffers[0], buffers[1], spectra[0], spectra[1])
-    for (let j = 0; j < count; j++) {
-      const x = spectra[j]!
-      for (let k = 0, at = (t + j) * RFFT_BINS; k < RFFT_BINS; k++, at++) {
-        re[at] = x[2 * k]!
-        im[at] = x[2 * k + 1]!
-      }
+  const frame = new Float64Array(FRAME_LENGTH)
+  const spectrum = new Float64Array(RFFT_VALUES)
+  for (let t = 0; t < frames; t++) {
+    const start = t * HOP_LENGTH
+    for (let n = 0; n < FRAME_LENGTH; n++) frame[n] = signal[start + n]! * window[n]!
+    fft.forward(frame, spectrum)
+    for (let k = 0, at = t * RFFT_BINS; k < RFFT_BINS; k++, at++) {
+      re[at] = spectrum[2 * k]!
+      im[at] = spectrum[2 * k + 1]!
     }
   }
   return { frames, re, im }

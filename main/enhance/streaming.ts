@@ -1,8 +1,8 @@
-import { bluesteinFft } from '../dsp/features'
-import { CONTEXT_FRAMES, INPUT_BINS, INPUT_FIRST_BIN } from './audio-input'
+import { CONTEXT_FRAMES, INPUT_BINS } from './audio-input'
+import { frameInputFeatures, type FeatureMapping } from './context-features'
+import { FrameRfft, RFFT_VALUES } from './frame-rfft'
 import { ENHANCE_SAMPLE_RATE, FRAME_LENGTH, HOP_LENGTH, symmetricHamming } from './frames'
 import { RFFT_BINS, SPECTRUM_BINS } from './spectra'
-import { FEATURE } from './train/examples'
 
 /*
  * Streaming enhancement: samples go in as they arrive, enhanced samples come out as soon as no later
@@ -38,18 +38,20 @@ export class StreamingEnhancer {
   private t = 0
   private readonly history = new Float32Array(CONTEXT_FRAMES * INPUT_BINS)
   private readonly context = new Float32Array(CONTEXT_FRAMES * INPUT_BINS)
-  private readonly plan = bluesteinFft(FRAME_LENGTH)
+  /** One frame at a time: the half-length real transform (frame-rfft.ts), half a 1244-point complex one. */
+  private readonly fft = new FrameRfft()
   private readonly frame = new Float64Array(FRAME_LENGTH)
-  private readonly silence = new Float64Array(FRAME_LENGTH)
-  private readonly spectrum = new Float64Array(2 * RFFT_BINS)
-  private readonly unused = new Float64Array(2 * RFFT_BINS)
+  private readonly spectrum = new Float64Array(RFFT_VALUES)
   private readonly resynthesised = new Float64Array(FRAME_LENGTH)
-  private readonly unusedFrame = new Float64Array(FRAME_LENGTH)
   /** Frames analysed, and the summed wall time of their masks (model calls). */
   framesDone = 0
   maskSeconds = 0
 
-  constructor(private readonly masker: FrameMasker) {}
+  /** `feature`: the model's input mapping (its package's; examples.ts' FEATURE by default). */
+  constructor(
+    private readonly masker: FrameMasker,
+    private readonly feature?: FeatureMapping,
+  ) {}
 
   /** Takes the next samples (16 kHz); returns the enhanced samples that became final. */
   async push(samples: ArrayLike<number>): Promise<Float32Array> {
@@ -82,14 +84,9 @@ export class StreamingEnhancer {
     const start = t * HOP_LENGTH
     const offset = start - this.inputStart
     for (let n = 0; n < FRAME_LENGTH; n++) this.frame[n] = this.input[offset + n]! * window[n]!
-    this.plan.forwardPair(this.frame, this.silence, this.spectrum, this.unused)
-    // Features of spectrum bins 1..622 (examples.ts' mapping), kept for the next 7 frames' context.
-    const row = (t % CONTEXT_FRAMES) * INPUT_BINS
-    for (let k = 0; k < INPUT_BINS; k++) {
-      const bin = 1 + INPUT_FIRST_BIN + k
-      const power = this.spectrum[2 * bin]! ** 2 + this.spectrum[2 * bin + 1]! ** 2
-      this.history[row + k] = Math.log10(power + FEATURE.floor) * FEATURE.scale + FEATURE.offset
-    }
+    this.fft.forward(this.frame, this.spectrum)
+    // The input bins' features (examples.ts' mapping), kept for the next 7 frames' context.
+    frameInputFeatures(this.spectrum, this.history, (t % CONTEXT_FRAMES) * INPUT_BINS, this.feature)
     let mask: ArrayLike<number> | null = null
     if (t >= CONTEXT_FRAMES - 1) {
       for (let r = 0; r < CONTEXT_FRAMES; r++) {
@@ -108,8 +105,7 @@ export class StreamingEnhancer {
         this.spectrum[2 * k + 1]! *= gain
       }
     }
-    this.unused.fill(0)
-    this.plan.inversePair(this.spectrum, this.unused, this.resynthesised, this.unusedFrame)
+    this.fft.inverse(this.spectrum, this.resynthesised)
     const at = start - this.outputStart
     this.ensureOutput(at + FRAME_LENGTH)
     for (let n = 0; n < FRAME_LENGTH; n++) {

@@ -47,6 +47,17 @@ describe('percept enhance lips', () => {
     expect(readFileSync(join(home, 'enhanced.wav')).length).toBeGreaterThan(44 + 2 * 5000)
   }, 240_000)
 
+  it('enhance run --lips takes the full-face frames themselves, cropping them in a thread first and saying so', async () => {
+    const run = await cli(['run', '--noisy', join(home, 'noisy.wav'), '--lips', join(home, 'frames'), '--out', join(home, 'enhanced-from-frames.wav'), '--json'])
+    expect(run.code, run.stderr).toBe(0)
+    const result = JSON.parse(run.stdout)
+    expect(result).toMatchObject({ model: 'bundled/multimodal', lips: { videoFrames: 8 } })
+    expect(result.notes[0]).toMatch(new RegExp(`full-face frames \\(${FRAME.width} x ${FRAME.height}\\).*cropped to 92 x 50 by the face-landmark model`))
+    expect(result.notes[0]).toContain('7 of 8 frames with a face')
+    // The crops lived in a temporary folder for the run only: nothing is left beside the frames.
+    expect(readdirSync(join(home, 'frames')).every((name) => /\.png$/.test(name))).toBe(true)
+  }, 240_000)
+
   it('says what to do for frames with no face, lip crops given again, a used --out and a missing folder', async () => {
     const blank = join(home, 'blank')
     mkdirSync(blank)

@@ -39,6 +39,9 @@ describe('percept enhance run', () => {
     expect(result).toMatchObject({ model: 'unimodal', kind: 'unimodal', frames: 22, sampleRate: 16000, mask: 'soft', streaming: null, lips: null })
     expect(result.seconds).toBeGreaterThan(0)
     expect(result.realTimeFactor).toBeCloseTo(result.seconds / 0.5, 6)
+    // the warm-up (a second of noise through the same path) is timed apart from the clip
+    expect(result.warmUpSeconds).toBeGreaterThan(0)
+    expect(result.cpuSeconds).toBeGreaterThan(0)
     expect(Object.keys(result.firingRates)).toEqual(['audio_conv1', 'audio_conv2', 'audio_embed', 'mask', 'network'])
     const enhanced = wav(out)
     const input = wav(noisy)

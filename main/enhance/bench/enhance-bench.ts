@@ -9,7 +9,8 @@ import { readModelPackage } from '../../compute/model-package'
 import { CONTEXT_FRAMES } from '../audio-input'
 import { LIP_HEIGHT, LIP_WIDTH } from '../corpus/mouth-image'
 import type { LipInput } from '../corpus/lips'
-import { enhanceClip, enhanceModelOf, openEnhanceModel, type EnhanceModel } from '../enhancer'
+import { streamClip } from '../enhance-file'
+import { ENHANCE_SESSION_OPTIONS, enhanceClip, enhanceModelOf, openEnhanceModel, type EnhanceModel } from '../enhancer'
 import { ENHANCE_SAMPLE_RATE, frameCount, HOP_LENGTH } from '../frames'
 import { BUNDLED_ENHANCE_DOMAIN } from '../model-choice'
 import { buildEnhanceModel, disposeNetWeights, ENHANCE_MODELS, enhanceNetConfig, forwardPass, initNetWeights, PAPER_CONV_CHANNELS, PAPER_EMBEDDING, type EnhanceModelKind, type NetWeights } from '../model/enhance-net'
@@ -21,7 +22,9 @@ import { torchTrainingStep } from './torch-step'
  * `percept bench enhance`: per model (Unimodal, Multimodal, MBURST)
  *  - the real-time factor of enhancing a 3 s clip (features, ONNX masks, resynthesis; whole clip) with
  *    the bundled model where it is installed, and with a network of the paper's size (conv 32, embedding
- *    256: untrained weights, the same arithmetic) exported to ONNX here;
+ *    256: untrained weights, the same arithmetic) exported to ONNX here; and the bundled model's through
+ *    the streaming enhancer, hop by hop (enhance-file.ts' streamClip, one model call per frame). Each
+ *    after a first, untimed run (enhancer.ts' warm-up: onnxruntime's first run, V8's compilation);
  *  - streaming: the algorithmic latency (streaming.ts: one frame, 1244 samples) and the model's time per
  *    frame at batch 1, against the 19.4 ms a hop lasts;
  *  - a training step at the paper's size, batch 16 (TF.js on the backend training uses), beside
@@ -39,8 +42,8 @@ export interface EnhanceBenchOptions {
 }
 
 export interface ModelBenchFigures {
-  /** Enhancing a 3 s clip: seconds over the clip's duration; null where the bundled model is not installed. */
-  real_time_factor: { bundled: number | null; paper_size: number }
+  /** Enhancing a 3 s clip: seconds over the clip's duration, whole and streaming; null where the bundled model is not installed. */
+  real_time_factor: { bundled: number | null; bundled_streaming: number | null; paper_size: number }
   /** What ran the paper-size network: onnxruntime, or TF.js where the ONNX export failed (see notes). */
   paper_size_runtime: 'onnxruntime' | 'tfjs'
   bundled_sizes: { conv_channels: number; embedding: number } | null
@@ -141,6 +144,7 @@ export async function runEnhanceBench(options: EnhanceBenchOptions): Promise<Enh
     const lips = kind === 'unimodal' ? null : clip.lips
     const rtf = async (model: EnhanceModel): Promise<number> => (await timeMs(reps, () => enhanceClip(model, clip.noisy, lips))) / 1000 / CLIP_SECONDS
     let bundled: number | null = null
+    let bundledStreaming: number | null = null
     let bundledSizes: ModelBenchFigures['bundled_sizes'] = null
     const bundledDir = options.bundledDir ? join(options.bundledDir, BUNDLED_ENHANCE_DOMAIN, kind) : null
     if (bundledDir && existsSync(join(bundledDir, 'model.onnx'))) {
@@ -150,6 +154,7 @@ export async function runEnhanceBench(options: EnhanceBenchOptions): Promise<Enh
       const model = await openEnhanceModel(pkg)
       try {
         bundled = await rtf(model)
+        bundledStreaming = (await timeMs(reps, () => streamClip(model, clip.noisy, lips, 'binary'))) / 1000 / CLIP_SECONDS
       } finally {
         await model.release()
       }
@@ -162,7 +167,7 @@ export async function runEnhanceBench(options: EnhanceBenchOptions): Promise<Enh
       const layersModel = buildEnhanceModel(weights)
       try {
         const { bytes } = exportToOnnxWithSignature(layersModel)
-        model = enhanceModelOf(`${kind}-paper-size`, kind, weights.geometry.layers.map((l) => l.name), await openOnnxSession(bytes))
+        model = enhanceModelOf(`${kind}-paper-size`, kind, weights.geometry.layers.map((l) => l.name), await openOnnxSession(bytes, ENHANCE_SESSION_OPTIONS))
       } finally {
         layersModel.dispose()
       }
@@ -194,7 +199,7 @@ export async function runEnhanceBench(options: EnhanceBenchOptions): Promise<Enh
       pytorch = { torch: torch.torch, python: torch.python, threads: torch.threads }
     } else pytorch = { note: torch.note }
     models[kind] = {
-      real_time_factor: { bundled, paper_size: round4(paperRtf) },
+      real_time_factor: { bundled, bundled_streaming: bundledStreaming === null ? null : round4(bundledStreaming), paper_size: round4(paperRtf) },
       paper_size_runtime: runtime,
       bundled_sizes: bundledSizes,
       streaming: { per_frame_ms: perFrame, real_time_factor: round4(perFrame / ((1000 * HOP_LENGTH) / ENHANCE_SAMPLE_RATE)) },
@@ -220,11 +225,12 @@ export async function runEnhanceBench(options: EnhanceBenchOptions): Promise<Enh
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000
 
 export function formatEnhanceBench(result: EnhanceBenchResult): string {
-  const rows = [['MODEL', 'RTF BUNDLED', `RTF ${result.quick ? 'TRIAL' : 'PAPER'} SIZE`, 'STREAM MS/FRAME', 'STREAM RTF', 'STEP MS (TF.JS)', 'STEP MS (PYTORCH)', 'RATIO']]
+  const rows = [['MODEL', 'RTF BUNDLED', 'RTF BUNDLED STREAMING', `RTF ${result.quick ? 'TRIAL' : 'PAPER'} SIZE`, 'STREAM MS/FRAME', 'STREAM RTF', 'STEP MS (TF.JS)', 'STEP MS (PYTORCH)', 'RATIO']]
   for (const [kind, m] of Object.entries(result.models)) {
     rows.push([
       kind,
       m.real_time_factor.bundled === null ? '-' : m.real_time_factor.bundled.toFixed(4),
+      m.real_time_factor.bundled_streaming === null ? '-' : m.real_time_factor.bundled_streaming.toFixed(4),
       m.real_time_factor.paper_size.toFixed(4),
       m.streaming.per_frame_ms.toFixed(2),
       m.streaming.real_time_factor.toFixed(3),

@@ -20,7 +20,9 @@ import { weightedBce } from './weighted-bce'
  *  - G_l = -(b_l - bbar_l) e_(l-1)^T (8), as the gradient of the linear map: G_l = d/dW of
  *    sum(v_l(W, e_(l-1)) * d_l), d_l = -(b_l - bbar_l) held fixed, which for a conv layer is the
  *    correlation of the input with d_l (the backward convolution), and for a bias the sum of d_l (its input
- *    is 1). Averaged over the batch's examples, as a mean loss would be. The kernel layouts are TF.js's,
+ *    is 1). For the dense layers fed by sigmoid units e_(l-1) is the rate less its resting value 0.5
+ *    (enhance-net.ts' header: the same function, and without it Adam kills the embedding in one step).
+ *    Averaged over the batch's examples, as a mean loss would be. The kernel layouts are TF.js's,
  *    the transpose of the paper's n_l x n_(l-1): with one example, kernel gradient = G_l^T.
  *  - Y_l gets the rule transposed (burst-dense: GY_l = G_(l+1)^T): in the kernel layout that is the very
  *    gradient of the kernel Y sits beside, so Y and W are stepped by the same gradient (by Adam, which

@@ -22,7 +22,14 @@ import { denseLinear } from './dense-products'
  *  - padding 1 written as explicit zero padding then a 'valid' convolution, as PyTorch pads: TF's 'same'
  *    with stride 2 would pad only after the image (0 before, 1 after) and shift every lip window by a pixel;
  *  - PyTorch's default initialisation U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for kernels and biases, seeded;
- *  - tensors channels-last: audio [8, 500, 1] (row 0 the oldest frame), lips [50, 92, 1] (height 50, width 92).
+ *  - tensors channels-last: audio [8, 500, 1] (row 0 the oldest frame), lips [50, 92, 1] (height 50, width 92);
+ *  - the dense layers fed by sigmoid units (each embedding, the head) take the rates less their resting
+ *    value 0.5, v = W (e - 0.5) + bias: the same function (the export folds -0.5 W 1 into the bias), but
+ *    zero-mean inputs (LeCun et al., "Efficient BackProp", 1998). Why it is needed, measured: with raw
+ *    rates, all about 0.5, Adam's first step moves each of an embedding's 16,000 weights (128,000 at the
+ *    paper's size) by lr in the same direction, v by lr * 0.5 * 16,000 = 8, and every embedding unit
+ *    saturated at 0 after one step and stayed dead: the head learned only the per-bin prior (train accuracy
+ *    ~50%, in PyTorch as here). Burst propagation's (8) then reads -(b - bbar) (e_below - 0.5)^T for them.
  * Sizes: audio 8 x 500 -> 8 x 500 x 32 -> 8 x 500 x 32 -> 128000 -> 256; lips 50 x 92 -> 25 x 46 x 32 ->
  * 13 x 23 x 32 -> 9568 -> 256; output 512 (256 for Unimodal) -> 622. The audio embedding alone holds 32.8 M
  * weights (parameterCounts). `convChannels` and `embedding` shrink the network for trials and tests.
@@ -39,7 +46,12 @@ export interface EnhanceNetConfig {
   model: EnhanceModelKind
   convChannels: number
   embedding: number
+  /** Subtracted from the sigmoid rates a dense layer takes (the header); enhanceNetConfig sets 0.5, absent is 0 (the plain rule, as burst-dense.ts). */
+  restingRate?: number
 }
+
+/** The resting rate of the header: a sigmoid unit's output at v = 0. */
+export const RESTING_RATE = 0.5
 
 export interface ConvSpec {
   kind: 'conv'
@@ -88,7 +100,7 @@ export function enhanceNetConfig(model: string, sizes: { convChannels?: number; 
   const embedding = sizes.embedding ?? PAPER_EMBEDDING
   if (!Number.isInteger(convChannels) || convChannels < 1 || convChannels > 256) throw new PerceptError('VALIDATION', `Conv channels must be a whole number from 1 to 256 (the paper: 32), got ${convChannels}.`)
   if (!Number.isInteger(embedding) || embedding < 1 || embedding > 4096) throw new PerceptError('VALIDATION', `The embedding must be a whole number of units from 1 to 4096 (the paper: 256), got ${embedding}.`)
-  return { model: model as EnhanceModelKind, convChannels, embedding }
+  return { model: model as EnhanceModelKind, convChannels, embedding, restingRate: RESTING_RATE }
 }
 
 function channelSpec(name: 'audio' | 'lips', input: [number, number, number], stride: number, config: EnhanceNetConfig): ChannelSpec {
@@ -219,8 +231,15 @@ export function linear(layer: LayerSpec, below: tf.Tensor, kernel: tf.Tensor, bi
   return denseLinear(below, kernel, bias)
 }
 
+/** What a layer's input is offset by: the resting rate for a dense layer fed by sigmoid units, else 0. */
+export function inputOffset(geometry: Pick<NetGeometry, 'config' | 'channels' | 'head'>, layer: LayerSpec): number {
+  const rest = geometry.config.restingRate ?? 0
+  if (layer.kind !== 'dense' || rest === 0) return 0
+  return geometry.channels.some((c) => c.layers[0] === layer) ? 0 : rest
+}
+
 export interface ForwardPass {
-  /** Per layer (geometry.layers' order): the input it saw (e_below, flattened for a dense layer) and its event rate e = sigmoid(v). */
+  /** Per layer (geometry.layers' order): the input it saw (e_below, flattened for a dense layer, less inputOffset) and its event rate e = sigmoid(v). */
   below: tf.Tensor[]
   e: tf.Tensor[]
   /** The head's pre-activation v_L (logits), for a stable loss. */
@@ -239,13 +258,17 @@ export function forwardPass(weights: NetWeights, batch: NetBatch): ForwardPass {
     let x: tf.Tensor = input
     for (const layer of channel.layers) {
       if (layer.kind === 'dense') x = tf.reshape(x, [x.shape[0]!, layer.inputs])
+      const offset = inputOffset(geometry, layer)
+      if (offset !== 0) x = tf.sub(x, offset)
       below.push(x)
       x = tf.sigmoid(linear(layer, x, weights.kernels.get(layer.name)!, weights.biases.get(layer.name)!))
       e.push(x)
     }
     embeddings.push(x)
   }
-  const joined = embeddings.length === 1 ? embeddings[0]! : tf.concat(embeddings, 1)
+  const concatenated = embeddings.length === 1 ? embeddings[0]! : tf.concat(embeddings, 1)
+  const headOffset = inputOffset(geometry, geometry.head)
+  const joined = headOffset !== 0 ? tf.sub(concatenated, headOffset) : concatenated
   below.push(joined)
   const logits = linear(geometry.head, joined, weights.kernels.get(MASK_OUTPUT)!, weights.biases.get(MASK_OUTPUT)!) as tf.Tensor2D
   e.push(tf.sigmoid(logits))
@@ -295,6 +318,13 @@ export function buildEnhanceModel(weights: NetWeights): tfl.LayersModel {
   tap(mask, geometry.head)
   const rates = tfl.layers.concatenate({ name: RATES_OUTPUT, axis: -1 }).apply(rateTaps) as tfl.SymbolicTensor
   const model = tfl.model({ name: `enhance_${geometry.config.model}`, inputs, outputs: [mask, rates] })
-  for (const layer of geometry.layers) model.getLayer(layer.name).setWeights([weights.kernels.get(layer.name)!, weights.biases.get(layer.name)!])
+  // W (e - r) + bias = W e + (bias - r W 1): the resting rate folded into the bias, so inference takes the plain rates.
+  for (const layer of geometry.layers) {
+    const kernel = weights.kernels.get(layer.name)!
+    const offset = inputOffset(geometry, layer)
+    const bias = offset === 0 ? weights.biases.get(layer.name)! : tf.tidy(() => tf.sub(weights.biases.get(layer.name)!, tf.mul(offset, tf.sum(kernel, 0))))
+    model.getLayer(layer.name).setWeights([kernel, bias])
+    if (offset !== 0) bias.dispose()
+  }
   return model
 }

@@ -12,7 +12,8 @@ import { frameSpectra, powerSpectra, SPECTRUM_BINS } from '../spectra'
 import { MASK_OUTPUT, RATES_OUTPUT } from '../model/enhance-net'
 import { AUDIO_SIZE, LIP_SIZE, MixtureReader, type MixtureExamples } from './examples'
 import type { EnhancePreprocessing } from './install-model'
-import { addCounts, countMask, emptyCounts, f1Score, maskAccuracy, MASK_THRESHOLD, meanOf, type MaskCounts } from './measures'
+import { maskGain } from './mask-gain'
+import { addCounts, countMask, emptyCounts, f1Score, maskAccuracy, meanOf, type MaskCounts } from './measures'
 
 /*
  * `percept enhance eval`: a trained package on the test part of a corpus, through its ONNX model, as a
@@ -22,8 +23,8 @@ import { addCounts, countMask, emptyCounts, f1Score, maskAccuracy, MASK_THRESHOL
  *  - F1 and accuracy of the masks (frames t >= 7, threshold 0.5, every unit of the part: measures.ts);
  *  - the mean event rate of every layer over the test examples (the package's 'event_rates' output);
  *  - SI-SDR and STOI against the clean speech, averaged over the test mixtures, of the noisy mixture, of
- *    the mixture enhanced with the model's binary mask and with its soft (sigmoid) mask, and of the
- *    IBM oracle (resynthesis.ts' weighted overlap-add). Frames 0..6 have no estimate: the model's masks
+ *    the mixture enhanced with the model's binary mask and with its soft (sigmoid) mask, both as gains with
+ *    the package's floor (mask-gain.ts), and of the IBM oracle (resynthesis.ts' weighted overlap-add). Frames 0..6 have no estimate: the model's masks
  *    pass them unchanged (gain 1); the oracle masks them as the IBM says.
  */
 
@@ -85,6 +86,7 @@ async function runMasks(session: OnnxModelSession, examples: MixtureExamples, wi
 export async function evaluateEnhanceModel(pkg: ModelPackage, datasetDir: string, onMixture: (done: number, total: number) => void = () => {}): Promise<EnhanceEvaluation> {
   const pre = readPreprocessing(pkg)
   const withLips = pre.lips !== null
+  const floor = pre.gainFloor ?? 0
   const corpus = await loadCorpus(datasetDir)
   const split = splitCorpus(corpus.items, corpus.noises, { seed: pre.training.seed, splits: PAPER_SPLIT_COUNT, snrsDb: pre.training.snrsDb })[pre.training.split]!
   const mixtures = split.mixtures.test
@@ -105,8 +107,12 @@ export async function evaluateEnhanceModel(pkg: ModelPackage, datasetDir: string
       // Whole-clip masks: frames 0..6 pass unchanged.
       const frames = read.count + CONTEXT_FRAMES - 1
       const soft = new Float32Array(frames * SPECTRUM_BINS).fill(1)
-      soft.set(mask, (CONTEXT_FRAMES - 1) * SPECTRUM_BINS)
-      const binary = soft.map((v) => (v >= MASK_THRESHOLD ? 1 : 0))
+      const binary = new Float32Array(frames * SPECTRUM_BINS).fill(1)
+      const at = (CONTEXT_FRAMES - 1) * SPECTRUM_BINS
+      for (let k = 0; k < mask.length; k++) {
+        soft[at + k] = maskGain(mask[k]!, 'soft', floor)
+        binary[at + k] = maskGain(mask[k]!, 'binary', floor)
+      }
       const noise = read.noisy.map((v, k) => v - read.clean[k]!)
       const oracle = idealBinaryMask(powerSpectra(frameSpectra(read.clean)), powerSpectra(frameSpectra(noise)), pre.training.lcDb)
       const score = async (signal: ArrayLike<number>): Promise<SignalScores> => ({ siSdr: siSdr(read.clean, signal), stoi: await stoi(read.clean, Float32Array.from(signal), 16_000) })

@@ -11,6 +11,7 @@ import { PAPER_PBAR } from '../model/burst-train'
 import { buildEnhanceModel, isMultimodal, MASK_OUTPUT, RATES_OUTPUT, type NetWeights } from '../model/enhance-net'
 import { SPECTRUM_BINS } from '../spectra'
 import { FEATURE } from './examples'
+import { GAIN_FLOOR } from './mask-gain'
 import { MASK_THRESHOLD } from './measures'
 import type { EnhanceTrainReport } from './train-job'
 import { ADAM } from './train-step'
@@ -39,6 +40,8 @@ export interface EnhancePreprocessing {
   feature: typeof FEATURE
   lips: { width: number; height: number; fps: number } | null
   threshold: number
+  /** The least gain a mask applies (mask-gain.ts): -10 dB. Absent in older packages (read as 0). */
+  gainFloor: number
   layers: string[]
   /** The network's sizes (the paper: conv 32, embedding 256). */
   architecture: { convChannels: number; embedding: number }
@@ -60,6 +63,7 @@ export function enhancePreprocessing(report: EnhanceTrainReport): EnhancePreproc
     feature: FEATURE,
     lips: isMultimodal(report.model) ? { width: LIP_WIDTH, height: LIP_HEIGHT, fps: VIDEO_FPS } : null,
     threshold: MASK_THRESHOLD,
+    gainFloor: GAIN_FLOOR,
     layers: report.layers,
     architecture: report.architecture,
     training: { seed: report.seed, split: report.split, splits: 4, snrsDb: report.snrsDb, lcDb: DEFAULT_LC_DB, positiveWeight: report.positiveWeight, epochs: report.epochs },
@@ -99,16 +103,19 @@ ideal binary mask (eq. 9, LC ${DEFAULT_LC_DB} dB) of the current STFT frame from
 ## Input
 16 kHz mono; frames of ${FRAME_LENGTH} samples from sample 0, hop ${HOP_LENGTH}, no padding; symmetric Hamming window; the power
 spectrum of the ${FRAME_LENGTH}-point rfft, bins 1..622. Audio input 'audio' [N, ${CONTEXT_FRAMES}, ${INPUT_BINS}, 1]: frames t-7..t (row 0 oldest),
-spectrum bins 1..500 (12.9 Hz to 6.43 kHz, where speech and most IBM ones lie), each value log10(power + 1e-8) / 8 + 0.5.
+spectrum bins 1..500 (12.9 Hz to 6.43 kHz, where speech and most IBM ones lie), each value ${FEATURE.scale} log10(power + ${FEATURE.floor}) + ${FEATURE.offset}.
 ${isMultimodal(report.model) ? `Lips 'lips' [N, ${LIP_HEIGHT}, ${LIP_WIDTH}, 1]: the 92 x 50 grey crop (0..1) of the 25 fps video frame at the centre of STFT frame t.\n` : ''}Frames 0..6 have no full context and are not estimated (the enhancer passes them unchanged).
 
 ## Output
-'mask' [N, ${SPECTRUM_BINS}]: sigmoid mask of frame t over bins 1..622 (a unit is speech where >= ${MASK_THRESHOLD}).
+'mask' [N, ${SPECTRUM_BINS}]: sigmoid mask of frame t over bins 1..622 (a unit is speech where >= ${MASK_THRESHOLD}). Applied as gains with a
+floor of ${fixed(GAIN_FLOOR)} (-10 dB, model.json's gainFloor): binary 1 or the floor, soft floor + (1 - floor) * mask.
 'event_rates' [N, ${report.layers.length}]: each layer's mean event rate for the example (${report.layers.join(', ')}): how much it fires.
 
 ## Network
 Per channel two 3 x 3 conv layers of ${report.architecture.convChannels} channels, padding 1 (stride 1 audio, 2 lips), flatten, dense ${report.architecture.embedding};
-embeddings concatenated into a dense layer of 622 units; sigmoid units throughout; biases on every layer.
+embeddings concatenated into a dense layer of 622 units; sigmoid units throughout; biases on every layer. The dense
+layers fed by sigmoid units learn on the rates less 0.5 (W (e - 0.5) + bias, folded into the exported bias): with the
+raw rates, all about 0.5, Adam's first step saturated every embedding unit and the network learnt only the prior.
 Parameters: ${report.parameters.total}${report.parameters.feedback ? ` (plus ${report.parameters.feedback} feedback weights used in training only)` : ''}.
 
 ## Training
