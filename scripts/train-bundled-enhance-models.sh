@@ -91,7 +91,7 @@ const f = (v, d = 3) => v.toFixed(d)
 const pct = (v) => `${(100 * v).toFixed(2)}%`
 let out = `# Speech enhancement on the synthetic fixture: the bundled models' figures
 
-Made by \`scripts/train-bundled-enhance-models.sh\` (reduced network: conv ${process.env.CONV} channels, embedding ${process.env.EMBEDDING} (the paper: 32 and 256);
+Made by \`scripts/train-bundled-enhance-models.sh\` (reduced network: conv ${process.env.CONV} channels (the paper: 32), embedding ${process.env.EMBEDDING} (the paper: 256);
 ${models[0].t.epochs} epochs (the paper: 40); batch ${process.env.BATCH}; split 0 of 4; synthetic corpus, no real recording). Train figures: the last epoch; test: \`percept enhance eval\` on
 the held-out test part (unseen sentences and noise recordings). Enhanced audio: the model's masks applied as gains
 with a -10 dB floor (main/enhance/train/mask-gain.ts; binary = IBM estimate at 0.5, soft = the default of \`enhance run\`); the IBM oracle as a hard 0/1 mask.
