@@ -24,12 +24,22 @@ export function requireWeight(layer: tfl.layers.Layer, shortName: string): tfl.L
 
 /** The weight's values as float32, optionally transposed by `perm` and then reshaped to `reshape`. */
 export function weightArray(weight: tfl.LayerVariable, perm?: readonly number[], reshape?: readonly number[]): WeightArray {
-  return tf.tidy(() => {
-    let t: tf.Tensor = weight.read()
-    if (reshape) t = tf.reshape(t, [...reshape])
-    if (perm) t = tf.transpose(t, [...perm])
+  const value = weight.read()
+  // Only the tensor comes out of tidy: tidy walks what its function returns element by element, and a typed
+  // array of 2^24 values or more (a large dense kernel) overflows the Set it collects them in.
+  const t = reshape || perm
+    ? tf.tidy(() => {
+        let x: tf.Tensor = value
+        if (reshape) x = tf.reshape(x, [...reshape])
+        if (perm) x = tf.transpose(x, [...perm])
+        return x
+      })
+    : value
+  try {
     return { data: Float32Array.from(t.dataSync() as Float32Array), dims: [...t.shape] }
-  })
+  } finally {
+    if (t !== value) t.dispose()
+  }
 }
 
 /** Float64 copy of a weight's values, for folding constants (batch norm) without float32 round-off. */

@@ -100,6 +100,22 @@ describe('exportToOnnx', () => {
     expect((error as PerceptError).message).toMatch(/Supported: .*Conv2D/)
   })
 
+  it('exports a dense kernel of 2^24 weights or more (the paper-size enhancement embedding holds 32.8 M) with its values', () => {
+    const inputs = 4097
+    const units = 4097 // 16,785,409 weights: past the 2^24 entries a Set can hold
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [inputs], units, useBias: false, name: 'wide' })] })
+    // Distinct values (0, 1, 2, ...: 2^24 of them exact in float32): a random init repeats float32 values often enough to stay under the limit.
+    const kernel = Float32Array.from({ length: inputs * units }, (_, i) => i)
+    model.getLayer('wide').setWeights([tf.tensor2d(kernel, [inputs, units])])
+    const graph = decodeModel(exportToOnnx(model)).graph!
+    const written = graph.initializer!.find((t) => t.dims!.map(Number).join('x') === `${inputs}x${units}`)
+    expect(written, 'the kernel as an initializer').toBeDefined()
+    const values = new Float32Array(written!.rawData!.buffer.slice(written!.rawData!.byteOffset, written!.rawData!.byteOffset + written!.rawData!.byteLength))
+    expect(values.length).toBe(inputs * units)
+    for (const at of [0, 1, inputs * units - 1, 2 ** 24 + 5]) expect(values[at]).toBe(kernel[at])
+    model.dispose()
+  }, 120_000)
+
   it('refuses opsets outside 13..18', () => {
     expect(() => exportToOnnx(smallCnn(), { opset: 11 })).toThrow(/opset 11 is not supported/)
     expect(() => exportToOnnx(smallCnn(), { opset: 19 })).toThrow(PerceptError)
