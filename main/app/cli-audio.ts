@@ -1,22 +1,12 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { PerceptError } from '../core/errors'
 import { logMelFeatures } from '../dsp/audio-features'
 import { writeNpy } from '../dsp/features'
 import { describeAudio, readAudioFile, resampleAudio, writeWavFile, type WavEncoding } from '../dsp/io'
-
-function positiveInteger(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number above 0.')
-  return n
-}
+import { oneOf, wholeNumber } from './cli-options'
 
 const encodings: WavEncoding[] = ['pcm16', 'pcm24', 'pcm32', 'float32']
-
-function wavEncoding(value: string): WavEncoding {
-  if (!(encodings as string[]).includes(value)) throw new InvalidArgumentError(`choose one of ${encodings.join(', ')}.`)
-  return value as WavEncoding
-}
 
 /** `percept audio info|features|resample`: in-process work on files, no workspace needed. */
 export function registerAudioCommands(program: Command): Command {
@@ -45,10 +35,10 @@ export function registerAudioCommands(program: Command): Command {
     .description('log-mel spectrogram (librosa defaults) of the mono mixdown as a float32 .npy, shape (channels, n_mels, frames)')
     .requiredOption('--out <file.npy>', 'where to write the .npy')
     .option('--kind <kind>', 'feature kind (logmel)', 'logmel')
-    .option('--sr <hz>', 'resample to this rate first', positiveInteger, 22050)
-    .option('--n-fft <n>', 'FFT size (a power of two)', positiveInteger, 2048)
-    .option('--hop <n>', 'hop length in samples', positiveInteger, 512)
-    .option('--n-mels <n>', 'mel bands', positiveInteger, 128)
+    .option('--sr <hz>', 'resample to this rate first', wholeNumber(1), 22050)
+    .option('--n-fft <n>', 'FFT size (a power of two)', wholeNumber(1), 2048)
+    .option('--hop <n>', 'hop length in samples', wholeNumber(1), 512)
+    .option('--n-mels <n>', 'mel bands', wholeNumber(1), 128)
     .option('--delta', 'add the delta (width 9) as channel 1')
     .action(async (file: string, opts: { out: string; kind: string; sr: number; nFft: number; hop: number; nMels: number; delta?: boolean }) => {
       if (opts.kind !== 'logmel') throw new PerceptError('VALIDATION', `Unknown feature kind "${opts.kind}": the kind this version computes is logmel.`)
@@ -66,8 +56,8 @@ export function registerAudioCommands(program: Command): Command {
   audio
     .command('resample <in> <out>')
     .description('resample to another rate (band-limited) and write WAV')
-    .requiredOption('--sr <hz>', 'the new sample rate', positiveInteger)
-    .option('--encoding <encoding>', `WAV sample format (${encodings.join(', ')}); default: the input's if PCM 16/24, else float32`, wavEncoding)
+    .requiredOption('--sr <hz>', 'the new sample rate', wholeNumber(1))
+    .option('--encoding <encoding>', `WAV sample format (${encodings.join(', ')}); default: the input's if PCM 16/24, else float32`, oneOf(encodings))
     .action(async (input: string, output: string, opts: { sr: number; encoding?: WavEncoding }) => {
       if (!/\.wave?$/i.test(output)) throw new PerceptError('VALIDATION', `The output is written as WAV: name it .wav (got ${output}).`)
       const decoded = await readAudioFile(resolve(input))

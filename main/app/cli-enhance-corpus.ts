@@ -1,17 +1,9 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { loadCorpus } from '../enhance/corpus/dataset'
 import { generateFixture, MAX_FIXTURE_SPEAKERS, MAX_FIXTURE_UTTERANCES } from '../enhance/corpus/fixture'
+import { printJson, wholeNumber } from './cli-options'
 
-function wholeNumber(min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value)
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`)
-    return n
-  }
-}
-
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
 const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`
 
 /** `percept enhance corpus fixture|check`: the synthetic audio-visual corpus and the checker of a GRID-like one. */
@@ -42,7 +34,7 @@ export function registerEnhanceCorpusCommands(enhance: Command): Command {
         bytesPerUtterance: summary.bytes.perUtterance,
         unknownPhones: summary.unknownPhones,
       }
-      if (opts.json) return print(result)
+      if (opts.json) return printJson(result)
       process.stdout.write(
         `${out}: ${result.utterances} utterances of ${result.speakers} speakers, ${result.noiseRecordings} noise recordings (${result.noiseTypes.join(', ')}); ` +
           `${result.seconds.toFixed(1)} s (${result.secondsPerUtterance.toFixed(2)} s an utterance), ${megabytes(result.bytes)} (${megabytes(result.bytesPerUtterance)} an utterance)\n`,
@@ -72,7 +64,7 @@ export function registerEnhanceCorpusCommands(enhance: Command): Command {
         problems: corpus.problems,
       }
       if (errors > 0) process.exitCode = 1
-      if (opts.json) return print(result)
+      if (opts.json) return printJson(result)
       const lines = [
         `${corpus.root}: ${result.utterances} usable utterances of ${result.speakers.length} speakers (${result.seconds.toFixed(1)} s)${corpus.synthetic ? ', synthetic' : ''}`,
         `noise: ${Object.entries(noiseTypes).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,

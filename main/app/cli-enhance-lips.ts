@@ -1,13 +1,7 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { cropLipFrames } from '../enhance/corpus/lip-frames'
-
-function detectorKind(value: string): 'tiny' | 'ssd' {
-  if (value !== 'tiny' && value !== 'ssd') throw new InvalidArgumentError('expected tiny or ssd.')
-  return value
-}
-
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+import { oneOf, printJson } from './cli-options'
 
 /**
  * `percept enhance lips`: full-face video frames to the 92 x 50 lip crops the multimodal models read, once,
@@ -18,14 +12,14 @@ export function registerEnhanceLipsCommand(enhance: Command): Command {
     .command('lips <frames-dir>')
     .description('crop the lips of full-face video frames (numbered PNG or JPEG, 25 fps, any size) to the 92 x 50 frames that --lips and the corpus take, by a face-landmark model')
     .requiredOption('--out <lips-dir>', 'a new or empty folder for the crops (frame_0000.png, ...)')
-    .option('--detector <kind>', 'tiny (Tiny Face Detector, about 5 times faster; SSD retries the frames where it finds no face) or ssd (SSD MobileNet v1 alone)', detectorKind, 'tiny')
+    .option('--detector <kind>', 'tiny (Tiny Face Detector, about 5 times faster; SSD retries the frames where it finds no face) or ssd (SSD MobileNet v1 alone)', oneOf(['tiny', 'ssd'] as const), 'tiny')
     .option('--json', 'print JSON')
     .action(async (framesDir: string, opts: { out: string; detector: 'tiny' | 'ssd'; json?: boolean }) => {
       const progress = opts.json ? undefined : (done: number, total: number) => void process.stderr.write(`\r${Math.round((100 * done) / total)}%`)
       const summary = await cropLipFrames(resolve(framesDir), resolve(opts.out), { detector: opts.detector, ...(progress ? { onStep: progress } : {}) })
       // the per-frame geometry stays out of the printout: a minute of video is 1500 entries
       const { geometry: _geometry, ...printed } = summary
-      if (opts.json) return print(printed)
+      if (opts.json) return printJson(printed)
       process.stderr.write('\n')
       for (const note of summary.notes) process.stdout.write(`${note}\n`)
       process.stdout.write(

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { basename, join, resolve } from 'node:path'
 import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
@@ -7,13 +7,7 @@ import { enhanceFile } from '../enhance/enhance-file'
 import { openEnhanceModel, type MaskKind } from '../enhance/enhancer'
 import { resolveEnhanceModel } from '../enhance/model-choice'
 import { bundledModelsDir } from './bundled-models'
-
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
-
-function maskKind(value: string): MaskKind {
-  if (value !== 'binary' && value !== 'soft') throw new InvalidArgumentError('expected binary or soft.')
-  return value
-}
+import { oneOf, printJson } from './cli-options'
 
 /** `percept enhance run`: one noisy file enhanced with a trained mask model (bundled Unimodal by default). */
 export function registerEnhanceRunCommand(enhance: Command): Command {
@@ -24,7 +18,7 @@ export function registerEnhanceRunCommand(enhance: Command): Command {
     .option('--lips <dir>', 'folder of the speaker\'s lip frames at 25 fps: 92 x 50 lip crops, or full-face frames (cropped first by the face-landmark model, as `percept enhance lips` does); a video file must have its frames extracted first')
     .option('--model <name-dir-zip-or-id>', 'unimodal, multimodal or mburst (the bundled ones), a package folder, its .zip, or an installed id (default: unimodal, or multimodal with --lips)')
     .requiredOption('--out <file.wav>', 'the enhanced 16 kHz WAV to write')
-    .option('--mask <kind>', 'soft (the sigmoid output as gains: on held-out fixture mixtures it beats the thresholded mask on SI-SDR and STOI) or binary (the estimated IBM: units >= 0.5 kept)', maskKind, 'soft')
+    .option('--mask <kind>', 'soft (the sigmoid output as gains: on held-out fixture mixtures it beats the thresholded mask on SI-SDR and STOI) or binary (the estimated IBM: units >= 0.5 kept)', oneOf<MaskKind>(['soft', 'binary']), 'soft')
     .option('--stream', 'enhance hop by hop as a live input would be (latency 1244 samples = 77.75 ms); the output is the same')
     .option('--json', 'print JSON')
     .action(async (opts: { noisy: string; lips?: string; model?: string; out: string; mask: MaskKind; stream?: boolean; json?: boolean }) => {
@@ -44,7 +38,7 @@ export function registerEnhanceRunCommand(enhance: Command): Command {
           stream: Boolean(opts.stream),
         })
         result.notes.unshift(...(lips?.notes ?? []))
-        if (opts.json) return print(result)
+        if (opts.json) return printJson(result)
         for (const note of result.notes) process.stdout.write(`${note}\n`)
         process.stdout.write(
           `${result.out}: ${result.durationSeconds.toFixed(2)} s enhanced with ${result.model} (${result.kind}, ${result.mask} mask) in ${result.seconds.toFixed(2)} s, ` +

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { join, resolve } from 'node:path'
 import { openModelChoice } from '../compute/model-package'
 import { PerceptError } from '../core/errors'
@@ -8,23 +8,10 @@ import type { EnhanceTrainReport } from '../enhance/train/train-job'
 import { meanOf } from '../enhance/train/measures'
 import { table, withWorkspace } from './cli-connection'
 import { follow } from './cli-jobs'
+import { oneOf, printJson, wholeNumber } from './cli-options'
 
 const MODELS = ['mburst', 'multimodal', 'unimodal'] as const
 
-function wholeIn(min: number, max: number): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value)
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`)
-    return n
-  }
-}
-
-function modelKind(value: string): (typeof MODELS)[number] {
-  if (!(MODELS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${MODELS.join(', ')}.`)
-  return value as (typeof MODELS)[number]
-}
-
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`
 
 /** `percept enhance train` and `percept enhance eval`: the paper's three models trained as jobs and measured on held-out mixtures. */
@@ -33,13 +20,13 @@ export function registerEnhanceTrainCommands(enhance: Command): Command {
     .command('train')
     .description('train Unimodal, Multimodal (back-propagation) or MBURST (burst propagation) on a corpus split, as a job; installs the model package')
     .requiredOption('--dataset <dir>', 'the audio-visual corpus folder (the fixture\'s layout or GRID\'s, with noise/)')
-    .requiredOption('--model <name>', 'mburst, multimodal or unimodal', modelKind)
-    .option('--epochs <n>', 'epochs (the paper: 40)', wholeIn(1, 1000), 40)
-    .option('--seed <n>', 'seeds the split, the weights and the batch order', wholeIn(0, 2 ** 31 - 1), 1)
-    .option('--split <k>', 'which of the 4 splits (0 to 3)', wholeIn(0, 3), 0)
-    .option('--batch-size <n>', 'examples per batch (the paper does not say)', wholeIn(1, 1024), 32)
-    .option('--conv-channels <n>', 'channels of each conv layer, for a smaller trial network (the paper: 32)', wholeIn(1, 256))
-    .option('--embedding <n>', 'units of each embedding, for a smaller trial network (the paper: 256)', wholeIn(1, 4096))
+    .requiredOption('--model <name>', 'mburst, multimodal or unimodal', oneOf(MODELS))
+    .option('--epochs <n>', 'epochs (the paper: 40)', wholeNumber(1, 1000), 40)
+    .option('--seed <n>', 'seeds the split, the weights and the batch order', wholeNumber(0, 2 ** 31 - 1), 1)
+    .option('--split <k>', 'which of the 4 splits (0 to 3)', wholeNumber(0, 3), 0)
+    .option('--batch-size <n>', 'examples per batch (the paper does not say)', wholeNumber(1, 1024), 32)
+    .option('--conv-channels <n>', 'channels of each conv layer, for a smaller trial network (the paper: 32)', wholeNumber(1, 256))
+    .option('--embedding <n>', 'units of each embedding, for a smaller trial network (the paper: 256)', wholeNumber(1, 4096))
     .option('--out <dir-or-zip>', 'also write the trained package here: a folder, or a .zip when the name ends in .zip')
     .option('--json', 'print JSON')
     .action(async (opts: { dataset: string; model: (typeof MODELS)[number]; epochs: number; seed: number; split: number; batchSize: number; convChannels?: number; embedding?: number; out?: string; json?: boolean }) => {
@@ -82,7 +69,7 @@ export function registerEnhanceTrainCommands(enhance: Command): Command {
           firingRates: Object.fromEntries(report.layers.map((name, i) => [name, last.train.eventRates[i]!])),
           firingRateArea: report.firingRateArea,
         }
-        if (opts.json) return print(summary)
+        if (opts.json) return printJson(summary)
         process.stdout.write(
           table([
             ['PART', 'LOSS', 'F1', 'ACCURACY'],
@@ -104,7 +91,7 @@ export function registerEnhanceTrainCommands(enhance: Command): Command {
       try {
         const say = (text: string): void => void (opts.json ? process.stderr : process.stdout).write(text)
         const result = await evaluateEnhanceModel(chosen.pkg, resolve(opts.dataset), (done, total) => say(`mixture ${done}/${total}\n`))
-        if (opts.json) return print(result)
+        if (opts.json) return printJson(result)
         process.stdout.write(`${result.model} (${result.kind}) on ${result.mixtures} test mixtures: F1 ${result.f1.toFixed(3)}, accuracy ${pct(result.accuracy)}, firing rate ${result.firingRates.network!.toFixed(3)}\n\n`)
         const e = result.enhancement
         process.stdout.write(

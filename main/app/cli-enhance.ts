@@ -13,14 +13,13 @@ import { registerEnhanceCorpusCommands } from './cli-enhance-corpus'
 import { registerEnhanceLipsCommand } from './cli-enhance-lips'
 import { registerEnhanceRunCommand } from './cli-enhance-run'
 import { registerEnhanceTrainCommands } from './cli-enhance-train'
+import { printJson } from './cli-options'
 
 function decibels(value: string): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number of dB, e.g. 0, -6 or 5.')
   return n
 }
-
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
 
 async function readCase(path: string): Promise<unknown> {
   let text: string
@@ -75,7 +74,7 @@ export function registerEnhanceCommands(program: Command): Command {
         noiseGain: mixture.gain,
         notes,
       }
-      if (opts.json) return print(summary)
+      if (opts.json) return printJson(summary)
       for (const note of notes) process.stdout.write(`${note}\n`)
       process.stdout.write(`${out}: ${frames} frames x ${bins} bins, ${(100 * summary.fractionOnes).toFixed(1)}% ones (SNR ${opts.snr} dB, LC ${opts.lc} dB)\n`)
     })
@@ -87,7 +86,7 @@ export function registerEnhanceCommands(program: Command): Command {
     .action(async (opts: { case: string; json?: boolean }) => {
       const step = burstStep(parseBurstCase(await readCase(resolve(opts.case))))
       const result = { e: step.e.map((e) => Array.from(e)), grad: step.grad.map(matrixToLists) }
-      if (opts.json) return print(result)
+      if (opts.json) return printJson(result)
       result.e.forEach((e, l) => process.stdout.write(`e_${l + 1} = [${e.map((v) => v.toPrecision(8)).join(', ')}]\n`))
       result.grad.forEach((g, l) => process.stdout.write(`G_${l + 1} = [${g.map((row) => `[${row.map((v) => v.toPrecision(8)).join(', ')}]`).join(', ')}]\n`))
       process.stdout.write(`loss = ${step.loss.toPrecision(8)}\n`)

@@ -18,18 +18,7 @@ import { listPresets } from '../sound/model'
 import type { CrossValidationReport } from '../sound/train/report'
 import { table, withWorkspace, type WorkspaceClient } from './cli-connection'
 import { follow } from './cli-jobs'
-
-function integerList(value: string): number[] {
-  const list = value.split(',').map((v) => Number(v.trim()))
-  if (!list.length || list.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('expected whole numbers separated by commas, e.g. 1,2,3.')
-  return list
-}
-
-function positive(value: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0.')
-  return n
-}
+import { positiveNumber, wholeNumber, wholeNumberList } from './cli-options'
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`
 
@@ -94,12 +83,12 @@ export function registerEscCommands(program: Command): Command {
       return Number(v) as 1 | 2 | 3
     })
     .option('--presets <list>', 'presets to compare instead of a table, e.g. dilated,pooling', (v) => v.split(',').map((p) => p.trim()).filter(Boolean))
-    .option('--folds <list>', 'held-out folds to run, e.g. 1,2 (default: every fold)', integerList)
-    .option('--epochs <n>', 'epochs per fold (the paper: 500)', (v) => Math.round(positive(v)), 50)
-    .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', integerList)
-    .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
+    .option('--folds <list>', 'held-out folds to run, e.g. 1,2 (default: every fold)', wholeNumberList('1,2,3'))
+    .option('--epochs <n>', 'epochs per fold (the paper: 500)', wholeNumber(1), 50)
+    .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', wholeNumberList('1,2,3'))
+    .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positiveNumber, 0.001)
     .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
-    .option('--seed <n>', 'seeds the initial weights, batch order and dropout masks: the same seed repeats a run', (v) => Math.round(positive(v)), 1)
+    .option('--seed <n>', 'seeds the initial weights, batch order and dropout masks: the same seed repeats a run', wholeNumber(1), 1)
     .option('--json', 'print JSON')
     .action(async (opts: { dataset: string; table?: 1 | 2 | 3; presets?: string[]; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; standardize: boolean; seed: number; json?: boolean }) => {
       if ((opts.table === undefined) === (opts.presets === undefined)) throw new PerceptError('VALIDATION', 'Give either --table 1|2|3 or --presets a,b (not both).')
@@ -134,14 +123,14 @@ export function registerEscCommands(program: Command): Command {
     .description('cross-validate a preset: one model per held-out fold, trained on the other folds (a job)')
     .requiredOption('--dataset <dir>', 'the data set folder (or its metadata CSV)')
     .option('--preset <name>', "model structure (see 'percept esc presets')", 'dilated')
-    .option('--folds <list>', 'held-out folds to run, e.g. 1,2 (default: every fold)', integerList)
-    .option('--epochs <n>', 'epochs per fold (the paper: 500)', (v) => Math.round(positive(v)), 50)
-    .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', integerList)
-    .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positive, 0.001)
+    .option('--folds <list>', 'held-out folds to run, e.g. 1,2 (default: every fold)', wholeNumberList('1,2,3'))
+    .option('--epochs <n>', 'epochs per fold (the paper: 500)', wholeNumber(1), 50)
+    .option('--filters <list>', 'filters of each convolution, e.g. 32,32,64,64', wholeNumberList('1,2,3'))
+    .option('--learning-rate <lr>', 'SGD learning rate (the paper: 0.001)', positiveNumber, 0.001)
     .option('--validation', 'also validate on the fold after the held-out one (left out of training)')
     .option('--vote', 'clip label by majority vote of its segments instead of their mean probability')
     .option('--no-standardize', "feed the raw log-mel and delta values (the paper's way) instead of standardising each channel with the training folds' statistics")
-    .option('--seed <n>', 'seeds the initial weights, batch order and dropout masks: the same seed repeats a run', (v) => Math.round(positive(v)), 1)
+    .option('--seed <n>', 'seeds the initial weights, batch order and dropout masks: the same seed repeats a run', wholeNumber(1), 1)
     .option('--out <dir-or-zip>', 'also write the model package there: a package folder (model.onnx, model.json, card.md), or a .zip when the name ends in .zip')
     .option('--json', 'print JSON')
     .action(async (opts: { dataset: string; preset: string; folds?: number[]; epochs: number; filters?: number[]; learningRate: number; validation?: boolean; vote?: boolean; standardize: boolean; seed: number; out?: string; json?: boolean }) => {
@@ -213,10 +202,10 @@ export function registerEscCommands(program: Command): Command {
   esc
     .command('fixture <dir>')
     .description('write a synthetic, seeded data set in UrbanSound8K\'s layout (for trying things out and for tests)')
-    .option('--seed <n>', 'seed', (v) => Math.round(positive(v)), 1)
-    .option('--clips-per-class-per-fold <n>', 'clips of each of the 10 classes in each fold (default 2): the set holds 10 x folds x n clips', (v) => Math.round(positive(v)))
-    .option('--clips <n>', 'deprecated: the old name of --clips-per-class-per-fold', (v) => Math.round(positive(v)))
-    .option('--folds <n>', 'folds (at most 10)', (v) => Math.round(positive(v)), 10)
+    .option('--seed <n>', 'seed', wholeNumber(1), 1)
+    .option('--clips-per-class-per-fold <n>', 'clips of each of the 10 classes in each fold (default 2): the set holds 10 x folds x n clips', wholeNumber(1))
+    .option('--clips <n>', 'deprecated: the old name of --clips-per-class-per-fold', wholeNumber(1))
+    .option('--folds <n>', 'folds (at most 10)', wholeNumber(1), 10)
     .action(async (dir: string, opts: { seed: number; clipsPerClassPerFold?: number; clips?: number; folds: number }) => {
       if (opts.clips !== undefined) {
         process.stderr.write(`Note: --clips is deprecated; it counts clips per class per fold (10 x folds x n in all): use --clips-per-class-per-fold.\n`)

@@ -20,18 +20,7 @@ import { identifyProbe } from '../faces/gallery/identify-probe'
 import { enrolPhotos } from '../faces/gallery/photo-import'
 import { facesInPhoto } from '../faces/detect/photo-faces'
 import { table, withWorkspace } from './cli-connection'
-
-function whole(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.')
-  return n
-}
-
-function integerList(value: string): number[] {
-  const list = value.split(',').map((v) => Number(v.trim()))
-  if (!list.length || list.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('expected whole numbers from 0 separated by commas, e.g. 0,7,14.')
-  return list
-}
+import { printJson, wholeNumber, wholeNumberList } from './cli-options'
 
 function evalMethodList(value: string): EvalMethod[] {
   const names = value.split(',').map((v) => v.trim())
@@ -39,8 +28,6 @@ function evalMethodList(value: string): EvalMethod[] {
   if (bad !== undefined || names.length === 0) throw new InvalidArgumentError(`methods are a comma-separated list of ${EVAL_METHODS.join(', ')}; got "${bad ?? value}".`)
   return names as EvalMethod[]
 }
-
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
 
 /** A float .npy file's values, refused unless finite and of the given rank; the name is for messages. */
 async function readArray(path: string, flag: string, rank: 1 | 2): Promise<{ data: Float64Array; shape: number[] }> {
@@ -79,12 +66,6 @@ function formatEval(result: EvalResult): string {
   return lines.join('\n') + '\n'
 }
 
-function positiveWhole(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number, 1 or more.')
-  return n
-}
-
 /**
  * Runs gallery work on the workspace, opened in this process. The gallery is not among the running
  * app's API methods yet, so a workspace held by a running app is refused with what to do.
@@ -108,7 +89,7 @@ export function registerFacesCommands(program: Command): Command {
     .description('the PIE protocol: for each gallery index g, image g of every person is the gallery and all the others are probes')
     .requiredOption('--dataset <dir>', 'one folder per person of aligned face images (PNG or JPEG, any size), files sorted by name')
     .requiredOption('--resolutions <list>', 'probe resolutions HEIGHTxWIDTH, e.g. 7x6,10x8,12x10')
-    .option('--gallery-images <list>', 'gallery indices, e.g. 0,7,14 (default: every index)', integerList)
+    .option('--gallery-images <list>', 'gallery indices, e.g. 0,7,14 (default: every index)', wholeNumberList('0,7,14'))
     .option('--methods <list>', `methods to compare, of ${EVAL_METHODS.join(', ')} (default: all)`, evalMethodList)
     .option('--json', 'print JSON')
     .action(async (opts: { dataset: string; resolutions: string; galleryImages?: number[]; methods?: EvalMethod[]; json?: boolean }) => {
@@ -128,7 +109,7 @@ export function registerFacesCommands(program: Command): Command {
         ...(opts.galleryImages ? { galleryImages: opts.galleryImages } : {}),
         onProgress: say,
       })
-      if (opts.json) return print(result)
+      if (opts.json) return printJson(result)
       process.stdout.write(formatEval(result))
     })
   faces
@@ -136,7 +117,7 @@ export function registerFacesCommands(program: Command): Command {
     .description('orthogonal matching pursuit of a signal on a dictionary whose columns are unit-length atoms')
     .requiredOption('--dict <file>', '.npy of shape (dim, atoms)')
     .requiredOption('--signal <file>', '.npy of shape (dim,)')
-    .requiredOption('--sparsity <T>', 'the most atoms to use', whole)
+    .requiredOption('--sparsity <T>', 'the most atoms to use', wholeNumber(0))
     .option('--json', 'print JSON')
     .action(async (opts: { dict: string; signal: string; sparsity: number; json?: boolean }) => {
       const { dictionary, y } = await readDictionaryAndVector(opts.dict, opts.signal, '--signal')
@@ -145,7 +126,7 @@ export function registerFacesCommands(program: Command): Command {
       }
       const { support, coefficients, residualNorm } = orthogonalMatchingPursuit(dictionary, y, opts.sparsity)
       const result = { support, coefficients: Array.from(coefficients), residualNorm }
-      if (opts.json) return print(result)
+      if (opts.json) return printJson(result)
       process.stdout.write(`Support       ${support.join(', ') || '(none)'}\nCoefficients  ${support.map((a) => `${a}: ${coefficients[a]!.toPrecision(6)}`).join(', ')}\nResidual      ${residualNorm.toPrecision(6)}\n`)
     })
   faces
@@ -157,18 +138,18 @@ export function registerFacesCommands(program: Command): Command {
     .action(async (opts: { dict: string; probe: string; json?: boolean }) => {
       const { dictionary, y } = await readDictionaryAndVector(opts.dict, opts.probe, '--probe')
       const { residualNorm } = projectionResidual(dictionary, y)
-      if (opts.json) return print({ residualNorm })
+      if (opts.json) return printJson({ residualNorm })
       process.stdout.write(`Residual ${residualNorm.toPrecision(6)}\n`)
     })
   faces
     .command('fixture <dir>')
     .description('write a synthetic PIE-like set: one folder per person of 21 Lambertian face images (48x40 grey PNG) under 21 lights')
-    .option('--people <n>', 'number of people', whole, 68)
-    .option('--seed <s>', 'seed (the same seed gives the same faces)', whole, 1)
+    .option('--people <n>', 'number of people', wholeNumber(0), 68)
+    .option('--seed <s>', 'seed (the same seed gives the same faces)', wholeNumber(0), 1)
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { people: number; seed: number; json?: boolean }) => {
       const summary = await writePieSet(resolve(dir), { people: opts.people, seed: opts.seed })
-      if (opts.json) return print(summary)
+      if (opts.json) return printJson(summary)
       process.stdout.write(`${summary.dir}: ${summary.people} people x ${summary.imagesPerPerson} images of ${summary.height}x${summary.width}, seed ${summary.seed}\n`)
     })
   faces
@@ -180,7 +161,7 @@ export function registerFacesCommands(program: Command): Command {
       withGallery(async (store) => {
         const report = await enrolPhotos(store, person, images.map((p) => resolve(p)), opts.box ? { box: opts.box } : { faces: (file, image) => facesInPhoto(image, basename(file), store.crop) })
         if (opts.json) {
-          print({
+          printJson({
             person: report.person && { id: report.person.id, name: report.person.name, photos: report.person.photos },
             created: report.created,
             taken: report.taken,
@@ -222,7 +203,7 @@ export function registerFacesCommands(program: Command): Command {
           cached: result.cached,
           skipped: result.skipped.map((p) => p.name),
         }
-        if (opts.json) return print(summary)
+        if (opts.json) return printJson(summary)
         const verb = result.cached ? 'Reused the cached' : 'Built the'
         process.stdout.write(`${verb} ${summary.resolution} dictionaries: ${summary.people} people, ${summary.atoms} atoms each, from ${summary.photos} photos, in ${seconds(summary.seconds)}.\n`)
         if (summary.skipped.length) process.stdout.write(`Left out (no photo): ${summary.skipped.join(', ')}.\n`)
@@ -231,7 +212,7 @@ export function registerFacesCommands(program: Command): Command {
   faces
     .command('identify <probe>')
     .description('rank the gallery\'s people for a low-resolution face image (at most the gallery crop, 48x40), by the residual of its projection onto each person\'s dictionary')
-    .option('--top <n>', 'how many candidates to show', positiveWhole, 5)
+    .option('--top <n>', 'how many candidates to show', wholeNumber(1), 5)
     .option('--resolution <HxW>', "match at this resolution, the probe smoothed and downsampled to it (default: the probe's own size)")
     .option('--json', 'print JSON')
     .action((probe: string, opts: { top: number; resolution?: string; json?: boolean }) =>
@@ -239,7 +220,7 @@ export function registerFacesCommands(program: Command): Command {
         const resolution = opts.resolution === undefined ? undefined : parseResolution(opts.resolution, store.crop)
         const result = await identifyProbe(store, resolve(probe), { top: opts.top, ...(resolution ? { resolution } : {}) })
         const candidates = result.candidates.map((c) => ({ person: c.person, residual: c.residual, rank: c.rank }))
-        if (opts.json) return print({ resolution: result.resolution, candidates, seconds: result.seconds })
+        if (opts.json) return printJson({ resolution: result.resolution, candidates, seconds: result.seconds })
         process.stdout.write(table([['RANK', 'PERSON', 'RESIDUAL'], ...candidates.map((c) => [String(c.rank), c.person, c.residual.toFixed(4)])]))
         process.stdout.write(`${result.resolution}, ${seconds(result.seconds)}${result.built ? ' (dictionaries built first)' : ''}\n`)
       }),
@@ -253,7 +234,7 @@ export function registerFacesCommands(program: Command): Command {
       withGallery(async (store) => {
         const people = store.listPeople(opts.search === undefined ? {} : { search: opts.search }).map(({ id, name, photos }) => ({ id, name, photos }))
         const inbox = store.inbox().length
-        if (opts.json) return print({ people, inbox })
+        if (opts.json) return printJson({ people, inbox })
         if (people.length) process.stdout.write(table([['ID', 'NAME', 'PHOTOS'], ...people.map((p) => [p.id, p.name, String(p.photos)])]))
         else process.stdout.write(opts.search ? `No one's name contains "${opts.search}".\n` : 'The gallery is empty: add people with `percept faces enroll <person> <images...>`.\n')
         process.stdout.write(`Inbox: ${inbox} unassigned photo(s).\n`)

@@ -2,22 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { resolve } from 'node:path'
 import { PerceptError } from '../core/errors'
 import { COHORT_SOURCES, MAX_COHORT_SUBJECTS, MRICRON_TEMPLATES_DIR, writeCohort, type CohortSource } from '../mri/segmentation/cohort/cohort'
-
-function count(least: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value)
-    if (!/^\d+$/.test(value.trim()) || n < least || n > MAX_COHORT_SUBJECTS) {
-      throw new InvalidArgumentError(`expected a whole number from ${least} to ${MAX_COHORT_SUBJECTS}.`)
-    }
-    return n
-  }
-}
-
-function seed(value: string): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value.trim()) || n > 0xffffffff) throw new InvalidArgumentError(`expected a whole number from 0 to ${0xffffffff}.`)
-  return n
-}
+import { printJson, wholeNumber } from './cli-options'
 
 /** "1.2" (isotropic) or "1,1.5" (each axis drawn from the range). */
 function voxelRange(value: string): [number, number] {
@@ -29,8 +14,6 @@ function voxelRange(value: string): [number, number] {
   return [low, high]
 }
 
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
-
 /** `percept mri cohort`: the seeded fixture cohort for brain-structure segmentation (issue 13, item 5). */
 export function registerMriCohortCommands(mri: Command): void {
   mri
@@ -39,9 +22,9 @@ export function registerMriCohortCommands(mri: Command): void {
       'write a synthetic training cohort (T1 + 19-structure labels, NIfTI) from the ch2 head and the AAL atlas of Debian\'s mricron-data: ' +
         'smooth deformations, bias fields, intensity rescaling, noise, fields of view and voxel orders; a single template\'s anatomy, not real patients',
     )
-    .option('--subjects <n>', 'training subjects', count(1), 8)
-    .option('--test-subjects <n>', 'held-out subjects', count(0), 2)
-    .option('--seed <s>', 'seed of every random draw (same seed, same files)', seed, 1)
+    .option('--subjects <n>', 'training subjects', wholeNumber(1, MAX_COHORT_SUBJECTS), 8)
+    .option('--test-subjects <n>', 'held-out subjects', wholeNumber(0, MAX_COHORT_SUBJECTS), 2)
+    .option('--seed <s>', 'seed of every random draw (same seed, same files)', wholeNumber(0, 0xffffffff), 1)
     .option('--source <name>', 'template image: ch2 (the whole head at 1 mm, scalp and skull included) or ch2better (the brain at 0.5 mm)', 'ch2')
     .option('--voxel-mm <mm>', 'voxel size of the subjects: mm, or a range low,high drawn per axis', voxelRange, [1, 1.3] as [number, number])
     .option('--templates <dir>', 'folder of the mricron-data templates', MRICRON_TEMPLATES_DIR)
@@ -67,7 +50,7 @@ export function registerMriCohortCommands(mri: Command): void {
       const total = (performance.now() - started) / 1000
       const root = resolve(dir)
       if (opts.json) {
-        return print({
+        return printJson({
           dir: root,
           manifest: 'cohort.json',
           source: manifest.source,

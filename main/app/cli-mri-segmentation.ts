@@ -11,6 +11,7 @@ import { openSegmentationModel, resolveSegmentationModel } from '../mri/segmenta
 import { resolveWorkspaceHome } from '../core/workspace-home'
 import { bundledModelsDir } from './bundled-models'
 import { decodeNpyFloat64, writeNpy } from '../dsp/features/npy'
+import { printJson } from './cli-options'
 
 /** What `percept mri segment` says it is doing (stderr, without --json). */
 const SEGMENT_STAGE_TEXT: Record<SegmentStage, string> = {
@@ -78,8 +79,6 @@ async function cpuBackend(): Promise<void> {
   await useBackend('cpu')
 }
 
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
-
 /** `percept mri gabor-kernel` and `percept mri loss`: the building blocks of paper 003's segmentation, checkable from outside. */
 export function registerMriSegmentationCommands(mri: Command): void {
   mri
@@ -100,7 +99,7 @@ export function registerMriSegmentationCommands(mri: Command): void {
       tf.dispose(variables)
       const shape = [opts.size, opts.size, opts.size]
       if (opts.out) await writeNpy(resolve(opts.out), kernel, shape)
-      if (opts.json) return print({ shape, sumGradient: gradients })
+      if (opts.json) return printJson({ shape, sumGradient: gradients })
       process.stdout.write(`Kernel ${shape.join(' x ')} (z, y, x), sum ${kernel.reduce((a, b) => a + b, 0).toPrecision(8)}${opts.out ? `, written to ${resolve(opts.out)}` : ''}\n`)
       process.stdout.write(GABOR_PARAMETER_NAMES.map((name, i) => `d sum / d ${name.padEnd(8)} ${gradients[i]!.toPrecision(8)}`).join('\n') + '\n')
     })
@@ -140,7 +139,7 @@ export function registerMriSegmentationCommands(mri: Command): void {
       tf.dispose([p, y, yBatched, result.value, result.grad])
       if (!Number.isFinite(value)) throw new PerceptError('VALIDATION', `The ${kind} loss of these arrays is not finite (${value}); check the prediction's values.`)
       if (opts.gradOut) await writeNpy(resolve(opts.gradOut), grad, pred.shape)
-      if (opts.json) return print({ value })
+      if (opts.json) return printJson({ value })
       process.stdout.write(`${kind} loss ${value.toPrecision(8)}${opts.gradOut ? `; gradient written to ${resolve(opts.gradOut)}` : ''}\n`)
     })
   mri
@@ -181,7 +180,7 @@ export function registerMriSegmentationCommands(mri: Command): void {
           { signal: cancel.signal, ...(opts.json ? {} : { onProgress: ({ stage }) => process.stderr.write(`${SEGMENT_STAGE_TEXT[stage]}…\n`) }) },
         )
         const labels = result.stats.map(({ label, name, voxels, volumeMl }) => ({ label, name, voxels, volumeMl }))
-        if (opts.json) return print({ model: model.spec.id, seconds: result.seconds, labels, ...(result.dice ? { dice: result.dice } : {}) })
+        if (opts.json) return printJson({ model: model.spec.id, seconds: result.seconds, labels, ...(result.dice ? { dice: result.dice } : {}) })
         const rows = [['LABEL', 'NAME', 'VOXELS', 'VOLUME (mL)', ...(result.dice ? ['DICE'] : [])]]
         for (const l of labels) {
           const dice = result.dice?.find((d) => d.label === l.label)?.dice

@@ -9,6 +9,7 @@ import { MRI_TRAIN_KIND } from '../mri/segmentation/train/train-job'
 import type { TrainingReport } from '../mri/segmentation/train/training-report'
 import { table, withWorkspace, type WorkspaceClient } from './cli-connection'
 import { follow } from './cli-jobs'
+import { oneOf } from './cli-options'
 
 function number(what: string, least: number, most: number, whole = false): (value: string) => number {
   return (value) => {
@@ -18,16 +19,6 @@ function number(what: string, least: number, most: number, whole = false): (valu
     }
     return n
   }
-}
-
-function mode(value: string): KernelMode {
-  if (!(KERNEL_MODES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${KERNEL_MODES.join(', ')}.`)
-  return value as KernelMode
-}
-
-function loss(value: string): LossKind {
-  if (!isLossKind(value)) throw new InvalidArgumentError(`expected one of ${LOSS_KINDS.join(', ')}.`)
-  return value
 }
 
 function listOf<T>(parse: (value: string) => T): (value: string) => T[] {
@@ -114,8 +105,8 @@ export function registerMriTrainCommands(mri: Command): void {
     mri
       .command('train')
       .description('train the segmentation network of paper 003 on image/label pairs (a resumable job: Nadam, augmentation, 60/10/30 split, best epoch by validation Dice) and install the best model as an mri-segmentation package for `percept mri segment --model <id>`')
-      .option('--mode <mode>', `kernel mode: ${KERNEL_MODES.join(' | ')}`, mode, 'mixed')
-      .option('--loss <loss>', `loss: ${LOSS_KINDS.join(' | ')}`, loss, 'pcc')
+      .option('--mode <mode>', `kernel mode: ${KERNEL_MODES.join(' | ')}`, oneOf(KERNEL_MODES), 'mixed')
+      .option('--loss <loss>', `loss: ${LOSS_KINDS.join(' | ')}`, oneOf(LOSS_KINDS), 'pcc')
       .option('--lr <rate>', "Nadam's learning rate (the paper: 1e-4 to 1e-2; 1e-3 suits every loss)", number('the learning rate', 1e-8, 1), 1e-3)
       .option('--split <k>', 'which of the five shuffled 60/10/30 splits', number('the split', 0, 4, true), 0),
   )
@@ -158,8 +149,8 @@ export function registerMriTrainCommands(mri: Command): void {
     mri
       .command('experiment')
       .description("paper 003's sweep: kernel modes x losses x learning rates (x splits), one mri.train job each, then Fig. 3 (validation Dice against the learning rate) and Table 1 (test Dice per structure at the best rate) as Markdown and JSON in the workspace's runs/mri-experiments/")
-      .option('--modes <list>', `kernel modes (default all: ${KERNEL_MODES.join(',')})`, listOf(mode), [...KERNEL_MODES])
-      .option('--losses <list>', `losses (default all: ${LOSS_KINDS.join(',')})`, listOf(loss), [...LOSS_KINDS])
+      .option('--modes <list>', `kernel modes (default all: ${KERNEL_MODES.join(',')})`, listOf(oneOf(KERNEL_MODES)), [...KERNEL_MODES])
+      .option('--losses <list>', `losses (default all: ${LOSS_KINDS.join(',')})`, listOf(oneOf(LOSS_KINDS)), [...LOSS_KINDS])
       .option('--lrs <list>', "learning rates, e.g. 1e-3,1e-2, or 'paper' for 1e-4 .. 1e-2 in half decades (the default)", learningRates, [...PAPER_LEARNING_RATES])
       .option('--splits <list>', 'which of the five splits to run for every combination, e.g. 0,1,2,3,4 (the paper: all five; default 0)', listOf(number('a split', 0, 4, true)), [0]),
   )

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { mkdirSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { writeFileAtomic } from '../core/atomic-file'
@@ -14,24 +14,7 @@ import { loadVolume } from '../mri/volume-source'
 import { registerMriCohortCommands } from './cli-mri-cohort'
 import { registerMriSegmentationCommands } from './cli-mri-segmentation'
 import { registerMriTrainCommands } from './cli-mri-train'
-
-function positive(value: string): number {
-  const n = Number(value)
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number above 0.')
-  return n
-}
-
-function whole(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.')
-  return n
-}
-
-function integerList(value: string): number[] {
-  const list = value.split(',').map((v) => Number(v.trim()))
-  if (!list.length || list.some((n) => !Number.isInteger(n))) throw new InvalidArgumentError('expected whole numbers separated by commas, e.g. 1,2,17.')
-  return list
-}
+import { positiveNumber, printJson, wholeNumber, wholeNumberList } from './cli-options'
 
 function niftiTarget(path: string): string {
   if (!/\.nii(\.gz)?$/i.test(path)) throw new PerceptError('VALIDATION', `The output must be a NIfTI file ending in .nii or .nii.gz, got ${basename(path)}.`)
@@ -42,7 +25,6 @@ async function colorTable(labels: string, lut: string | undefined): Promise<Colo
   return (lut ? await readColorTable(resolve(lut)) : await findColorTableFor(resolve(labels))) ?? undefined
 }
 
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
 const table = (rows: string[][]): string => {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n'
@@ -54,12 +36,12 @@ export function registerMriCommands(program: Command): Command {
   mri
     .command('info <file>')
     .description('geometry (dims, voxel size, affine, orientation, sform/qform codes) and value range of a NIfTI file or DICOM folder')
-    .option('--frame <n>', '4-D files: the frame to describe', whole)
+    .option('--frame <n>', '4-D files: the frame to describe', wholeNumber(0))
     .option('--series <uid>', 'DICOM folders with several series: the SeriesInstanceUID')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { frame?: number; series?: string; json?: boolean }) => {
       const { info } = await loadVolume(resolve(file), opts)
-      if (opts.json) return print(info)
+      if (opts.json) return printJson(info)
       const mm = info.voxelSize.map((v) => v.toFixed(3)).join(' x ')
       const rows = [
         ['Format', `${info.format}, ${info.datatype}`],
@@ -76,9 +58,9 @@ export function registerMriCommands(program: Command): Command {
     .command('convert <input> <output>')
     .description('write a volume (NIfTI or DICOM folder) as NIfTI, optionally reoriented (exactly) and resampled to isotropic voxels')
     .option('--reorient <code>', 'axis order of the output, e.g. RAS or LPS (permutes and flips, never resamples)')
-    .option('--resample <mm>', 'isotropic voxel size in mm', positive)
+    .option('--resample <mm>', 'isotropic voxel size in mm', positiveNumber)
     .option('--labels', 'a label map: resample by nearest neighbour (default trilinear)')
-    .option('--frame <n>', '4-D files: the frame to convert', whole)
+    .option('--frame <n>', '4-D files: the frame to convert', wholeNumber(0))
     .option('--series <uid>', 'DICOM folders with several series: the SeriesInstanceUID')
     .action(async (input: string, output: string, opts: { reorient?: string; resample?: number; labels?: boolean; frame?: number; series?: string }) => {
       const target = niftiTarget(output)
@@ -111,7 +93,7 @@ export function registerMriCommands(program: Command): Command {
     .action(async (labels: string, opts: { lut?: string; json?: boolean }) => {
       const [{ volume }, names] = await Promise.all([loadVolume(resolve(labels)), colorTable(labels, opts.lut)])
       const stats = labelStats(volume, names).map(({ label, name, voxels, volumeMl }) => ({ label, name, voxels, volumeMl }))
-      if (opts.json) return print({ labels: stats })
+      if (opts.json) return printJson({ labels: stats })
       process.stdout.write(table([['LABEL', 'NAME', 'VOXELS', 'VOLUME (mL)'], ...stats.map((s) => [String(s.label), s.name, String(s.voxels), s.volumeMl.toFixed(3)])]))
     })
   mri
@@ -124,7 +106,7 @@ export function registerMriCommands(program: Command): Command {
       // On their RAS+ grids (an exact reordering): one grid stored in two axis orders still compares.
       const result = diceByLabel(reorientToRas(first.volume).volume, reorientToRas(second.volume).volume, names)
       const labels = result.labels.map(({ label, name, dice, voxelsA, voxelsB }) => ({ label, name, dice, voxelsA, voxelsB }))
-      if (opts.json) return print({ labels, meanDice: result.meanDice })
+      if (opts.json) return printJson({ labels, meanDice: result.meanDice })
       process.stdout.write(table([['LABEL', 'NAME', 'DICE', 'VOXELS A', 'VOXELS B'], ...labels.map((l) => [String(l.label), l.name, l.dice === null ? '-' : l.dice.toFixed(4), String(l.voxelsA), String(l.voxelsB)])]))
       process.stdout.write(`Mean Dice ${result.meanDice === null ? '-' : result.meanDice.toFixed(4)}\n`)
     })
@@ -133,8 +115,8 @@ export function registerMriCommands(program: Command): Command {
     .description('surfaces of the labels of a label map (marching cubes, Taubin smoothing, simplification) as STL or OBJ files, one per label')
     .requiredOption('--out <dir>', 'folder for the files (created if needed)')
     .option('--format <format>', 'stl or obj', 'stl')
-    .option('--labels <list>', 'only these labels, e.g. 1,2,17 (default: every label present)', integerList)
-    .option('--smoothing <n>', 'Taubin iterations (0: none)', whole, defaultSmoothIterations)
+    .option('--labels <list>', 'only these labels, e.g. 1,2,17 (default: every label present)', wholeNumberList('1,2,17'))
+    .option('--smoothing <n>', 'Taubin iterations (0: none)', wholeNumber(0), defaultSmoothIterations)
     .option('--reduction <fraction>', 'fraction of triangles to remove, 0 to 0.99', Number, defaultReduction)
     .option('--lut <file>', 'colour table with the label names (used in the file names)')
     .option('--json', 'print JSON')
@@ -155,7 +137,7 @@ export function registerMriCommands(program: Command): Command {
         await writeFileAtomic(file, opts.format === 'stl' ? meshToStl(mesh, name) : meshToObj(mesh, name))
         files.push({ label, voxels, file, vertices: mesh.positions.length / 3, triangles: mesh.indices.length / 3 })
       }
-      if (opts.json) return print({ files, seconds })
+      if (opts.json) return printJson({ files, seconds })
       process.stdout.write(`${files.length} surfaces in ${seconds.toFixed(2)} s, written to ${dir}\n`)
     })
   registerMriCohortCommands(mri)

@@ -17,30 +17,7 @@ import type { TtsTrainReport } from '../tts/train/train-job'
 import { bundledModelsDir } from './bundled-models'
 import { withWorkspace } from './cli-connection'
 import { follow } from './cli-jobs'
-
-function wholeIn(min: number, max: number): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value)
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`)
-    return n
-  }
-}
-
-function system(value: string): VoiceSystem {
-  if (!(voiceSystems as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${voiceSystems.join(' or ')}.`)
-  return value as VoiceSystem
-}
-
-function precision(value: string): VoicePrecision {
-  if (value !== 'int8' && value !== 'float32') throw new InvalidArgumentError('expected int8 or float32.')
-  return value
-}
-
-function positive(value: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0.')
-  return n
-}
+import { oneOf, positiveNumber, printJson, wholeNumber } from './cli-options'
 
 /** "acoustic=64x64,autoencoder=128x16" -> { acoustic: [64, 64], autoencoder: [128, 16] }. */
 function stageEpochs(value: string): Record<string, number> {
@@ -69,8 +46,6 @@ function widths(value: string): Partial<VoiceWidths> {
   return parsed.data
 }
 
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
-
 /** The voice a person names, or the bundled one (models/tts/<name>) when they name none. */
 async function chooseVoice(choice: string | undefined): Promise<ChosenModel> {
   if (choice !== undefined) return openModelChoice(choice, join(resolveWorkspaceHome(), 'models'))
@@ -97,12 +72,12 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .command('train')
     .description('train a voice on a corpus as a job (dnn: the baseline DNN; mdnn: the paper\'s MDNNs2, which includes the baseline) and install it')
     .requiredOption('--corpus <dir>', 'the corpus folder (festvox/ARCTIC layout, or WAV + .txt + .lab files)')
-    .option('--system <name>', 'mdnn or dnn', system, 'mdnn')
-    .option('--epochs <n>', 'epochs of each training stage', wholeIn(1, 1000), 30)
+    .option('--system <name>', 'mdnn or dnn', oneOf(voiceSystems), 'mdnn')
+    .option('--epochs <n>', 'epochs of each training stage', wholeNumber(1, 1000), 30)
     .option('--stage-epochs <list>', 'epochs of named stages instead of --epochs, e.g. duration=60,acoustic=20', stageEpochs)
-    .option('--seed <n>', 'seeds the held-out choice, the weights and the batch order', wholeIn(0, 2 ** 31 - 1), 1)
-    .option('--batch-size <n>', 'frames per batch', wholeIn(1, 65536), 256)
-    .option('--learning-rate <lr>', 'Adam learning rate', positive, 0.001)
+    .option('--seed <n>', 'seeds the held-out choice, the weights and the batch order', wholeNumber(0, 2 ** 31 - 1), 1)
+    .option('--batch-size <n>', 'frames per batch', wholeNumber(1, 65536), 256)
+    .option('--learning-rate <lr>', 'Adam learning rate', positiveNumber, 0.001)
     .option('--widths <list>', "layer widths replacing the paper's, e.g. acoustic=64x64,autoencoder=128x16,bottleneck=64,postFilter=128,duration=32", widths)
     .option('--json', 'print JSON')
     .action(async (opts: { corpus: string; system: VoiceSystem; epochs: number; stageEpochs?: Record<string, number>; seed: number; batchSize: number; learningRate: number; widths?: Partial<VoiceWidths>; json?: boolean }) => {
@@ -142,7 +117,7 @@ export function registerTtsTrainCommands(tts: Command): Command {
           evaluation: report.evaluation,
           onnxMaxDifference: report.onnxMaxDifference,
         }
-        if (opts.json) return print(summary)
+        if (opts.json) return printJson(summary)
         for (const [s, v] of Object.entries(stages)) process.stdout.write(`${s.padEnd(20)} loss ${v.loss?.toFixed(4)}  held-out ${v.validationLoss?.toFixed(4)}\n`)
         if (report.evaluation) process.stdout.write(`\n${scoresTable(report.evaluation)}\n`)
         process.stdout.write(`\nvoice ${report.modelId ?? 'not exported'}\n`)
@@ -153,7 +128,7 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .description("score a voice on a corpus's held-out sentences (those its training left out; every sentence when it was trained elsewhere): MCD, LSD, F0 RMSE and V/UV per system")
     .requiredOption('--corpus <dir>', 'the corpus folder')
     .requiredOption('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one')
-    .option('--precision <p>', 'float32: the graphs as stored (the voice\'s own scores); int8: as `tts say` runs them by default', precision, 'float32')
+    .option('--precision <p>', 'float32: the graphs as stored (the voice\'s own scores); int8: as `tts say` runs them by default', oneOf<VoicePrecision>(['float32', 'int8']), 'float32')
     .option('--json', 'print JSON')
     .action(async (opts: { corpus: string; voice: string; precision: VoicePrecision; json?: boolean }) => {
       const voice = await openVoice(opts.voice, opts.precision)
@@ -168,7 +143,7 @@ export function registerTtsTrainCommands(tts: Command): Command {
         const data = await loadAcousticData(sentences, { cacheDir: join(resolveWorkspaceHome(), 'cache') })
         const evaluation = await evaluateVoice(voice, data)
         const result = { voice: voice.id, corpus, heldOut, ...evaluation }
-        if (opts.json) return print(result)
+        if (opts.json) return printJson(result)
         process.stdout.write(`${voice.id} on ${evaluation.sentences} ${heldOut ? 'held-out' : ''} sentence(s) of ${corpus}\n\n${scoresTable(evaluation)}\n`)
       } finally {
         await voice.release()
@@ -178,8 +153,8 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .command('say <text>')
     .description('synthesise text with a voice and write a 16 kHz mono WAV; prints the phones with their times')
     .option('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one (default: the bundled voice)')
-    .option('--system <name>', "mdnn or dnn (default: the voice's own)", system)
-    .option('--precision <p>', 'int8: the large graphs quantised to 8 bits as the voice opens (faster); float32: as stored', precision, 'int8')
+    .option('--system <name>', "mdnn or dnn (default: the voice's own)", oneOf(voiceSystems))
+    .option('--precision <p>', 'int8: the large graphs quantised to 8 bits as the voice opens (faster); float32: as stored', oneOf<VoicePrecision>(['float32', 'int8']), 'int8')
     .requiredOption('--out <file.wav>', 'the WAV file to write')
     .option('--json', 'print JSON')
     .action(async (text: string, opts: { voice?: string; system?: VoiceSystem; precision: VoicePrecision; out: string; json?: boolean }) => {
@@ -201,7 +176,7 @@ export function registerTtsTrainCommands(tts: Command): Command {
         for (const n of result.notices) process.stderr.write(`notice: "${n.text}": ${n.reason}\n`)
         const system = opts.system ?? voice.source.preprocessing.system
         const summary = { voice: voice.id, system, duration: result.duration, seconds, realTimeFactor: seconds / result.duration, phones: result.phones }
-        if (opts.json) return print(summary)
+        if (opts.json) return printJson(summary)
         process.stdout.write(`${out}: ${result.duration.toFixed(2)} s of speech (${result.sentences} sentence(s), ${result.phones.length} phones) by ${voice.id} (${system}) in ${seconds.toFixed(2)} s\n`)
       } finally {
         await voice.release()

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { join, resolve } from 'node:path'
 import { PerceptError } from '../core/errors'
 import { resolveWorkspaceHome } from '../core/workspace-home'
@@ -8,14 +8,7 @@ import { cacheLetterToSoundIn } from '../tts/frontend/lexicon'
 import { analyseText } from '../tts/frontend/utterance'
 import { registerVocodeCommand } from './cli-tts-vocode'
 import { registerTtsTrainCommands } from './cli-tts-train'
-
-function whole(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.')
-  return n
-}
-
-const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+import { printJson, wholeNumber } from './cli-options'
 
 function describeCorpus(dir: string, report: CorpusReport): void {
   process.stdout.write(`${dir}: ${report.layout} layout, ${report.utterances} usable utterances, ${report.duration.toFixed(1)} s of speech, ${report.phones.length} phones\n`)
@@ -34,14 +27,14 @@ export function registerTtsCommands(program: Command): Command {
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { json?: boolean }) => {
       const { report } = await importCorpus(resolve(dir))
-      if (opts.json) return print({ dir: resolve(dir), ...report })
+      if (opts.json) return printJson({ dir: resolve(dir), ...report })
       describeCorpus(resolve(dir), report)
     })
   corpus
     .command('fixture <dir>')
     .description('synthesise the fixture corpus with festival (cmu_us_slt_arctic_hts) in the ARCTIC layout')
-    .option('--sentences <n>', 'how many sentences', whole, 300)
-    .option('--seed <s>', 'seed of the choice of sentences', whole, 1)
+    .option('--sentences <n>', 'how many sentences', wholeNumber(0), 300)
+    .option('--seed <s>', 'seed of the choice of sentences', wholeNumber(0), 1)
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { sentences: number; seed: number; json?: boolean }) => {
       const target = resolve(dir)
@@ -49,7 +42,7 @@ export function registerTtsCommands(program: Command): Command {
       await makeFixtureCorpus(target, { sentences: opts.sentences, seed: opts.seed })
       const seconds = (performance.now() - started) / 1000
       const { report } = await importCorpus(target)
-      if (opts.json) return print({ dir: target, sentences: opts.sentences, seed: opts.seed, seconds, ...report })
+      if (opts.json) return printJson({ dir: target, sentences: opts.sentences, seed: opts.seed, seconds, ...report })
       describeCorpus(target, report)
     })
   tts
@@ -73,7 +66,7 @@ export function registerTtsCommands(program: Command): Command {
           })),
         })),
       }))
-      if (opts.json) return print({ sentences, notices })
+      if (opts.json) return printJson({ sentences, notices })
       for (const s of sentences) {
         process.stdout.write(`${s.text}\n`)
         for (const p of s.phrases) {
