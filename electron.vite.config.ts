@@ -21,6 +21,8 @@ export default defineConfig({
           'feature-worker': resolve('main/app/feature-worker.ts'),
           // Threads that crop lips from full-face video frames with the face-landmark model (out/main/lips-worker.js).
           'lips-worker': resolve('main/enhance/corpus/lips-worker.ts'),
+          // The speech vocoder's thread, which makes one sentence's waveform while the next one's networks run (out/main/vocoder-worker.js).
+          'vocoder-worker': resolve('main/tts/vocoder/vocoder-worker.ts'),
         },
       },
     },

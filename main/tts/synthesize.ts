@@ -7,14 +7,14 @@ import type { VoiceSystem } from './model/voice-config'
 import { frameInputSize, phoneInputSize } from './model/voice-config'
 import { lap, mark, type StageTimes } from './model/stage-times'
 import { framePeriodMs, vocoderSampleRate } from './vocoder/defaults'
-import { synthesise } from './vocoder/synthesis'
+import { synthesiseInParallel, synthesiseInThread } from './vocoder/vocoder-pool'
 
 /*
  * Text to speech with a trained voice: the front end splits the text into sentences (utterances) and gives
  * each phone its linguistic features; the duration DNN gives each phone its frames; the frame features go
  * through the acoustic network(s) (ONNX, model/voice-package.ts), parameter generation (MLPG and the cepstral
  * post-filter, or the decoder and the DNN post-filter) and the vocoder. Sentence by sentence, so a long text
- * never holds more than one sentence's frames, and `onSentence` can stream each as it is done.
+ * never holds more than two sentences' frames, and `onSentence` can stream each as it is done.
  */
 
 export interface TimedPhone {
@@ -70,35 +70,55 @@ export async function synthesizeText(text: string, voice: Voice, options: Synthe
   const pieces: Float32Array[] = []
   const phones: TimedPhone[] = []
   let offsetFrames = 0
-  for (const [index, utterance] of utterances.entries()) {
-    options.signal?.throwIfAborted()
-    clock = mark()
-    const features = linguisticFeatures(utterance)
-    const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
-    features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
-    lap(times, 'frontEnd', clock)
-    const durations = await voice.durations(phoneRows, features.vectors.length, times)
-    clock = mark()
-    const rows = frameFeatures(features.vectors, durations)
-    const frames = rows.length
-    const frameRows = new Float32Array(frames * frameInputSize)
-    rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
-    lap(times, 'frontEnd', clock)
-    // Every frame of the sentence through each graph in one run (voice-package.ts), then the vocoder.
-    const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true, times)
-    clock = mark()
-    const samples = synthesise(vocoder, { length: frames * hop })
-    lap(times, 'vocoder', clock)
-    const sentencePhones: TimedPhone[] = []
-    let at = offsetFrames
-    features.phones.forEach((phone, i) => {
-      sentencePhones.push({ phone, start: framesToSeconds(at), end: framesToSeconds(at + durations[i]!) })
-      at += durations[i]!
-    })
-    offsetFrames += frames
-    pieces.push(samples)
-    phones.push(...sentencePhones)
-    options.onSentence?.({ text: utterance.text, samples, phones: sentencePhones }, index, utterances.length)
+  // The vocoder of a sentence runs in the vocoder thread while this thread computes the next sentence's
+  // networks (one sentence in hand at most, so a long text holds no more than that); the last sentence is
+  // split between both threads (vocoder-pool.ts). Sentences are finished, and `onSentence` called, in order.
+  // The stage times overlap then: 'vocoder' is what this thread waits for it and works on it, and the vocoder
+  // thread's CPU counts in the stage this thread was in.
+  let inHand: Promise<void> | null = null
+  let stopped = false
+  try {
+    for (const [index, utterance] of utterances.entries()) {
+      options.signal?.throwIfAborted()
+      clock = mark()
+      const features = linguisticFeatures(utterance)
+      const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
+      features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
+      lap(times, 'frontEnd', clock)
+      const durations = await voice.durations(phoneRows, features.vectors.length, times)
+      clock = mark()
+      const rows = frameFeatures(features.vectors, durations)
+      const frames = rows.length
+      const frameRows = new Float32Array(frames * frameInputSize)
+      rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
+      lap(times, 'frontEnd', clock)
+      // Every frame of the sentence through each graph in one run (voice-package.ts), then the vocoder.
+      const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true, times)
+      const sentencePhones: TimedPhone[] = []
+      let at = offsetFrames
+      features.phones.forEach((phone, i) => {
+        sentencePhones.push({ phone, start: framesToSeconds(at), end: framesToSeconds(at + durations[i]!) })
+        at += durations[i]!
+      })
+      offsetFrames += frames
+      const finish = (samples: Float32Array): void => {
+        if (stopped) return
+        pieces.push(samples)
+        phones.push(...sentencePhones)
+        options.onSentence?.({ text: utterance.text, samples, phones: sentencePhones }, index, utterances.length)
+      }
+      clock = mark()
+      if (inHand) await inHand
+      inHand = null
+      options.signal?.throwIfAborted()
+      if (index === utterances.length - 1) finish(await synthesiseInParallel(vocoder, { length: frames * hop }))
+      else inHand = synthesiseInThread(vocoder, { length: frames * hop }).then(finish)
+      lap(times, 'vocoder', clock)
+    }
+  } catch (error) {
+    stopped = true
+    ;(inHand as Promise<void> | null)?.catch(() => {}) // a sentence still in the vocoder thread is dropped
+    throw error
   }
   const samples = new Float32Array(pieces.reduce((n, p) => n + p.length, 0))
   let offset = 0

@@ -15,7 +15,9 @@ import { runTrainingSteps, type TrainingStepsResult } from './training-steps'
  *   - synthesis real-time factor (seconds of computing per second of speech) of each system at the paper's
  *     network sizes (an untrained voice of those sizes: the same work as a trained one, paper-voice.ts), the
  *     graphs in float32 and in int8, with the time of each stage; wall-clock and CPU (all threads), and the
- *     load average, because a shared machine's wall clock measures its neighbours too;
+ *     load average, because a shared machine's wall clock measures its neighbours too. The vocoder runs in
+ *     its own thread beside the next sentence's networks (synthesize.ts), so the stages overlap: their CPU
+ *     sums to the whole, and the vocoder's wall is what the networks' thread waited for it;
  *   - the vocoder: analysis (DIO + StoneMask, CheapTrick, D4C) and synthesis, x real time;
  *   - a training step of each network, TF.js beside PyTorch (training-steps.ts).
  * --quick: tiny networks, one repetition, a short text: a smoke run of every path, not figures.

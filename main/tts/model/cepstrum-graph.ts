@@ -1,6 +1,7 @@
 import { encodeModel, int64Tensor, makeTensor, makeValueInfo } from '../../compute/onnx'
 import { openOnnxSession, type OnnxModelSession } from '../../compute/onnx'
 import { allPassConstant } from '../vocoder/defaults'
+import { voiceSessionOptions } from './voice-config'
 import { warpedCosines } from '../vocoder/mel-cepstrum'
 import { postFilterBeta } from './cepstral-post-filter'
 
@@ -49,7 +50,7 @@ export class CepstrumSpectra {
   ) {}
 
   static async open(order: number, bins: number, alpha = allPassConstant): Promise<CepstrumSpectra> {
-    return new CepstrumSpectra(await openOnnxSession(graphBytes(order, bins, alpha)), order, bins)
+    return new CepstrumSpectra(await openOnnxSession(graphBytes(order, bins, alpha), voiceSessionOptions), order, bins)
   }
 
   /** Frame-major mel-cepstra (frames x (order + 1)) to one power spectrum per frame, post-filtered with `beta` unless it is 0. */

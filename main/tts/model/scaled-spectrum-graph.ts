@@ -1,4 +1,5 @@
 import { encodeModel, makeTensor, makeValueInfo, openOnnxSession, type OnnxModelSession } from '../../compute/onnx'
+import { voiceSessionOptions } from './voice-config'
 
 /*
  * The MDNN's spectra from its 0..1 scale back to power, a whole sentence in one graph run:
@@ -38,7 +39,7 @@ export class ScaledSpectra {
 
   /** `offset` and `scale` per bin (log power = offset + scaled * scale). */
   static async open(offset: ArrayLike<number>, scale: ArrayLike<number>): Promise<ScaledSpectra> {
-    return new ScaledSpectra(await openOnnxSession(graphBytes(Float32Array.from(offset), Float32Array.from(scale))), offset.length)
+    return new ScaledSpectra(await openOnnxSession(graphBytes(Float32Array.from(offset), Float32Array.from(scale)), voiceSessionOptions), offset.length)
   }
 
   /** Frame-major scaled spectra (frames x bins) to one power spectrum per frame. */

@@ -1,3 +1,4 @@
+import type { OnnxSessionOptions } from '../../compute/onnx/onnx-session'
 import { z } from 'zod'
 import { frameFeatureNames, linguisticFeatureSize } from '../frontend/linguistic-features'
 import { codeAperiodicity } from '../vocoder/band-aperiodicity'
@@ -80,3 +81,11 @@ export function parameterCounts(widths: VoiceWidths, system: VoiceSystem): Recor
   counts.total = Object.values(counts).reduce((n, v) => n + v, 0) - (system === 'mdnn' ? counts.bottleneck! : 0)
   return counts
 }
+
+/**
+ * onnxruntime options of a voice's sessions: one thread each. Synthesis runs six small graphs per sentence
+ * while the vocoder's thread makes the previous sentence; a pool thread per session spun for 4-6 ms of CPU
+ * per second of speech and took the second core from the vocoder, and one thread per graph is as fast at
+ * these sizes.
+ */
+export const voiceSessionOptions: OnnxSessionOptions = { intraOpThreads: 1 }

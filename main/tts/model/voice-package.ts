@@ -14,7 +14,7 @@ import { overlapAdd, segmentRows } from './post-filter'
 import { quantiseDenseGraph } from './quantised-graph'
 import { ScaledSpectra } from './scaled-spectrum-graph'
 import { lap, mark, type StageTimes } from './stage-times'
-import { frameInputSize, mcDims, phoneInputSize, postFilterContext, voiceSystems, voiceWidthsSchema, type VoiceSystem } from './voice-config'
+import { frameInputSize, mcDims, phoneInputSize, postFilterContext, voiceSessionOptions, voiceSystems, voiceWidthsSchema, type VoiceSystem } from './voice-config'
 import { voiceStatsSchema, type VoiceStats } from './voice-stats'
 
 /*
@@ -109,7 +109,7 @@ export class Voice {
       scaledSpectra = await ScaledSpectra.open(Float64Array.from(min, (v) => 2 * v), Float64Array.from(max, (v, k) => 2 * (v - min[k]!)))
       for (const [name, graph] of Object.entries(source.graphs) as [VoiceGraph, Uint8Array | string][]) {
         const bytes = precision === 'int8' && quantisedGraphs.includes(name) ? quantiseDenseGraph(typeof graph === 'string' ? new Uint8Array(await readFile(graph)) : graph) : graph
-        sessions[name] = await openOnnxSession(bytes)
+        sessions[name] = await openOnnxSession(bytes, voiceSessionOptions)
       }
     } catch (error) {
       await Promise.all([...Object.values(sessions), ...(cepstra ? [cepstra] : []), ...(scaledSpectra ? [scaledSpectra] : [])].map((s) => s.release()))

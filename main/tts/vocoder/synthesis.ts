@@ -2,7 +2,7 @@ import { RealFft } from '../../dsp/features/fft'
 import { PerceptError } from '../../core/errors'
 import type { VocoderFeatures } from './defaults'
 import { gaussianNoise } from './gaussian-noise'
-import { minimumPhaseSpectrum } from './minimum-phase'
+import { MinimumPhase } from './minimum-phase'
 import { RealInverseFft } from './real-inverse-fft'
 
 /*
@@ -22,6 +22,8 @@ import { RealInverseFft } from './real-inverse-fft'
  *     the frequency domain touches bins 0 and 1 only (WORLD does it in the time domain);
  *   - `fftSize` may be smaller than the analysis FFT (the log envelope is read at the coarser bins): the
  *     minimum-phase responses of CheapTrick's smooth envelopes are far shorter than 1024 samples at 16 kHz.
+ * What does not depend on the spectra (pulses, noise segments, voicing) is planned first (planSynthesis), so
+ * that ranges of pulses can be made apart and added (synthesisePulses; vocoder-pool.ts uses two threads).
  */
 
 export interface SynthesisOptions {
@@ -40,27 +42,93 @@ const safeMin = 0.001
 const safeMax = 0.999999999999
 const tiny = 1e-12
 
-export function synthesise(features: VocoderFeatures, options: SynthesisOptions = {}): Float32Array {
+/**
+ * What a synthesis does, fixed before any pulse is made: the pulses, each one's noise segment (its length
+ * and where it starts in the seeded noise) and which frames are voiced; so any range of pulses can be made
+ * apart from the rest (vocoder-pool.ts makes two at once) and their sum is the whole synthesis.
+ */
+export interface SynthesisPlan {
+  frames: number
+  /** Bins of the envelope and aperiodicity (analysis FFT / 2 + 1). */
+  bins: number
+  fftSize: number
+  seed: number
+  /** Samples per frame. */
+  hop: number
+  length: number
+  pulses: Pulses
+  /** Samples of noise of each pulse's segment (up to the next pulse, at most fftSize). */
+  noiseSize: Int32Array
+  /** Normals of noise drawn before each pulse. */
+  noiseStart: Float64Array
+  /** 1 where a frame's periodic part is on (voiced, not fully aperiodic). */
+  periodicOn: Uint8Array
+}
+
+export function planSynthesis(features: VocoderFeatures, options: SynthesisOptions = {}): SynthesisPlan {
   const { f0, spectrum, aperiodicity, sampleRate, framePeriodMs } = features
   const frames = f0.length
-  if (frames === 0) return new Float32Array(options.length ?? 0)
-  const bins = spectrum[0]!.length
+  const bins = frames === 0 ? 1025 : spectrum[0]!.length
   const analysisFft = 2 * (bins - 1)
   const { fftSize = Math.min(analysisFft, defaultFftSize), seed = 1 } = options
-  checkInputs(features, bins, fftSize, analysisFft)
+  if (frames > 0) checkInputs(features, bins, fftSize, analysisFft)
   const hop = (sampleRate * framePeriodMs) / 1000
   const length = options.length ?? Math.round(frames * hop)
-  const half = fftSize / 2
-  const stride = analysisFft / fftSize
-
-  // Per frame, the two log amplitudes, read at the synthesis bins: made when a pulse first needs the frame,
-  // into three rotating slots (pulses move forward, and a pulse reads frames t and t + 1), so a sentence
-  // allocates no per-frame arrays.
   const periodicOn = new Uint8Array(frames)
   for (let t = 0; t < frames; t++) {
     const ap0 = Math.min(safeMax, Math.max(safeMin, aperiodicity[t]![0]!))
     periodicOn[t] = f0[t]! > 0 && ap0 * ap0 <= 0.999 ? 1 : 0
   }
+  const pulses = frames === 0 ? { index: new Int32Array(0), shift: new Float64Array(0), voiced: new Uint8Array(0) } : pulseTrain(f0, hop, sampleRate, length)
+  const count = pulses.index.length
+  const noiseSize = new Int32Array(count)
+  const noiseStart = new Float64Array(count)
+  for (let i = 0, drawn = 0; i < count; i++) {
+    const at = pulses.index[i]!
+    noiseSize[i] = Math.max(1, Math.min(fftSize, (i + 1 < count ? pulses.index[i + 1]! : length) - at))
+    noiseStart[i] = drawn
+    drawn += noiseSize[i]!
+  }
+  return { frames, bins, fftSize, seed, hop, length, pulses, noiseSize, noiseStart, periodicOn }
+}
+
+export function synthesise(features: VocoderFeatures, options: SynthesisOptions = {}): Float32Array {
+  const plan = planSynthesis(features, options)
+  const out = new Float64Array(plan.length)
+  synthesisePulses(features, plan, 0, plan.pulses.index.length, out)
+  return Float32Array.from(out)
+}
+
+/** The first and last frame that pulses from..to-1 read. */
+export function framesOfPulses(plan: SynthesisPlan, from: number, to: number): [number, number] {
+  if (to <= from) return [0, -1]
+  const first = Math.min(plan.frames - 1, Math.floor(plan.pulses.index[from]! / plan.hop))
+  const last = Math.min(plan.frames - 1, Math.floor(plan.pulses.index[to - 1]! / plan.hop) + 1)
+  return [first, last]
+}
+
+/**
+ * Pulses from..to-1 overlap-added into `out`, whose sample 0 is the synthesis's sample `origin`; the
+ * envelope and aperiodicity arrays may start at frame `firstFrame` (what framesOfPulses names is enough).
+ */
+export function synthesisePulses(
+  frameData: Pick<VocoderFeatures, 'spectrum' | 'aperiodicity'>,
+  plan: SynthesisPlan,
+  from: number,
+  to: number,
+  out: Float64Array,
+  origin = 0,
+  firstFrame = 0,
+): void {
+  const { spectrum, aperiodicity } = frameData
+  const { frames, fftSize, hop, length, pulses, noiseSize, periodicOn } = plan
+  const half = fftSize / 2
+  const stride = (plan.bins - 1) / half
+  if (to <= from) return
+
+  // Per frame, the two log amplitudes, read at the synthesis bins: made when a pulse first needs the frame,
+  // into three rotating slots (pulses move forward, and a pulse reads frames t and t + 1), so a sentence
+  // allocates no per-frame arrays.
   const slotFrame = [-1, -1, -1]
   const periodicSlots = [0, 1, 2].map(() => new Float64Array(half + 1))
   const aperiodicSlots = [0, 1, 2].map(() => new Float64Array(half + 1))
@@ -70,8 +138,8 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
     slotFrame[slot] = t
     const p = periodicSlots[slot]!
     const a = aperiodicSlots[slot]!
-    const envelope = spectrum[t]!
-    const ratios = aperiodicity[t]!
+    const envelope = spectrum[t - firstFrame]!
+    const ratios = aperiodicity[t - firstFrame]!
     for (let k = 0; k <= half; k++) {
       const s = envelope[k * stride]!
       const ap = Math.min(safeMax, Math.max(safeMin, ratios[k * stride]!))
@@ -82,21 +150,18 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
     return slot
   }
 
-  const pulses = pulseTrain(f0, hop, sampleRate, length)
   const fft = new RealFft(fftSize)
+  const minimumPhase = new MinimumPhase(fftSize)
   const inverse = new RealInverseFft(fftSize)
-  const work = new Float64Array(fftSize)
-  const noise = gaussianNoise(seed)
-  const out = new Float64Array(length)
+  const noise = gaussianNoise(plan.seed, plan.noiseStart[from]!)
   const log = new Float64Array(half + 1)
   const periodic = new Float64Array(fftSize + 2)
   const aperiodic = new Float64Array(fftSize + 2)
   const segment = new Float64Array(fftSize)
-  const noiseSpectrum = new Float64Array(fftSize + 2)
   const sum = inverse.spectrum
-  for (let i = 0; i < pulses.index.length; i++) {
+  for (let i = from; i < to; i++) {
     const at = pulses.index[i]!
-    const size = Math.max(1, Math.min(fftSize, (i + 1 < pulses.index.length ? pulses.index[i + 1]! : length) - at))
+    const size = noiseSize[i]!
     const u = Math.min(frames - 1, at / hop)
     const t0 = Math.floor(u)
     const t1 = Math.min(frames - 1, t0 + 1)
@@ -111,9 +176,9 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
     mean /= size
     for (let n = 0; n < size; n++) segment[n]! -= mean
     segment.fill(0, size)
-    noiseSpectrum.set(fft.forward(segment).subarray(0, fftSize + 2))
+    const noiseSpectrum = fft.forward(segment)
     lerp(aperiodicSlots[s0]!, aperiodicSlots[s1]!, w, log)
-    minimumPhaseSpectrum(log, fft, aperiodic, work)
+    minimumPhase.spectrum(log, aperiodic)
     for (let k = 0; k <= half; k++) {
       const ar = aperiodic[2 * k]!
       const ai = aperiodic[2 * k + 1]!
@@ -124,7 +189,7 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
     }
     if (voiced) {
       lerp(periodicSlots[s0]!, periodicSlots[s1]!, w, log)
-      minimumPhaseSpectrum(log, fft, periodic, work)
+      minimumPhase.spectrum(log, periodic)
       // DC removed: a raised cosine over the frame, of area 1, holds DC in bin 0 and half of it in bin 1.
       const dc = periodic[0]!
       periodic[0] = 0
@@ -148,11 +213,10 @@ export function synthesise(features: VocoderFeatures, options: SynthesisOptions 
     const response = inverse.inverse()
     // response[0] belongs at the pulse; the wrapped tail (n >= N/2) just before it.
     const end = Math.min(length, at + half)
-    for (let n = at, j = 0; n < end; n++, j++) out[n]! += response[j]!
+    for (let n = at, j = 0; n < end; n++, j++) out[n - origin]! += response[j]!
     const start = Math.max(0, at - half)
-    for (let n = start, j = fftSize - (at - start); n < at; n++, j++) out[n]! += response[j]!
+    for (let n = start, j = fftSize - (at - start); n < at; n++, j++) out[n - origin]! += response[j]!
   }
-  return Float32Array.from(out)
 }
 
 function lerp(a: Float64Array, b: Float64Array, w: number, out: Float64Array): void {
@@ -160,7 +224,7 @@ function lerp(a: Float64Array, b: Float64Array, w: number, out: Float64Array): v
   for (let k = 0; k < out.length; k++) out[k] = a[k]! + w * (b[k]! - a[k]!)
 }
 
-interface Pulses {
+export interface Pulses {
   index: Int32Array
   /** Fractional delay past `index`, samples. */
   shift: Float64Array
