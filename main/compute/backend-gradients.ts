@@ -86,6 +86,13 @@ function channelsToBatch(x: tf.Tensor4D): tf.Tensor4D {
  * as the filter 749; 32->32: this 102, forward 59, dy/x swapped 111, 8 bands 339, per-tap 1071. The
  * bands win only at 64->64 and within the noise, so one convolution it is. Its cost over the forward
  * pass is the huge filter (dy, repacked by XNNPACK on each call) streamed once per few output rows.
+ * Split-K tried next (same shapes, same process, interleaved, medians, load 4-6): one convolution per
+ * image with its width as the channels (dy[b] as a 0.7 MB filter that stays in L2, packed once for the
+ * 3 filter columns; 96 calls), written at the kernel level: 1 thread 536 against this 591 ms (64->64),
+ * 275/302 (32->64), 184/158 (32->32); 2 threads 710/593, 385/357. XNNPACK packs every new filter on
+ * the calling thread at ~11 ns a value (its GEMM on an L2-resident filter runs ~1.7x this one's), and
+ * each call pays the thread pool's handshake, which load stretches to milliseconds. Chunks of 8, 4 or
+ * 1 images along the batch (this formulation, per chunk): slower at every size.
  */
 export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], g: Conv2DGeometry): tf.Tensor4D {
   return tf.tidy(() => {

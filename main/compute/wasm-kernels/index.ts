@@ -4,6 +4,7 @@ import { conv2dBackpropInputConfig, conv3dBackpropInputConfig } from './conv-bac
 import { conv3dConfig } from './conv3d'
 import { conv3dBackpropFilterConfig } from './conv3d-backprop'
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop'
+import { sliceConfig, splitVConfig, stridedSliceConfig, unpackConfig } from './heap-slice'
 import { maxPool3dConfig, maxPool3dGradConfig, maxPoolGradConfig } from './max-pool'
 import { meanConfig, sumConfig } from './outer-axis-sums'
 import { castConfig, identityConfig } from './shared-data'
@@ -29,6 +30,8 @@ export const addedWasmKernels: readonly KernelConfig[] = [
  * plain loops, ~10x slower than the same work done by XNNPACK's 2-D convolution. And kernels that
  * copy where they need not (Identity, same-dtype Cast: shared-data.ts) or transpose before reducing
  * (Sum, Mean over leading or middle axes: outer-axis-sums.ts); both fall back to the stock kernels.
+ * And Slice, SplitV, Unpack and contiguous StridedSlice, which copied their whole input out of the heap
+ * for every piece (heap-slice.ts).
  */
 export const replacedWasmKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
@@ -42,6 +45,10 @@ export const replacedWasmKernels: readonly KernelConfig[] = [
   castConfig,
   sumConfig,
   meanConfig,
+  sliceConfig,
+  splitVConfig,
+  unpackConfig,
+  stridedSliceConfig,
 ]
 
 /**
