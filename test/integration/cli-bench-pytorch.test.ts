@@ -56,9 +56,17 @@ describe('bench --json beside PyTorch', () => {
   it('compute (PERCEPT_BACKEND=wasm): the reference CNN training step and its ONNX inference', async () => {
     const { code, stdout, stderr } = await runCli(['bench', 'compute', '--quick', '--json'], { PERCEPT_BACKEND: 'wasm' })
     expect(code, stderr).toBe(0)
-    const result = JSON.parse(stdout) as { backends: Record<string, unknown>; onnxruntime: { cnn_batch32_ms: number | null }; pytorch: Comparison }
+    const result = JSON.parse(stdout) as {
+      backends: Record<string, unknown>
+      onnxruntime: { cnn_batch32_ms: number | null; forward_gflop: number; gflop_per_s: number }
+      pytorch: Comparison
+    }
     expect(Object.keys(result.backends)).toEqual(['wasm'])
-    expect(result.onnxruntime.cnn_batch32_ms).toBeGreaterThan(0)
+    const onnx = result.onnxruntime
+    expect(onnx.cnn_batch32_ms).toBeGreaterThan(0)
+    // One pass at batch 32: four 3x3 convolutions at 64 x 41 positions (2 -> 32, three 32 -> 32), then 32 -> 10.
+    expect(onnx.forward_gflop).toBeCloseTo((2 * 32 * (64 * 41 * 9 * (2 * 32 + 3 * 32 * 32) + 32 * 10)) / 1e9, 3)
+    expect(Math.abs(onnx.gflop_per_s - onnx.forward_gflop / (onnx.cnn_batch32_ms! / 1000))).toBeLessThan(1)
     expectComparison(result.pytorch, ['reference_cnn_train_step', 'reference_cnn_onnx_inference'])
   }, 240_000)
 })

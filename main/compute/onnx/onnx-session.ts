@@ -233,6 +233,8 @@ export async function openOnnxSession(source: string | Uint8Array, options: Onnx
       throw new PerceptError('NOT_FOUND', `No ONNX model at ${source}.`)
     }
   }
+  // Checked against the alternatives (threads, spinning, arena, inter-op branches) on the reference CNN:
+  // see benchOnnx in compute/bench/compute-bench.ts for what was measured and what bounds it.
   const sessionOptions: InferenceSession.SessionOptions = {
     intraOpNumThreads: options.intraOpThreads ?? defaultIntraOpThreads(),
     interOpNumThreads: 1,
