@@ -93,7 +93,7 @@ export async function synthesizeText(text: string, voice: Voice, options: Synthe
       rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
       lap(times, 'frontEnd', clock)
       // Every frame of the sentence through each graph in one run (voice-package.ts), then the vocoder.
-      const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true, times)
+      const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true, times, 'vocoder')
       const sentencePhones: TimedPhone[] = []
       let at = offsetFrames
       features.phones.forEach((phone, i) => {

@@ -51,7 +51,7 @@ describe('percept tts say without --voice', () => {
     expect(bad.stderr).toMatch(/\.wav/)
     const precision = await tts('say', 'Hello.', '--precision', 'int4', '--out', join(home, 'x.wav'))
     expect(precision.code).not.toBe(0)
-    expect(precision.stderr).toMatch(/int8 or float32/)
+    expect(precision.stderr).toMatch(/expected one of float32, int8/)
   })
 })
 

@@ -61,13 +61,16 @@ export function baselineFeatures(trajectories: BaselineTrajectories, postFilter:
   return vocoderFeatures(trajectories, spectrum)
 }
 
-/** Vocoder features from spectra of any system plus the baseline's F0 and aperiodicity (MDNNs2). */
+/**
+ * Vocoder features from spectra of any system plus the baseline's F0 and aperiodicity (MDNNs2); the
+ * aperiodicity on the spectra's bins (all spectrumBins, or the vocoder's coarser ones).
+ */
 export function vocoderFeatures(trajectories: BaselineTrajectories, spectrum: Float64Array[]): VocoderFeatures {
   return {
     sampleRate: vocoderSampleRate,
     framePeriodMs,
     f0: trajectories.f0,
     spectrum,
-    aperiodicity: decodeAperiodicity(trajectories.bap, vocoderSampleRate, spectrumBins),
+    aperiodicity: decodeAperiodicity(trajectories.bap, vocoderSampleRate, spectrum[0]?.length ?? spectrumBins),
   }
 }

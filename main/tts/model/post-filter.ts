@@ -12,11 +12,21 @@ import { overlapAddWeights, postFilterContext } from './voice-config'
 /** Frame-major rows of `dims` to rows of 3 * dims: frames t-1, t, t+1 (edges repeated). */
 export function segmentRows(rows: ArrayLike<number>, frames: number, dims: number): Float32Array {
   const out = new Float32Array(frames * dims * postFilterContext)
+  if (frames === 0) return out
+  // Whole-row copies: a segment's three slots are frames t-1, t, t+1 side by side, so away from the ends
+  // segment t is rows t-1..t+1 in one piece.
+  const source = rows instanceof Float32Array ? rows : Float32Array.from({ length: frames * dims }, (_, i) => rows[i]!)
+  const row = (t: number): Float32Array => source.subarray(t * dims, (t + 1) * dims)
+  const width = postFilterContext * dims
   for (let t = 0; t < frames; t++) {
-    for (let k = 0; k < postFilterContext; k++) {
-      const source = Math.min(frames - 1, Math.max(0, t + k - 1))
-      for (let d = 0; d < dims; d++) out[(t * postFilterContext + k) * dims + d] = rows[source * dims + d]!
+    const at = t * width
+    if (t > 0 && t < frames - 1) {
+      out.set(source.subarray((t - 1) * dims, (t + 2) * dims), at)
+      continue
     }
+    out.set(row(Math.max(0, t - 1)), at)
+    out.set(row(t), at + dims)
+    out.set(row(Math.min(frames - 1, t + 1)), at + 2 * dims)
   }
   return out
 }
@@ -24,17 +34,28 @@ export function segmentRows(rows: ArrayLike<number>, frames: number, dims: numbe
 /** Segment outputs (rows of 3 * dims, slot 0 = frame t-1) overlap-added to frames of `dims`. */
 export function overlapAdd(segments: ArrayLike<number>, frames: number, dims: number): Float32Array {
   const out = new Float32Array(frames * dims)
+  const width = postFilterContext * dims
+  const [previous, current, next] = overlapAddWeights
   for (let t = 0; t < frames; t++) {
-    // Segment s = t + 1 - k estimates frame t in its slot k; its weight is the slot's.
-    let total = 0
-    for (let k = 0; k < postFilterContext; k++) {
-      const s = t + 1 - k
-      if (s < 0 || s >= frames) continue
-      const w = overlapAddWeights[k]!
-      total += w
-      for (let d = 0; d < dims; d++) out[t * dims + d]! += w * segments[(s * postFilterContext + k) * dims + d]!
+    // Segment s = t + 1 - k estimates frame t in its slot k; its weight is the slot's. The sum is taken in
+    // slot order (k = 0, 1, 2) in Float32, as it always was, so the numbers are the same.
+    const hasNext = t + 1 < frames
+    const hasPrevious = t > 0
+    const total = (hasNext ? previous : 0) + current + (hasPrevious ? next : 0)
+    const a = (t + 1) * width // segment t + 1, slot 0
+    const b = t * width + dims // segment t, slot 1
+    const c = (t - 1) * width + 2 * dims // segment t - 1, slot 2
+    const o = t * dims
+    if (hasNext && hasPrevious) {
+      for (let d = 0; d < dims; d++) out[o + d] = Math.fround(Math.fround(Math.fround(0 + previous * segments[a + d]!) + current * segments[b + d]!) + next * segments[c + d]!) / total
+    } else {
+      for (let d = 0; d < dims; d++) {
+        let v = hasNext ? Math.fround(previous * segments[a + d]!) : 0
+        v = Math.fround(v + current * segments[b + d]!)
+        if (hasPrevious) v = Math.fround(v + next * segments[c + d]!)
+        out[o + d] = v / total
+      }
     }
-    for (let d = 0; d < dims; d++) out[t * dims + d]! /= total
   }
   return out
 }

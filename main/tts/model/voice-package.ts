@@ -9,7 +9,7 @@ import { spectrumBins } from '../vocoder/defaults'
 import type { VocoderFeatures } from '../vocoder/defaults'
 import { CepstrumSpectra } from './cepstrum-graph'
 import { postFilterBeta } from './cepstral-post-filter'
-import { generateTrajectories, vocoderFeatures } from './generate'
+import { generateTrajectories, vocoderFeatures, type BaselineTrajectories } from './generate'
 import { overlapAdd, segmentRows } from './post-filter'
 import { quantiseDenseGraph } from './quantised-graph'
 import { ScaledSpectra } from './scaled-spectrum-graph'
@@ -87,8 +87,23 @@ export async function readVoicePackage(dir: string): Promise<VoiceSource> {
 export type VoicePrecision = 'float32' | 'int8'
 const quantisedGraphs: readonly VoiceGraph[] = ['acoustic', 'spectral', 'postFilter']
 
-/** A voice with its ONNX sessions open. */
+/** What a sentence's frame features gave the networks that every system of the voice shares. */
+interface SentenceOutputs {
+  frames: number
+  trajectories?: BaselineTrajectories
+  /** The spectral network's output, before the post-filter. */
+  scaled?: Float32Array
+}
+
+/**
+ * A voice with its ONNX sessions open. Frame features are taken as read-only: what the acoustic and spectral
+ * networks made of an array is kept while the caller holds it (a WeakMap), so the systems and post-filter
+ * variants of one sentence (the Speech page speaks each sentence four ways; `tts eval` scores four) run
+ * those networks once.
+ */
 export class Voice {
+  private readonly shared = new WeakMap<Float32Array, SentenceOutputs>()
+
   private constructor(
     readonly source: VoiceSource,
     private readonly sessions: Partial<Record<VoiceGraph, OnnxModelSession>>,
@@ -155,11 +170,21 @@ export class Voice {
     return this.run('acoustic', this.normalise(frameInputs, this.source.stats.frameInput), frames, frameInputSize)
   }
 
+  private outputsOf(frameInputs: Float32Array, frames: number): SentenceOutputs {
+    let outputs = this.shared.get(frameInputs)
+    if (!outputs || outputs.frames !== frames) this.shared.set(frameInputs, (outputs = { frames }))
+    return outputs
+  }
+
   /** The MDNN's spectra (0..1 scale), post-filtered (overlap-added) unless `postFilter` is false. */
   async spectra(frameInputs: Float32Array, frames: number, postFilter: boolean, times?: StageTimes): Promise<Float32Array> {
     let at = mark()
-    const scaled = await this.run('spectral', this.normalise(frameInputs, this.source.stats.frameInput), frames, frameInputSize)
-    at = lap(times, 'spectral', at)
+    const shared = this.outputsOf(frameInputs, frames)
+    let scaled = shared.scaled
+    if (!scaled) {
+      scaled = shared.scaled = await this.run('spectral', this.normalise(frameInputs, this.source.stats.frameInput), frames, frameInputSize)
+      at = lap(times, 'spectral', at)
+    }
     if (!postFilter) return scaled
     const segments = await this.run('postFilter', segmentRows(scaled, frames, spectrumBins), frames, postFilterContext * spectrumBins)
     const out = overlapAdd(segments, frames, spectrumBins)
@@ -167,15 +192,24 @@ export class Voice {
     return out
   }
 
-  /** Vocoder features of `system` for raw frame features; `times` gathers each stage's milliseconds. */
-  async features(frameInputs: Float32Array, frames: number, system: VoiceSystem, postFilter = true, times?: StageTimes): Promise<VocoderFeatures> {
+  /**
+   * Vocoder features of `system` for raw frame features; `times` gathers each stage's milliseconds. `bins`
+   * 'vocoder': for synthesis only, the baseline's envelope and aperiodicity at the bins the vocoder reads
+   * (every other one, for its default 1024-point responses: synthesis.ts), the same audio for half the
+   * copying; 'all' (analysis, scoring): every one of spectrumBins.
+   */
+  async features(frameInputs: Float32Array, frames: number, system: VoiceSystem, postFilter = true, times?: StageTimes, bins: 'all' | 'vocoder' = 'all'): Promise<VocoderFeatures> {
     let at = mark()
-    const outputs = await this.acoustic(frameInputs, frames)
-    at = lap(times, 'acoustic', at)
-    const trajectories = generateTrajectories(outputs, frames, this.source.stats.acoustic)
+    const shared = this.outputsOf(frameInputs, frames)
+    let trajectories = shared.trajectories
+    if (!trajectories) {
+      const outputs = await this.acoustic(frameInputs, frames)
+      at = lap(times, 'acoustic', at)
+      trajectories = shared.trajectories = generateTrajectories(outputs, frames, this.source.stats.acoustic)
+    }
     if (system === 'dnn') {
       // generate.ts's baselineFeatures, with the cepstra turned into spectra in one graph run (cepstrum-graph.ts).
-      const features = vocoderFeatures(trajectories, await this.cepstra.spectra(trajectories.mc, frames, postFilter ? postFilterBeta : 0))
+      const features = vocoderFeatures(trajectories, await this.cepstra.spectra(trajectories.mc, frames, postFilter ? postFilterBeta : 0, bins === 'vocoder' ? 2 : 1))
       lap(times, 'generation', at)
       return features
     }

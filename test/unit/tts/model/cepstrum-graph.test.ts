@@ -15,6 +15,11 @@ describe('mel-cepstra to spectra in one graph run', () => {
     try {
       const plain = await graph.spectra(mc, frames, 0)
       const sharp = await graph.spectra(mc, frames, 0.4)
+      // The vocoder's bins only: exactly every other bin of the whole spectra.
+      for (const [beta, whole] of [[0, plain], [0.4, sharp]] as const) {
+        const halved = await graph.spectra(mc, frames, beta, 2)
+        for (let t = 0; t < frames; t++) expect(Array.from(halved[t]!)).toEqual(Array.from(whole[t]!.filter((_, k) => k % 2 === 0)))
+      }
       expect(plain).toHaveLength(frames)
       for (let t = 0; t < frames; t++) {
         const frame = mc.subarray(t * 60, (t + 1) * 60)
