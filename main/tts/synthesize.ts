@@ -42,7 +42,7 @@ export interface SynthesisResult {
 
 export interface SynthesizeOptions {
   system?: VoiceSystem
-  /** The post-filter of the system (cepstral for dnn, the DNN for mdnn); on by default. */
+  /** The post-filter of the system (cepstral for dnn, the DNN for mdnn); by default as the voice says (Voice.postFilterByDefault). */
   postFilter?: boolean
   signal?: AbortSignal
   onSentence?: (sentence: SpokenSentence, index: number, total: number) => void
@@ -93,7 +93,7 @@ export async function synthesizeText(text: string, voice: Voice, options: Synthe
       rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
       lap(times, 'frontEnd', clock)
       // Every frame of the sentence through each graph in one run (voice-package.ts), then the vocoder.
-      const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? true, times, 'vocoder')
+      const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? voice.postFilterByDefault(system), times, 'vocoder')
       const sentencePhones: TimedPhone[] = []
       let at = offsetFrames
       features.phones.forEach((phone, i) => {

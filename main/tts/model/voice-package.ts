@@ -47,6 +47,12 @@ export const voicePreprocessingSchema = z
     /** The corpus utterances left out of training, for `tts eval`. */
     heldOut: z.array(z.string()),
     corpus: z.string(),
+    /**
+     * Whether MDNNs2 speaks through its post-filter DNN unless asked otherwise: set at training, true only where
+     * the post-filter lowered the held-out MCD (a small one trained briefly smears the spectra instead). Absent
+     * in older voices: true.
+     */
+    postFilterNetwork: z.boolean().optional(),
   })
   .passthrough()
 export type VoicePreprocessing = z.infer<typeof voicePreprocessingSchema>
@@ -174,6 +180,11 @@ export class Voice {
     let outputs = this.shared.get(frameInputs)
     if (!outputs || outputs.frames !== frames) this.shared.set(frameInputs, (outputs = { frames }))
     return outputs
+  }
+
+  /** Whether `system` speaks through its post-filter by default (the DNN's cepstral one always). */
+  postFilterByDefault(system: VoiceSystem): boolean {
+    return system === 'dnn' || this.source.preprocessing.postFilterNetwork !== false
   }
 
   /** The MDNN's spectra (0..1 scale), post-filtered (overlap-added) unless `postFilter` is false. */

@@ -256,7 +256,7 @@ async function install(report: TtsTrainReport, nets: VoiceNetworks, stats: Voice
   })
   if (report.onnxMaxDifference > 1e-3) ctx.log('warn', `the ONNX graphs differ from TF.js by up to ${report.onnxMaxDifference}`)
   const id = voiceIdFor(input.system, ctx.jobId)
-  const preprocessing = { system: input.system, widths: report.widths, heldOut: report.heldOut, corpus: input.corpus }
+  const preprocessing = { system: input.system, widths: report.widths, heldOut: report.heldOut, corpus: input.corpus, postFilterNetwork: undefined as boolean | undefined }
   const meta = {
     formatVersion: 1 as const,
     name: id,
@@ -277,7 +277,13 @@ async function install(report: TtsTrainReport, nets: VoiceNetworks, stats: Voice
   } finally {
     await voice.release()
   }
-  const main = report.evaluation.systems.find((s) => s.system === input.system && s.postFilter)
+  if (input.system === 'mdnn') {
+    // The post-filter DNN speaks by default only where it lowered the held-out MCD.
+    const mcdOf = (postFilter: boolean) => report.evaluation!.systems.find((s) => s.system === 'mdnn' && s.postFilter === postFilter)?.mcd ?? null
+    const [withIt, without] = [mcdOf(true), mcdOf(false)]
+    preprocessing.postFilterNetwork = withIt === null || without === null || withIt < without
+  }
+  const main = report.evaluation.systems.find((s) => s.system === input.system && s.postFilter === (input.system === 'dnn' || preprocessing.postFilterNetwork !== false))
   const metrics: Record<string, number> = {}
   for (const [k, v] of Object.entries({ mcd: main?.mcd, lsd: main?.logSpectralDistance, f0_rmse_cents: main?.f0RmseCents, vuv_error: main?.vuvError })) if (typeof v === 'number') metrics[k] = v
   for (const [name, value] of Object.entries(metrics)) ctx.metric({ epoch: report.history.length, name: `validation_${name}`, value })

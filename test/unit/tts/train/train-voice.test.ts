@@ -91,6 +91,9 @@ describe.skipIf(!hasFestival).each(['dnn', 'mdnn'] as const)('tts.train, %s', (s
     const source = await readVoicePackage(dir)
     expect(source.meta.task).toBe('speech-synthesis')
     expect(source.preprocessing).toMatchObject({ system, sampleRate: 16000, heldOut: resumed.heldOut })
+    // MDNNs2's post-filter DNN speaks by default only where it lowered the held-out MCD.
+    const mcd = (postFilter: boolean) => resumed.evaluation!.systems.find((s) => s.system === 'mdnn' && s.postFilter === postFilter)?.mcd
+    expect(source.preprocessing.postFilterNetwork).toBe(system === 'mdnn' ? mcd(true)! < mcd(false)! : undefined)
 
     // model.onnx against the baseline DNN rebuilt from the last checkpoint's weights, on made-up frame rows.
     const last = await loadCheckpoint(runDir)
