@@ -4,17 +4,15 @@ import { writeJsonAtomic } from '../core/atomic-file'
 import { PerceptError } from '../core/errors'
 import type { JobContext } from '../core/jobs/kind'
 import { writeWavFile } from '../dsp/io'
-import { frameFeatures, linguisticFeatures } from './frontend/linguistic-features'
 import { splitSentences } from './frontend/sentence-split'
-import { analyseSentence, type Utterance } from './frontend/utterance'
+import { analyseSentence } from './frontend/utterance'
 import { GrowingWav } from './growing-wav'
-import { frameInputSize, phoneInputSize } from './model/voice-config'
 import { readVoicePackage, Voice } from './model/voice-package'
 import { withProsody } from './prosody-voice'
 import { manifestFile, sentenceFile, systemKey, systemLabel, type SynthesisManifest, type TtsSynthesizeInput } from './synthesis-job'
-import type { TimedPhone } from './synthesize'
+import { sentenceFrames, timedPhones, type TimedPhone } from './synthesize'
 import { framePeriodMs, vocoderSampleRate } from './vocoder/defaults'
-import { synthesiseInParallel, synthesiseInThread } from './vocoder/vocoder-pool'
+import { VocoderPipeline } from './vocoder/vocoder-pipeline'
 
 /** How often synthesis.json is rewritten at most while sentences come in (the last write always happens). */
 const manifestEveryMs = 250
@@ -60,11 +58,9 @@ export async function runSynthesis(input: TtsSynthesizeInput, ctx: JobContext): 
     let offset = 0
     let spoken = 0
     // The vocoder of each sentence and system runs in the vocoder thread while this thread computes the
-    // networks of the next (the pipeline of synthesize.ts, over (sentence, system) pairs so that every
-    // system's sentence is ready before the next sentence); the very last is split between both threads
-    // (vocoder-pool.ts). One pair is in the vocoder thread at most, and pairs are written in order.
-    let inHand: Promise<void> | null = null
-    let stopped = false
+    // networks of the next (vocoder-pipeline.ts, over (sentence, system) pairs so that every system's sentence
+    // is ready before the next sentence); pairs are written in order.
+    const pipeline = new VocoderPipeline()
     const last = manifest.systems.length - 1
     try {
       for (const [n, sentence] of sentences.entries()) {
@@ -77,18 +73,15 @@ export async function runSynthesis(input: TtsSynthesizeInput, ctx: JobContext): 
         }
         manifest.notices.push(...analysed.notices)
         // The front end and the durations once for every system (they share the duration network).
-        const { frameRows, frames, sentencePhones } = await sentenceFrames(analysed.utterance, voice, offset)
-        const index = spoken++
+        const { frameRows, frames, phoneNames, durations } = await sentenceFrames(analysed.utterance, voice)
         const start = offset
+        const sentencePhones = timedPhones(phoneNames, durations, (f) => start + (f * framePeriodMs) / 1000)
+        const index = spoken++
         const length = frames * hop
         offset += length / vocoderSampleRate
         for (const [k, system] of manifest.systems.entries()) {
           const features = await voice.features(frameRows, frames, system.system, system.postFilter, undefined, 'vocoder')
-          if (inHand) await inHand
-          inHand = null
-          ctx.signal.throwIfAborted()
-          const finish = async (result: Float32Array): Promise<void> => {
-            if (stopped) return
+          await pipeline.add(features, length, n === sentences.length - 1 && k === last, async (result) => {
             if (k === 0) {
               phones.push(...sentencePhones)
               manifest.sentences.push({ index, text: sentence, start, duration: length / vocoderSampleRate })
@@ -100,20 +93,13 @@ export async function runSynthesis(input: TtsSynthesizeInput, ctx: JobContext): 
             system.ready = index + 1
             ctx.progress((n + (k + 1) / manifest.systems.length) / sentences.length, `sentence ${n + 1} of ${sentences.length}`)
             await save(k === 0)
-          }
-          if (n === sentences.length - 1 && k === last) await finish(await synthesiseInParallel(features, { length }))
-          else {
-            inHand = synthesiseInThread(features, { length }).then(finish)
-            // A failure is thrown where it is awaited; meanwhile it must not count as unhandled.
-            inHand.catch(() => {})
-          }
+          }, ctx.signal)
         }
       }
-      if (inHand) await inHand
+      await pipeline.drain()
     } catch (error) {
-      stopped = true
       // A pair still in the vocoder thread is dropped; waited for, so no write comes after the files close.
-      await (inHand as Promise<void> | null)?.catch(() => {})
+      await pipeline.abandon()
       throw error
     }
     if (spoken === 0) {
@@ -133,28 +119,6 @@ export async function runSynthesis(input: TtsSynthesizeInput, ctx: JobContext): 
     await Promise.all(whole.map((w) => w.abandon()))
     await opened.release()
   }
-}
-
-/**
- * A sentence's frame features (frames x frameInputSize) and its phones timed from `offset` seconds: the
- * front end and the duration network, as synthesizeText does each utterance.
- */
-async function sentenceFrames(utterance: Utterance, voice: Voice, offset: number): Promise<{ frameRows: Float32Array; frames: number; sentencePhones: TimedPhone[] }> {
-  const features = linguisticFeatures(utterance)
-  const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
-  features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
-  const durations = await voice.durations(phoneRows, features.vectors.length)
-  const rows = frameFeatures(features.vectors, durations)
-  const frameRows = new Float32Array(rows.length * frameInputSize)
-  rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
-  const seconds = (frames: number): number => offset + (frames * framePeriodMs) / 1000
-  const sentencePhones: TimedPhone[] = []
-  let at = 0
-  features.phones.forEach((phone, i) => {
-    sentencePhones.push({ phone, start: seconds(at), end: seconds(at + durations[i]!) })
-    at += durations[i]!
-  })
-  return { frameRows, frames: rows.length, sentencePhones }
 }
 
 /** Cut or zero-pad to `length` samples. */

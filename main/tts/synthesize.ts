@@ -1,13 +1,13 @@
 import { PerceptError } from '../core/errors'
 import type { Notice } from './frontend/normalise'
 import { frameFeatures, linguisticFeatures } from './frontend/linguistic-features'
-import { analyseText } from './frontend/utterance'
+import { analyseText, type Utterance } from './frontend/utterance'
 import type { Voice } from './model/voice-package'
 import type { VoiceSystem } from './model/voice-config'
 import { frameInputSize, phoneInputSize } from './model/voice-config'
 import { lap, mark, type StageTimes } from './model/stage-times'
 import { framePeriodMs, vocoderSampleRate } from './vocoder/defaults'
-import { synthesiseInParallel, synthesiseInThread } from './vocoder/vocoder-pool'
+import { VocoderPipeline } from './vocoder/vocoder-pipeline'
 
 /*
  * Text to speech with a trained voice: the front end splits the text into sentences (utterances) and gives
@@ -71,57 +71,63 @@ export async function synthesizeText(text: string, voice: Voice, options: Synthe
   const phones: TimedPhone[] = []
   let offsetFrames = 0
   // The vocoder of a sentence runs in the vocoder thread while this thread computes the next sentence's
-  // networks (one sentence in hand at most, so a long text holds no more than that); the last sentence is
-  // split between both threads (vocoder-pool.ts). Sentences are finished, and `onSentence` called, in order.
-  // The stage times overlap then: 'vocoder' is what this thread waits for it and works on it, and the vocoder
-  // thread's CPU counts in the stage this thread was in.
-  let inHand: Promise<void> | null = null
-  let stopped = false
+  // networks (vocoder-pipeline.ts). The stage times overlap then: 'vocoder' is what this thread waits for it
+  // and works on it, and the vocoder thread's CPU counts in the stage this thread was in.
+  const pipeline = new VocoderPipeline()
   try {
     for (const [index, utterance] of utterances.entries()) {
       options.signal?.throwIfAborted()
-      clock = mark()
-      const features = linguisticFeatures(utterance)
-      const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
-      features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
-      lap(times, 'frontEnd', clock)
-      const durations = await voice.durations(phoneRows, features.vectors.length, times)
-      clock = mark()
-      const rows = frameFeatures(features.vectors, durations)
-      const frames = rows.length
-      const frameRows = new Float32Array(frames * frameInputSize)
-      rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
-      lap(times, 'frontEnd', clock)
+      const { frameRows, frames, phoneNames, durations } = await sentenceFrames(utterance, voice, times)
       // Every frame of the sentence through each graph in one run (voice-package.ts), then the vocoder.
       const vocoder = await voice.features(frameRows, frames, system, options.postFilter ?? voice.postFilterByDefault(system), times, 'vocoder')
-      const sentencePhones: TimedPhone[] = []
-      let at = offsetFrames
-      features.phones.forEach((phone, i) => {
-        sentencePhones.push({ phone, start: framesToSeconds(at), end: framesToSeconds(at + durations[i]!) })
-        at += durations[i]!
-      })
+      const first = offsetFrames
+      const sentencePhones = timedPhones(phoneNames, durations, (f) => framesToSeconds(first + f))
       offsetFrames += frames
-      const finish = (samples: Float32Array): void => {
-        if (stopped) return
+      clock = mark()
+      await pipeline.add(vocoder, frames * hop, index === utterances.length - 1, (samples) => {
         pieces.push(samples)
         phones.push(...sentencePhones)
         options.onSentence?.({ text: utterance.text, samples, phones: sentencePhones }, index, utterances.length)
-      }
-      clock = mark()
-      if (inHand) await inHand
-      inHand = null
-      options.signal?.throwIfAborted()
-      if (index === utterances.length - 1) finish(await synthesiseInParallel(vocoder, { length: frames * hop }))
-      else inHand = synthesiseInThread(vocoder, { length: frames * hop }).then(finish)
+      }, options.signal)
       lap(times, 'vocoder', clock)
     }
   } catch (error) {
-    stopped = true
-    ;(inHand as Promise<void> | null)?.catch(() => {}) // a sentence still in the vocoder thread is dropped
+    await pipeline.abandon()
     throw error
   }
   const samples = new Float32Array(pieces.reduce((n, p) => n + p.length, 0))
   let offset = 0
   for (const p of pieces) samples.set(p, offset), (offset += p.length)
   return { sampleRate: vocoderSampleRate, samples, duration: samples.length / vocoderSampleRate, phones, sentences: utterances.length, notices }
+}
+
+/** A sentence through the front end and the duration network: its frame features and each phone's frames. */
+export async function sentenceFrames(
+  utterance: Utterance,
+  voice: Voice,
+  times?: StageTimes,
+): Promise<{ frameRows: Float32Array; frames: number; phoneNames: string[]; durations: number[] }> {
+  let clock = mark()
+  const features = linguisticFeatures(utterance)
+  const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
+  features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
+  lap(times, 'frontEnd', clock)
+  const durations = await voice.durations(phoneRows, features.vectors.length, times)
+  clock = mark()
+  const rows = frameFeatures(features.vectors, durations)
+  const frameRows = new Float32Array(rows.length * frameInputSize)
+  rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
+  lap(times, 'frontEnd', clock)
+  return { frameRows, frames: rows.length, phoneNames: features.phones, durations }
+}
+
+/** Each phone with its start and end; `secondsAt` turns a frame of the sentence into seconds of the whole audio. */
+export function timedPhones(phoneNames: readonly string[], durations: readonly number[], secondsAt: (frame: number) => number): TimedPhone[] {
+  const out: TimedPhone[] = []
+  let at = 0
+  phoneNames.forEach((phone, i) => {
+    out.push({ phone, start: secondsAt(at), end: secondsAt(at + durations[i]!) })
+    at += durations[i]!
+  })
+  return out
 }

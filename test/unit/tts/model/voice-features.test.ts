@@ -1,12 +1,10 @@
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { frameFeatures, linguisticFeatures } from '../../../../main/tts/frontend/linguistic-features'
 import { letterToSound } from '../../../../main/tts/frontend/lexicon'
 import { analyseSentence } from '../../../../main/tts/frontend/utterance'
 import type { StageTimes } from '../../../../main/tts/model/stage-times'
-import { frameInputSize, phoneInputSize } from '../../../../main/tts/model/voice-config'
 import { readVoicePackage, Voice } from '../../../../main/tts/model/voice-package'
-import { synthesizeText } from '../../../../main/tts/synthesize'
+import { sentenceFrames, synthesizeText } from '../../../../main/tts/synthesize'
 import { synthesise } from '../../../../main/tts/vocoder/synthesis'
 
 // The baseline's features at the vocoder's bins only (every other one) must make the audio of the whole
@@ -20,13 +18,7 @@ beforeAll(async () => {
 afterAll(async () => voice?.release())
 
 async function frameRowsOf(text: string): Promise<{ frameRows: Float32Array; frames: number }> {
-  const features = linguisticFeatures(analyseSentence(text).utterance)
-  const phoneRows = new Float32Array(features.vectors.length * phoneInputSize)
-  features.vectors.forEach((v, i) => phoneRows.set(v, i * phoneInputSize))
-  const rows = frameFeatures(features.vectors, await voice.durations(phoneRows, features.vectors.length))
-  const frameRows = new Float32Array(rows.length * frameInputSize)
-  rows.forEach((row, t) => frameRows.set(row, t * frameInputSize))
-  return { frameRows, frames: rows.length }
+  return sentenceFrames(analyseSentence(text).utterance, voice)
 }
 
 describe("a voice's features", () => {
