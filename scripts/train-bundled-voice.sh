@@ -3,7 +3,7 @@
 # fixture corpus -> `tts train --system mdnn` (which trains the baseline DNN first, so the package speaks
 # with both systems) -> `tts eval` -> the package and its card, with the intelligibility of unseen text
 # (scripts/check-intelligibility.mjs) where pocketsphinx is installed. Needs a build (npm run build) and
-# Debian's festival with festvox-us-slt-hts. Sized to finish in about 40 minutes on a busy 2-core machine:
+# Debian's festival with festvox-us-slt-hts. Sized to finish in about 80 minutes on a 2-core machine:
 # the networks are far smaller than the paper's; the cheap baseline networks train for many epochs, the
 # spectral ones (1025-dimensional, most of the time) for few (the card says how many).
 # PERCEPT_BIN may name another copy of bin/percept.mjs (e.g. a build kept apart from one being rebuilt).
@@ -24,16 +24,18 @@ json() { node -e "const v = JSON.parse(require('fs').readFileSync(process.argv[1
 
 name=slt-fixture
 sentences=300 seed=1 epochs=1 batch=256 lr=0.002
-stage_epochs=duration=60,acoustic=10,bottleneck=6,stacked=2
-widths=duration=64x64,acoustic=256x256x256,autoencoder=128x60,bottleneck=256x256x256,postFilter=64
+stage_epochs=duration=40,acoustic=14,bottleneck=8,stacked=2
+widths=duration=256x256x256,acoustic=256x256x256,autoencoder=128x60,bottleneck=256x256x256,postFilter=64
 started=$(date +%s)
 
-[ -s "$work/corpus.json" ] || percept tts corpus fixture "$work/corpus" --sentences $sentences --seed $seed --json > "$work/corpus.json"
-percept tts train --corpus "$work/corpus" --system mdnn --epochs $epochs --stage-epochs $stage_epochs --seed $seed \
+# VOICE_CORPUS may name a fixture corpus made earlier by the same command (its analysis cached in VOICE_WORK's home).
+corpus_dir=${VOICE_CORPUS:-$work/corpus}
+[ -n "${VOICE_CORPUS:-}" ] || [ -s "$work/corpus.json" ] || percept tts corpus fixture "$corpus_dir" --sentences $sentences --seed $seed --json > "$work/corpus.json"
+percept tts train --corpus "$corpus_dir" --system mdnn --epochs $epochs --stage-epochs $stage_epochs --seed $seed \
   --batch-size $batch --learning-rate $lr --widths $widths --json > "$work/mdnn.json"
 mdnn=$(json "$work/mdnn.json" modelId)
-percept tts eval --corpus "$work/corpus" --voice "$mdnn" --json > "$work/eval.json"
-percept tts eval --corpus "$work/corpus" --voice "$mdnn" --precision int8 --json > "$work/eval-int8.json"
+percept tts eval --corpus "$corpus_dir" --voice "$mdnn" --json > "$work/eval.json"
+percept tts eval --corpus "$corpus_dir" --voice "$mdnn" --precision int8 --json > "$work/eval-int8.json"
 
 target="$root/models/tts/$name"
 rm -rf "$target.new" && mkdir -p "$root/models/tts"
@@ -49,7 +51,7 @@ m.preprocessing.corpus = corpus
 fs.writeFileSync(file, JSON.stringify(m, null, 2) + '\n')
 const card = fs.readFileSync(file.replace(/model\.json$/, 'card.md'), 'utf8').split(tmp).join('The fixture corpus')
 fs.writeFileSync(file.replace(/model\.json$/, 'card.md'), card)
-" "$target.new/model.json" "$name" "$corpus" "$work/corpus"
+" "$target.new/model.json" "$name" "$corpus" "$corpus_dir"
 table=$(node -e "
 const [a, c] = process.argv.slice(1).map((f) => JSON.parse(require('fs').readFileSync(f, 'utf8')))
 const f = (v, d) => (v === null ? 'n/a' : v.toFixed(d))
@@ -74,8 +76,8 @@ of the fixture list with cmu_us_slt_arctic_hts), then \`percept tts train --syst
 \`percept tts eval\`. The mdnn run trains the baseline DNN first (its duration and acoustic networks), and the
 package holds both systems (\`tts say --system dnn|mdnn\`).
 
-Sizes reduced from the paper's so that the whole script fits its time: duration DNN 64 x 64 (ours 3 x 256 by
-default), baseline DNN 3 x 256 (paper 5 x 1024), auto-encoder 1025-128-60-128-1025 (paper 1025-500-60-500-1025),
+Sizes reduced from the paper's so that the whole script fits its time: duration DNN 3 x 256 (our default),
+baseline DNN 3 x 256 (paper 5 x 1024), auto-encoder 1025-128-60-128-1025 (paper 1025-500-60-500-1025),
 bottleneck DNN 3 x 256 (paper 5 x 1024), post-filter 1 x 64 (paper 2 x 2048). Epochs ($stage_epochs,
 $epochs for each other stage): the networks with small inputs and outputs (duration, baseline, bottleneck) are
 cheap and train long; the 1025-dimensional ones (auto-encoder, stacking, post-filter) take most of the time and
@@ -91,10 +93,11 @@ One synthetic speaker: festival's HTS voice cmu_us_slt_arctic_hts, not a natural
 a statistical synthesiser, so its scores say how well the networks copy that one, not natural speech.
 Twenty minutes of training speech, small networks and few epochs: it shows the pipeline end to end and is no
 quality voice. At these sizes the post-filters raise the MCD instead of lowering it (a post-filter of 64 units
-trained $epochs epoch(s) is far from the paper's 2 x 2048), so the paper's ordering of the systems is not reproduced
-here. Training therefore leaves MDNNs2's post-filter DNN off by default (model.json: postFilterNetwork), as it
-does wherever that network does not lower the held-out MCD: \`tts say --post-filter\` and the Synthesis tab still
-play it. Train a voice of the paper's sizes on a real corpus (CMU ARCTIC) for that ordering.
+trained $epochs epoch(s) is far from the paper's 2 x 2048; the cepstral one sharpens spectra that festival's HTS
+voice already sharpened), so the paper's ordering of the systems is not reproduced here. Training therefore
+leaves each post-filter off by default where it does not lower the held-out MCD (model.json: postFilterNetwork
+for MDNNs2's DNN, cepstralPostFilter for the DNN's): \`tts say --post-filter\` and the Synthesis tab still play
+them. Train a voice of the paper's sizes on a real corpus (CMU ARCTIC) for that ordering.
 CARD
 rm -rf "$target" && mv "$target.new" "$target"
 echo "bundled voice written to models/tts/$name ($(du -sh "$target" | cut -f1))"

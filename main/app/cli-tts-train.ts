@@ -155,7 +155,7 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .option('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one (default: the bundled voice)')
     .option('--system <name>', "mdnn or dnn (default: the voice's own)", oneOf(voiceSystems))
     .option('--precision <p>', 'int8: the large graphs quantised to 8 bits as the voice opens (faster); float32: as stored', oneOf<VoicePrecision>(['float32', 'int8']), 'int8')
-    .option('--post-filter', "with the system's post-filter (DNN: the cepstral one; MDNNs2: its post-filter DNN) (default: as the voice says; MDNNs2's only where it lowered the held-out MCD)")
+    .option('--post-filter', "with the system's post-filter (DNN: the cepstral one; MDNNs2: its post-filter DNN) (default: as the voice says: each only where it lowered the held-out MCD in training)")
     .option('--no-post-filter', "without the system's post-filter, as the paper's systems without it")
     .requiredOption('--out <file.wav>', 'the WAV file to write')
     .option('--json', 'print JSON')

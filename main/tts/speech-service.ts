@@ -7,7 +7,7 @@ import { PerceptError } from '../core/errors'
 import type { WriteTargets } from '../core/write-target'
 import { analyseText } from './frontend/utterance'
 import { ListeningTests } from './listening/test-store'
-import { voicePreprocessingSchema } from './model/voice-package'
+import { postFilterByDefault, voicePreprocessingSchema } from './model/voice-package'
 import { manifestFile, sentenceFile, type SynthesisManifest } from './synthesis-job'
 
 /*
@@ -52,7 +52,8 @@ export class SpeechService {
         id: pkg.id,
         name: pkg.meta.name,
         bundled: pkg.bundled === true,
-        systems: systems.sort((a, b) => Number(b.system === 'mdnn') - Number(a.system === 'mdnn') || Number(b.postFilter) - Number(a.postFilter)),
+        // MDNN first, each system's default (as training decided its post-filter) before the other.
+        systems: systems.sort((a, b) => Number(b.system === 'mdnn') - Number(a.system === 'mdnn') || Number(b.postFilter === postFilterByDefault(parsed.data, b.system)) - Number(a.postFilter === postFilterByDefault(parsed.data, a.system))),
         system: parsed.data.system,
         corpus: existsSync(parsed.data.corpus) ? parsed.data.corpus : null,
         heldOut: parsed.data.heldOut.length,

@@ -53,9 +53,20 @@ export const voicePreprocessingSchema = z
      * in older voices: true.
      */
     postFilterNetwork: z.boolean().optional(),
+    /**
+     * Whether the DNN speaks through its cepstral post-filter unless asked otherwise: set at training by the same
+     * rule (true only where it lowered the held-out MCD; a voice learnt from speech already sharpened, such as an
+     * HTS voice's, is over-sharpened by it). Absent in older voices: true.
+     */
+    cepstralPostFilter: z.boolean().optional(),
   })
   .passthrough()
 export type VoicePreprocessing = z.infer<typeof voicePreprocessingSchema>
+
+/** Whether a voice's `system` speaks through its post-filter unless asked otherwise (as training decided). */
+export function postFilterByDefault(p: Pick<VoicePreprocessing, 'postFilterNetwork' | 'cepstralPostFilter'>, system: VoiceSystem): boolean {
+  return (system === 'dnn' ? p.cepstralPostFilter : p.postFilterNetwork) !== false
+}
 
 export interface VoiceSource {
   id: string
@@ -182,9 +193,9 @@ export class Voice {
     return outputs
   }
 
-  /** Whether `system` speaks through its post-filter by default (the DNN's cepstral one always). */
+  /** Whether `system` speaks through its post-filter by default (postFilterByDefault). */
   postFilterByDefault(system: VoiceSystem): boolean {
-    return system === 'dnn' || this.source.preprocessing.postFilterNetwork !== false
+    return postFilterByDefault(this.source.preprocessing, system)
   }
 
   /** The MDNN's spectra (0..1 scale), post-filtered (overlap-added) unless `postFilter` is false. */

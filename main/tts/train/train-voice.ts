@@ -11,9 +11,9 @@ import { framePeriodMs, spectrumBins } from '../vocoder/defaults'
 import { predictRows, variablesOf, type DenseLayer } from '../model/mlp'
 import { segmentRows } from '../model/post-filter'
 import { autoEncoderLayers, pretrainLayers } from '../model/tied-autoencoder'
-import { parameterCounts, paperWidths, phoneInputSize, frameInputSize, type VoiceWidths } from '../model/voice-config'
+import { parameterCounts, paperWidths, phoneInputSize, frameInputSize, type VoiceSystem, type VoiceWidths } from '../model/voice-config'
 import { buildVoiceNetworks, disposeVoiceNetworks, spectralLayers, voiceVariables, type VoiceNetworks } from '../model/voice-networks'
-import { Voice } from '../model/voice-package'
+import { Voice, postFilterByDefault } from '../model/voice-package'
 import { fitVoiceStats, scaleSpectrum, zScore, type VoiceStats } from '../model/voice-stats'
 import { loadAcousticData, type UtteranceData } from './acoustic-data'
 import { evaluateVoice } from './evaluate'
@@ -256,7 +256,7 @@ async function install(report: TtsTrainReport, nets: VoiceNetworks, stats: Voice
   })
   if (report.onnxMaxDifference > 1e-3) ctx.log('warn', `the ONNX graphs differ from TF.js by up to ${report.onnxMaxDifference}`)
   const id = voiceIdFor(input.system, ctx.jobId)
-  const preprocessing = { system: input.system, widths: report.widths, heldOut: report.heldOut, corpus: input.corpus, postFilterNetwork: undefined as boolean | undefined }
+  const preprocessing = { system: input.system, widths: report.widths, heldOut: report.heldOut, corpus: input.corpus, postFilterNetwork: undefined as boolean | undefined, cepstralPostFilter: undefined as boolean | undefined }
   const meta = {
     formatVersion: 1 as const,
     name: id,
@@ -277,13 +277,15 @@ async function install(report: TtsTrainReport, nets: VoiceNetworks, stats: Voice
   } finally {
     await voice.release()
   }
-  if (input.system === 'mdnn') {
-    // The post-filter DNN speaks by default only where it lowered the held-out MCD.
-    const mcdOf = (postFilter: boolean) => report.evaluation!.systems.find((s) => s.system === 'mdnn' && s.postFilter === postFilter)?.mcd ?? null
+  // Each post-filter (the DNN's cepstral one, MDNNs2's network) speaks by default only where it lowered the held-out MCD.
+  const lowersMcd = (system: VoiceSystem): boolean => {
+    const mcdOf = (postFilter: boolean) => report.evaluation!.systems.find((s) => s.system === system && s.postFilter === postFilter)?.mcd ?? null
     const [withIt, without] = [mcdOf(true), mcdOf(false)]
-    preprocessing.postFilterNetwork = withIt === null || without === null || withIt < without
+    return withIt === null || without === null || withIt < without
   }
-  const main = report.evaluation.systems.find((s) => s.system === input.system && s.postFilter === (input.system === 'dnn' || preprocessing.postFilterNetwork !== false))
+  preprocessing.cepstralPostFilter = lowersMcd('dnn')
+  if (input.system === 'mdnn') preprocessing.postFilterNetwork = lowersMcd('mdnn')
+  const main = report.evaluation.systems.find((s) => s.system === input.system && s.postFilter === postFilterByDefault(preprocessing, input.system))
   const metrics: Record<string, number> = {}
   for (const [k, v] of Object.entries({ mcd: main?.mcd, lsd: main?.logSpectralDistance, f0_rmse_cents: main?.f0RmseCents, vuv_error: main?.vuvError })) if (typeof v === 'number') metrics[k] = v
   for (const [name, value] of Object.entries(metrics)) ctx.metric({ epoch: report.history.length, name: `validation_${name}`, value })

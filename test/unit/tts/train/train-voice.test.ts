@@ -91,9 +91,10 @@ describe.skipIf(!hasFestival).each(['dnn', 'mdnn'] as const)('tts.train, %s', (s
     const source = await readVoicePackage(dir)
     expect(source.meta.task).toBe('speech-synthesis')
     expect(source.preprocessing).toMatchObject({ system, sampleRate: 16000, heldOut: resumed.heldOut })
-    // MDNNs2's post-filter DNN speaks by default only where it lowered the held-out MCD.
-    const mcd = (postFilter: boolean) => resumed.evaluation!.systems.find((s) => s.system === 'mdnn' && s.postFilter === postFilter)?.mcd
-    expect(source.preprocessing.postFilterNetwork).toBe(system === 'mdnn' ? mcd(true)! < mcd(false)! : undefined)
+    // Each post-filter speaks by default only where it lowered the held-out MCD.
+    const mcd = (of: string, postFilter: boolean) => resumed.evaluation!.systems.find((s) => s.system === of && s.postFilter === postFilter)?.mcd
+    expect(source.preprocessing.postFilterNetwork).toBe(system === 'mdnn' ? mcd('mdnn', true)! < mcd('mdnn', false)! : undefined)
+    expect(source.preprocessing.cepstralPostFilter).toBe(mcd('dnn', true)! < mcd('dnn', false)!)
 
     // model.onnx against the baseline DNN rebuilt from the last checkpoint's weights, on made-up frame rows.
     const last = await loadCheckpoint(runDir)
