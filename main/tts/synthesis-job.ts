@@ -21,6 +21,8 @@ export const ttsSynthesizeInput = z
     systems: z.array(speechSystemSchema).min(1).max(4),
     rate: z.number().min(0.5).max(2).default(1),
     pitch: z.number().min(-12).max(12).default(0),
+    /** As `tts say` runs a voice by default: its large graphs quantised to 8 bits as it opens (faster). */
+    precision: z.enum(['float32', 'int8']).default('int8'),
   })
   .strict()
 export type TtsSynthesizeInput = z.output<typeof ttsSynthesizeInput>

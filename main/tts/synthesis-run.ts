@@ -22,7 +22,7 @@ const hop = (vocoderSampleRate * framePeriodMs) / 1000
 /** The work of tts.synthesize (see synthesis-job.ts): answers the final manifest. */
 export async function runSynthesis(input: TtsSynthesizeInput, ctx: JobContext): Promise<SynthesisManifest> {
   const source = await readVoicePackage(input.voiceDir)
-  const opened = await Voice.open({ ...source, id: input.voiceId })
+  const opened = await Voice.open({ ...source, id: input.voiceId }, { precision: input.precision })
   const voice = withProsody(opened, input.rate, input.pitch)
   const missing = input.systems.filter((s) => !voice.systems.includes(s.system))
   if (missing.length) {

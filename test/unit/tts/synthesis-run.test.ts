@@ -5,7 +5,7 @@ import type { JobContext } from '../../../main/core/jobs/kind'
 import { readWavFile } from '../../../main/dsp/io/wav'
 import { letterToSound } from '../../../main/tts/frontend/lexicon'
 import { readVoicePackage, Voice } from '../../../main/tts/model/voice-package'
-import { sentenceFile, type SynthesisManifest, type TtsSynthesizeInput } from '../../../main/tts/synthesis-job'
+import { sentenceFile, ttsSynthesizeInput, type SynthesisManifest, type TtsSynthesizeInput } from '../../../main/tts/synthesis-job'
 import { runSynthesis } from '../../../main/tts/synthesis-run'
 import { synthesizeText } from '../../../main/tts/synthesize'
 import { tempHome } from '../../helpers/temp-home'
@@ -17,7 +17,8 @@ const voiceDir = resolve('models/tts/slt-fixture')
 const { home, cleanup } = tempHome('percept-synthesis-run-')
 let voice: Voice
 beforeAll(async () => {
-  voice = await Voice.open(await readVoicePackage(voiceDir))
+  // As the job opens it by default (int8, as `tts say`).
+  voice = await Voice.open(await readVoicePackage(voiceDir), { precision: 'int8' })
   letterToSound()
 }, 120_000)
 afterAll(async () => {
@@ -33,7 +34,7 @@ function context(name: string, onProgress: (fraction: number) => void = () => {}
   return { jobId: name, runDir, modelsDir: home, cacheDir: home, attempt: 1, signal, progress: (fraction: number) => onProgress(fraction) } as unknown as JobContext
 }
 
-const input = (systems: TtsSynthesizeInput['systems']): TtsSynthesizeInput => ({ text: sentences.join('\n\n'), voiceDir, voiceId: 'slt-fixture', systems, rate: 1, pitch: 0 })
+const input = (systems: TtsSynthesizeInput['systems']): TtsSynthesizeInput => ttsSynthesizeInput.parse({ text: sentences.join('\n\n'), voiceDir, voiceId: 'slt-fixture', systems })
 
 describe('the synthesis job', () => {
   it('writes each sentence of each system as synthesizeText makes it alone, in order, with phones, progress and notices', async () => {
@@ -43,6 +44,8 @@ describe('the synthesis job', () => {
     ] as const
     const progress: number[] = []
     const ctx = context('both', (f) => progress.push(f))
+    // The job runs the voice as `tts say` does unless asked otherwise.
+    expect(input([...systems]).precision).toBe('int8')
     const manifest: SynthesisManifest = await runSynthesis(input([...systems]), ctx)
     expect(manifest.sentences.map((s) => s.text)).toEqual(speakable.map((i) => sentences[i]))
     expect(manifest.notices.some((n) => n.text === sentences[1] && /skipped/.test(n.reason))).toBe(true)
