@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 // TF.js's stock gradients are registered by tfjs-layers (and again by @tensorflow/tfjs, which
 // tfjs-node loads); load them first so ours are the ones left standing.
 import '@tensorflow/tfjs-layers'
+import { dilatedFilterGradKernel, type DilatedFilterGradAttrs } from './wasm-kernels/conv2d-backprop-filter'
 import { planFilterGradAxis, planInputGradAxis } from './wasm-kernels/filter-grad-plan'
 
 /**
@@ -95,6 +96,11 @@ function channelsToBatch(x: tf.Tensor4D): tf.Tensor4D {
  * 1 images along the batch (this formulation, per chunk): slower at every size.
  */
 export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], g: Conv2DGeometry): tf.Tensor4D {
+  // On wasm one kernel: our SIMD kernel where it serves, else this same formulation inside the backend.
+  if (tf.getBackend() === 'wasm' && tf.getKernel(dilatedFilterGradKernel, 'wasm')) {
+    const attrs: DilatedFilterGradAttrs = { filterShape, strides: g.strides, dilations: g.dilations, pad: g.pad, ...(g.dimRoundingMode ? { dimRoundingMode: g.dimRoundingMode } : {}) }
+    return tf.engine().runKernel(dilatedFilterGradKernel, { x, dy }, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor4D
+  }
   return tf.tidy(() => {
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, g.strides, g.dilations, g.pad, g.dimRoundingMode)
     const rows = planFilterGradAxis(info.inHeight, info.padInfo.top, info.strideHeight, info.dilationHeight, info.filterHeight, info.outHeight)

@@ -12,6 +12,7 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { planFilterGradAxis } from './filter-grad-plan'
 import { callWasmKernel, release } from './kernel-calls'
+import { simdFilterGrad } from './simd-filter-grad'
 
 export interface FilterGradGeometry {
   filterShape: [number, number, number, number]
@@ -40,6 +41,9 @@ export function conv2dFilterGradWasm(backend: BackendWasm, x: TensorInfo, dy: Te
     false,
     channelsLast ? 'channelsLast' : 'channelsFirst',
   )
+  // Our SIMD kernel where it serves (stride 1, NHWC, channels in multiples of 4 and 8): no transposes, no packing.
+  const direct = simdFilterGrad(backend, x, dy, info)
+  if (direct) return direct
   const rows = planFilterGradAxis(info.inHeight, info.padInfo.top, info.strideHeight, info.dilationHeight, info.filterHeight, info.outHeight)
   const cols = planFilterGradAxis(info.inWidth, info.padInfo.left, info.strideWidth, info.dilationWidth, info.filterWidth, info.outWidth)
   const owned: TensorInfo[] = []
@@ -92,4 +96,27 @@ export const conv2dBackpropFilterConfig: KernelConfig = {
   kernelName: Conv2DBackpropFilter,
   backendName: 'wasm',
   kernelFunc: conv2dBackpropFilter,
+}
+
+/**
+ * The filter gradient with dilations, which TF.js's Conv2DBackpropFilter cannot express: what the dilated
+ * convolutions' gradient (backend-gradients.ts) asks of the wasm backend, NHWC.
+ */
+export const dilatedFilterGradKernel = 'PerceptConv2DFilterGradDilated'
+
+export interface DilatedFilterGradAttrs {
+  filterShape: [number, number, number, number]
+  strides: [number, number]
+  dilations: [number, number]
+  pad: FilterGradGeometry['pad']
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+}
+
+export const dilatedFilterGradConfig: KernelConfig = {
+  kernelName: dilatedFilterGradKernel,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as unknown as { x: TensorInfo; dy: TensorInfo }
+    return conv2dFilterGradWasm(backend as BackendWasm, x, dy, { ...(attrs as unknown as DilatedFilterGradAttrs), dataFormat: 'NHWC' })
+  },
 }

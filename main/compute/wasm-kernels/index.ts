@@ -1,5 +1,5 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
-import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter'
+import { conv2dBackpropFilterConfig, dilatedFilterGradConfig } from './conv2d-backprop-filter'
 import { conv2dBackpropInputConfig, conv3dBackpropInputConfig } from './conv-backprop-input'
 import { conv3dConfig } from './conv3d'
 import { conv3dBackpropFilterConfig } from './conv3d-backprop'
@@ -17,6 +17,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
  */
 export const addedWasmKernels: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
+  dilatedFilterGradConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
