@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
@@ -6,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { useBackend } from '../../../main/compute/backend'
 import { conv2dFilterGrad } from '../../../main/compute/backend-gradients'
 import { conv2dFilterGradBinary } from '../../../main/compute/wasm-kernels/simd/conv2d-filter-grad.wasm'
-import { simdFilterGrad, simdFilterGradServes } from '../../../main/compute/wasm-kernels/simd-filter-grad'
+import { simdFilterGrad, simdFilterGradServes, simdFilterGradThreads } from '../../../main/compute/wasm-kernels/simd-filter-grad'
 import { wasmModuleSource } from '../../../scripts/build-wasm-kernels.mjs'
 import { relativeError, seededValues } from './compare'
 import { convAxis } from './float64-conv'
@@ -57,10 +58,15 @@ describe('the SIMD filter-gradient kernel', () => {
     expect(Buffer.from(conv2dFilterGradBinary, 'base64').subarray(0, 4).toString('latin1')).toBe('\0asm')
   })
 
+  it('runs on two threads where the machine has two cores (the calling thread and a helper)', () => {
+    expect(simdFilterGradThreads(tf.backend() as BackendWasm)).toBe(availableParallelism() >= 2 ? 2 : 1)
+  })
+
   const served: { x: Shape4; filter: Shape4; dilation: number; pad: 'same' | 'valid' }[] = [
     { x: [2, 9, 7, 4], filter: [3, 3, 4, 8], dilation: 1, pad: 'same' },
     { x: [3, 11, 9, 8], filter: [3, 3, 8, 16], dilation: 2, pad: 'same' },
     { x: [2, 10, 13, 4], filter: [3, 3, 4, 8], dilation: 3, pad: 'valid' },
+    // 12 input channels: the threads take 8 and 4.
     { x: [1, 6, 5, 12], filter: [1, 1, 12, 8], dilation: 1, pad: 'valid' },
     { x: [2, 12, 8, 4], filter: [5, 2, 4, 24], dilation: 2, pad: 'same' },
     // Taps that fall wholly in the padding (dilation 4 over 5 rows): those blocks stay zero.

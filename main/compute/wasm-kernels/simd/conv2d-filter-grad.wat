@@ -12,7 +12,7 @@
 ;; all 9 taps and every channel block read stay in cache; each block's sum over those rows starts from
 ;; zero and is then added to dW, which keeps the float32 sums short (more accurate than one long sum).
 ;; Rows and columns whose input tap falls in the padding are skipped (valid ranges per tap).
-;; kh runs over [khFrom, khTo), so callers can split the taps between threads.
+;; The input channels run over [ciFrom, ciTo) (multiples of 4), so callers can split them between threads.
 ;;
 ;; Assembled by scripts/build-wasm-kernels.mjs into conv2d-filter-grad.wasm.ts (checked by a test).
 (module
@@ -20,8 +20,8 @@
   (func (export "conv2dFilterGrad")
     (param $x i32) (param $dy i32) (param $out i32)
     (param $N i32) (param $H i32) (param $W i32) (param $Ci i32) (param $Co i32)
-    (param $KW i32) (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32) (param $OH i32) (param $OW i32)
-    (param $khFrom i32) (param $khTo i32) (param $rows i32)
+    (param $KH i32) (param $KW i32) (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32) (param $OH i32) (param $OW i32)
+    (param $ciFrom i32) (param $ciTo i32) (param $rows i32)
     (local $n i32) (local $r0 i32) (local $r1 i32) (local $kh i32) (local $kw i32) (local $ihOff i32) (local $iwOff i32)
     (local $ohLo i32) (local $ohHi i32) (local $owLo i32) (local $owHi i32) (local $ci i32) (local $co i32) (local $o i32)
     (local $oh i32) (local $xp i32) (local $dp i32) (local $end i32) (local $coBytes i32) (local $ciBytes i32)
@@ -39,9 +39,9 @@
         ;; r1 = min(r0 + rows, OH)
         (local.set $r1 (i32.add (local.get $r0) (local.get $rows)))
         (if (i32.gt_s (local.get $r1) (local.get $OH)) (then (local.set $r1 (local.get $OH))))
-        (local.set $kh (local.get $khFrom))
+        (local.set $kh (i32.const 0))
         (block $khDone (loop $khLoop
-          (br_if $khDone (i32.ge_s (local.get $kh) (local.get $khTo)))
+          (br_if $khDone (i32.ge_s (local.get $kh) (local.get $KH)))
           (local.set $ihOff (i32.sub (i32.mul (local.get $kh) (local.get $dh)) (local.get $pt)))
           ;; output rows whose input row is inside x: max(r0, -ihOff) <= oh < min(r1, H - ihOff)
           (local.set $ohLo (local.get $r0))
@@ -58,9 +58,9 @@
             (local.set $owHi (local.get $OW))
             (if (i32.lt_s (i32.sub (local.get $W) (local.get $iwOff)) (local.get $owHi)) (then (local.set $owHi (i32.sub (local.get $W) (local.get $iwOff)))))
             (if (i32.and (i32.lt_s (local.get $ohLo) (local.get $ohHi)) (i32.lt_s (local.get $owLo) (local.get $owHi))) (then
-              (local.set $ci (i32.const 0))
+              (local.set $ci (local.get $ciFrom))
               (block $ciDone (loop $ciLoop
-                (br_if $ciDone (i32.ge_s (local.get $ci) (local.get $Ci)))
+                (br_if $ciDone (i32.ge_s (local.get $ci) (local.get $ciTo)))
                 (local.set $co (i32.const 0))
                 (block $coDone (loop $coLoop
                   (br_if $coDone (i32.ge_s (local.get $co) (local.get $Co)))
