@@ -81,8 +81,8 @@ function channelsToBatch(x: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * dW of conv2d(x, W), NHWC. On wasm one backend kernel: our SIMD kernel where it serves (wasm-kernels/
- * simd-filter-grad.ts: stride 1, channels in multiples of 4 and 8; 1.3-1.9x faster than what follows at
- * the ESC shapes, single-threaded against two threads), else the formulation below inside the backend.
+ * simd-filter-grad.ts: stride 1, output channels in multiples of 8; at the ESC shapes 1.3-1.9x faster
+ * than what follows even on one thread against its two), else the formulation below inside the backend.
  * Elsewhere: a conv2d of x^T ([Ci, H, W, B]) with dy^T ([OH, OW, B, Co]) as the filter.
  * Alternatives timed on wasm for the ESC 'dilated' shapes (batch 32, 64x41, 3x3, dilation 2; 2-core
  * machine under load, ms, min of 5; forward conv beside): 64->64: this 612, forward 308, the same

@@ -41,7 +41,7 @@ export function conv2dFilterGradWasm(backend: BackendWasm, x: TensorInfo, dy: Te
     false,
     channelsLast ? 'channelsLast' : 'channelsFirst',
   )
-  // Our SIMD kernel where it serves (stride 1, NHWC, channels in multiples of 4 and 8): no transposes, no packing.
+  // Our SIMD kernel where it serves (stride 1, NHWC, output channels in multiples of 8): no transposes, no packing.
   const direct = simdFilterGrad(backend, x, dy, info)
   if (direct) return direct
   const rows = planFilterGradAxis(info.inHeight, info.padInfo.top, info.strideHeight, info.dilationHeight, info.filterHeight, info.outHeight)

@@ -9,8 +9,8 @@ import { conv2dFilterGradBinary } from './simd/conv2d-filter-grad.wasm'
  * (simd/conv2d-filter-grad.wat), working in place on TF.js's wasm heap: its module imports the
  * backend's memory, so x and dy are read where they are and dW is written into a tensor the backend
  * allocated. XNNPACK's route (conv2d-backprop-filter.ts) transposes x and dy and packs dy as a new
- * filter at every step; this reads them as they are. It serves NHWC float32 with stride 1, input
- * channels a multiple of 4 and output channels a multiple of 8, on the threaded backend (whose memory
+ * filter at every step; this reads them as they are. It serves NHWC float32 with stride 1 and output
+ * channels a multiple of 8, on the threaded backend (whose memory
  * is shared, as the module's import declares); anything else answers null and takes XNNPACK's route.
  *
  * Two threads where the machine has two cores: the calling thread and one helper share the input
@@ -124,7 +124,6 @@ export function simdFilterGradServes(info: backend_util.Conv2DInfo, dtype: strin
     info.dataFormat === 'channelsLast' &&
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
-    info.inChannels % 4 === 0 &&
     info.outChannels % 8 === 0
   )
 }

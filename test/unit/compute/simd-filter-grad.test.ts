@@ -71,6 +71,10 @@ describe('the SIMD filter-gradient kernel', () => {
     { x: [2, 12, 8, 4], filter: [5, 2, 4, 24], dilation: 2, pad: 'same' },
     // Taps that fall wholly in the padding (dilation 4 over 5 rows): those blocks stay zero.
     { x: [2, 5, 6, 4], filter: [3, 3, 4, 8], dilation: 4, pad: 'same' },
+    // Input channels left over from blocks of 4: a first layer's 1 and 2, and 4 + 3 split between the threads.
+    { x: [2, 9, 7, 1], filter: [3, 3, 1, 8], dilation: 1, pad: 'same' },
+    { x: [3, 10, 9, 2], filter: [3, 3, 2, 16], dilation: 2, pad: 'same' },
+    { x: [2, 8, 9, 11], filter: [3, 2, 11, 8], dilation: 1, pad: 'valid' },
   ]
   it.each(served)('x $x, filter $filter, dilation $dilation, $pad: equals the float64 sum, by both routes', ({ x, filter, dilation, pad }) => {
     const info = tf.backend_util.computeConv2DInfo(x, filter, 1, dilation, pad)
@@ -104,7 +108,6 @@ describe('the SIMD filter-gradient kernel', () => {
   })
 
   const notServed: { x: Shape4; filter: Shape4; stride: number; dilation: number; pad: 'same' | 'valid' }[] = [
-    { x: [2, 9, 7, 2], filter: [3, 3, 2, 8], stride: 1, dilation: 2, pad: 'same' }, // 2 input channels
     { x: [2, 9, 7, 4], filter: [3, 3, 4, 10], stride: 1, dilation: 1, pad: 'same' }, // 10 output channels
     { x: [2, 9, 7, 4], filter: [3, 3, 4, 8], stride: 2, dilation: 1, pad: 'same' }, // stride 2
   ]

@@ -2,7 +2,7 @@
 ;;   dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh + kh*dh - pt, ow + kw*dw - pl, ci] * dy[n, oh, ow, co]
 ;; x NHWC [N, H, W, Ci], dy NHWC [N, OH, OW, Co], dW HWIO [KH, KW, Ci, Co], all float32 in TF.js's
 ;; wasm heap (this module imports that memory). dW must be zeroed by the caller; the sums are added to it.
-;; Needs Ci % 4 == 0 and Co % 8 == 0 (the caller falls back to the XNNPACK route otherwise).
+;; Needs Co % 8 == 0 (the caller falls back to the XNNPACK route otherwise); any Ci.
 ;;
 ;; Why by hand: TF.js computes dW as an XNNPACK convolution with dy as the filter, and XNNPACK packs
 ;; every new filter (the whole of dy, each step) before it multiplies; here dy is read in place.
@@ -12,7 +12,7 @@
 ;; all 9 taps and every channel block read stay in cache; each block's sum over those rows starts from
 ;; zero and is then added to dW, which keeps the float32 sums short (more accurate than one long sum).
 ;; Rows and columns whose input tap falls in the padding are skipped (valid ranges per tap).
-;; The input channels run over [ciFrom, ciTo) (multiples of 4), so callers can split them between threads.
+;; The input channels run over [ciFrom, ciTo), so callers can split them between threads (at multiples of 4).
 ;;
 ;; Assembled by scripts/build-wasm-kernels.mjs into conv2d-filter-grad.wasm.ts (checked by a test).
 (module
@@ -60,7 +60,7 @@
             (if (i32.and (i32.lt_s (local.get $ohLo) (local.get $ohHi)) (i32.lt_s (local.get $owLo) (local.get $owHi))) (then
               (local.set $ci (local.get $ciFrom))
               (block $ciDone (loop $ciLoop
-                (br_if $ciDone (i32.ge_s (local.get $ci) (local.get $ciTo)))
+                (br_if $ciDone (i32.gt_s (i32.add (local.get $ci) (i32.const 4)) (local.get $ciTo)))
                 (local.set $co (i32.const 0))
                 (block $coDone (loop $coLoop
                   (br_if $coDone (i32.ge_s (local.get $co) (local.get $Co)))
@@ -118,7 +118,42 @@
                   (local.set $co (i32.add (local.get $co) (i32.const 8)))
                   (br $coLoop)))
                 (local.set $ci (i32.add (local.get $ci) (i32.const 4)))
-                (br $ciLoop)))))
+                (br $ciLoop)))
+              ;; The input channels left over (fewer than 4: a first layer's 1-3), one at a time: a 1 x 8 block.
+              (block $tailDone (loop $tailLoop
+                (br_if $tailDone (i32.ge_s (local.get $ci) (local.get $ciTo)))
+                (local.set $co (i32.const 0))
+                (block $tailCoDone (loop $tailCoLoop
+                  (br_if $tailCoDone (i32.ge_s (local.get $co) (local.get $Co)))
+                  (local.set $o (i32.add (local.get $out) (i32.shl
+                    (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $KW)) (local.get $kw)) (local.get $Ci)) (local.get $ci)) (local.get $Co)) (local.get $co))
+                    (i32.const 2))))
+                  (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0))
+                  (local.set $oh (local.get $ohLo))
+                  (block $tailOhDone (loop $tailOhLoop
+                    (br_if $tailOhDone (i32.ge_s (local.get $oh) (local.get $ohHi)))
+                    (local.set $xp (i32.add (local.get $x) (i32.shl
+                      (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $H)) (i32.add (local.get $oh) (local.get $ihOff))) (local.get $W)) (i32.add (local.get $owLo) (local.get $iwOff))) (local.get $Ci)) (local.get $ci))
+                      (i32.const 2))))
+                    (local.set $dp (i32.add (local.get $dy) (i32.shl
+                      (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $OH)) (local.get $oh)) (local.get $OW)) (local.get $owLo)) (local.get $Co)) (local.get $co))
+                      (i32.const 2))))
+                    (local.set $end (i32.add (local.get $dp) (i32.mul (i32.sub (local.get $owHi) (local.get $owLo)) (local.get $coBytes))))
+                    (loop $tailOwLoop
+                      (local.set $s0 (v128.load32_splat offset=0 (local.get $xp)))
+                      (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s0) (v128.load offset=0 (local.get $dp)))))
+                      (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s0) (v128.load offset=16 (local.get $dp)))))
+                      (local.set $xp (i32.add (local.get $xp) (local.get $ciBytes)))
+                      (local.set $dp (i32.add (local.get $dp) (local.get $coBytes)))
+                      (br_if $tailOwLoop (i32.lt_u (local.get $dp) (local.get $end))))
+                    (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+                    (br $tailOhLoop)))
+                  (v128.store offset=0 (local.get $o) (f32x4.add (v128.load offset=0 (local.get $o)) (local.get $a00)))
+                  (v128.store offset=16 (local.get $o) (f32x4.add (v128.load offset=16 (local.get $o)) (local.get $a01)))
+                  (local.set $co (i32.add (local.get $co) (i32.const 8)))
+                  (br $tailCoLoop)))
+                (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+                (br $tailLoop)))))
             (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
             (br $kwLoop)))
           (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
