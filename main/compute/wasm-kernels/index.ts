@@ -8,6 +8,7 @@ import { sliceConfig, splitVConfig, stridedSliceConfig, unpackConfig } from './h
 import { maxPool3dConfig, maxPool3dGradConfig, maxPoolGradConfig } from './max-pool'
 import { meanConfig, sumConfig } from './outer-axis-sums'
 import { castConfig, identityConfig } from './shared-data'
+import { conv2dConfig, fusedConv2dConfig } from './simd-conv2d'
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
 
 /**
@@ -32,7 +33,8 @@ export const addedWasmKernels: readonly KernelConfig[] = [
  * copy where they need not (Identity, same-dtype Cast: shared-data.ts) or transpose before reducing
  * (Sum, Mean over leading or middle axes: outer-axis-sums.ts); both fall back to the stock kernels.
  * And Slice, SplitV, Unpack and contiguous StridedSlice, which copied their whole input out of the heap
- * for every piece (heap-slice.ts).
+ * for every piece (heap-slice.ts). And Conv2D and FusedConv2D, right but slower than our SIMD kernel where
+ * it serves (stride 1, NHWC, output channels in multiples of 8; simd-conv2d.ts).
  */
 export const replacedWasmKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
@@ -50,6 +52,8 @@ export const replacedWasmKernels: readonly KernelConfig[] = [
   splitVConfig,
   unpackConfig,
   stridedSliceConfig,
+  conv2dConfig,
+  fusedConv2dConfig,
 ]
 
 /**

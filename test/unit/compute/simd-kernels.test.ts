@@ -7,17 +7,21 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { useBackend } from '../../../main/compute/backend'
 import { conv2dFilterGrad } from '../../../main/compute/backend-gradients'
 import { conv2dFilterGradBinary } from '../../../main/compute/wasm-kernels/simd/conv2d-filter-grad.wasm'
-import { simdFilterGrad, simdFilterGradServes, simdFilterGradThreads } from '../../../main/compute/wasm-kernels/simd-filter-grad'
+import { simdFilterGrad, simdFilterGradServes } from '../../../main/compute/wasm-kernels/simd-filter-grad'
+import { simdRunner } from '../../../main/compute/wasm-kernels/simd-runner'
+import { simdConv2d } from '../../../main/compute/wasm-kernels/simd-conv2d'
 import { wasmModuleSource } from '../../../scripts/build-wasm-kernels.mjs'
 import { relativeError, seededValues } from './compare'
 import { convAxis } from './float64-conv'
 
 /*
- * Our wasm SIMD filter gradient (main/compute/wasm-kernels/simd/conv2d-filter-grad.wat): the committed
- * binary is the assembly of the committed text; the gradient equals a float64 sum written here for
+ * Our wasm SIMD kernels (main/compute/wasm-kernels/simd/*.wat): each committed binary is the assembly of
+ * the committed text. The filter gradient equals a float64 sum written here for
  * strides of 1, dilations 1-3, every padding and channel counts it serves, through both routes that
  * reach it (TF.js's Conv2DBackpropFilter and the dilated convolutions' gradient); and geometries it does
- * not serve still get the right gradient from the XNNPACK route.
+ * not serve still get the right gradient from the XNNPACK route. The convolution (Conv2D, FusedConv2D
+ * with bias and ReLU) equals the cpu backend's for dilations, paddings and channel counts it serves, and
+ * what it does not serve still comes right from the stock kernels.
  */
 
 type Shape4 = [number, number, number, number]
@@ -51,15 +55,15 @@ beforeAll(async () => {
 })
 
 describe('the SIMD filter-gradient kernel', () => {
-  it('is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing the .wat)', async () => {
-    const wat = readFileSync(resolve('main/compute/wasm-kernels/simd/conv2d-filter-grad.wat'), 'utf8')
-    const committed = readFileSync(resolve('main/compute/wasm-kernels/simd/conv2d-filter-grad.wasm.ts'), 'utf8')
-    expect(await wasmModuleSource('conv2d-filter-grad', wat)).toBe(committed)
+  it.each(['conv2d-filter-grad', 'conv2d-forward'])('%s is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing a .wat)', async (name) => {
+    const wat = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wat`), 'utf8')
+    const committed = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wasm.ts`), 'utf8')
+    expect(await wasmModuleSource(name, wat)).toBe(committed)
     expect(Buffer.from(conv2dFilterGradBinary, 'base64').subarray(0, 4).toString('latin1')).toBe('\0asm')
   })
 
   it('runs on two threads where the machine has two cores (the calling thread and a helper)', () => {
-    expect(simdFilterGradThreads(tf.backend() as BackendWasm)).toBe(availableParallelism() >= 2 ? 2 : 1)
+    expect(simdRunner(tf.backend() as BackendWasm)?.threads).toBe(availableParallelism() >= 2 ? 2 : 1)
   })
 
   const served: { x: Shape4; filter: Shape4; dilation: number; pad: 'same' | 'valid' }[] = [
@@ -125,3 +129,70 @@ describe('the SIMD filter-gradient kernel', () => {
 function backendInfo(t: tf.Tensor): tf.TensorInfo {
   return { dataId: t.dataId, shape: t.shape, dtype: t.dtype }
 }
+
+describe('the SIMD convolution (Conv2D and FusedConv2D on wasm)', () => {
+  type Case = { x: Shape4; filter: Shape4; dilation: number; pad: 'same' | 'valid' | tf.backend_util.ExplicitPadding; bias: boolean; activation: 'linear' | 'relu' }
+  const served: Case[] = [
+    { x: [2, 9, 7, 4], filter: [3, 3, 4, 8], dilation: 1, pad: 'same', bias: true, activation: 'relu' },
+    { x: [3, 11, 9, 8], filter: [3, 3, 8, 16], dilation: 2, pad: 'same', bias: true, activation: 'linear' },
+    { x: [2, 10, 13, 5], filter: [3, 3, 5, 8], dilation: 3, pad: 'valid', bias: false, activation: 'relu' },
+    { x: [1, 6, 5, 2], filter: [1, 1, 2, 24], dilation: 1, pad: 'valid', bias: false, activation: 'linear' },
+    { x: [2, 12, 8, 1], filter: [5, 2, 1, 8], dilation: 2, pad: 'same', bias: true, activation: 'relu' },
+    { x: [2, 8, 11, 3], filter: [3, 3, 3, 16], dilation: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]], bias: true, activation: 'relu' },
+  ]
+  const run = (c: Case, fused: boolean) => {
+    const xv = seededValues(size(c.x), 11)
+    const wv = seededValues(size(c.filter), 12)
+    const bv = seededValues(c.filter[3], 13)
+    return tf.tidy(() => {
+      const x = tf.tensor4d(xv, c.x)
+      const filter = tf.tensor4d(wv, c.filter)
+      if (!fused) return tf.conv2d(x, filter, 1, c.pad, 'NHWC', c.dilation).dataSync()
+      return tf.fused.conv2d({ x, filter, strides: 1, pad: c.pad, dilations: c.dilation, ...(c.bias ? { bias: tf.tensor1d(bv) } : {}), activation: c.activation }).dataSync()
+    })
+  }
+  it.each(served)('x $x, filter $filter, dilation $dilation, pad $pad, bias $bias, $activation: as the cpu backend', async (c) => {
+    for (const fused of [false, true]) {
+      const wasm = run(c, fused)
+      await useBackend('cpu')
+      const cpu = run(c, fused)
+      await useBackend('wasm')
+      expect(wasm.length).toBe(cpu.length)
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-6)
+      if (fused && c.activation === 'relu') expect(Math.min(...wasm)).toBe(0)
+    }
+  })
+
+  it('serves those geometries with its own kernel, and leaves others to the stock kernels (still right)', async () => {
+    const backend = tf.backend() as BackendWasm
+    const x = tf.tensor4d(seededValues(2 * 9 * 7 * 4, 3), [2, 9, 7, 4])
+    const w8 = tf.tensor4d(seededValues(3 * 3 * 4 * 8, 4), [3, 3, 4, 8])
+    try {
+      const info = (filter: Shape4, stride: number) => tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter, stride, 1, 'same')
+      const direct = simdConv2d(backend, backendInfo(x), backendInfo(w8), null, info([3, 3, 4, 8], 1), false)
+      expect(direct).not.toBeNull()
+      backend.disposeData(direct!.dataId)
+      expect(simdConv2d(backend, backendInfo(x), backendInfo(w8), null, info([3, 3, 4, 8], 2), false)).toBeNull()
+    } finally {
+      tf.dispose([x, w8])
+    }
+    // Stride 2, 10 output channels, an activation other than ReLU: the stock kernels, against the cpu backend.
+    const others: Case[] = [
+      { x: [2, 9, 7, 4], filter: [3, 3, 4, 10], dilation: 1, pad: 'same', bias: true, activation: 'relu' },
+      { x: [2, 9, 7, 4], filter: [3, 3, 4, 8], dilation: 1, pad: 'valid', bias: true, activation: 'linear' },
+    ]
+    for (const c of others) {
+      const wasm = run(c, true)
+      await useBackend('cpu')
+      const cpu = run(c, true)
+      await useBackend('wasm')
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-5)
+    }
+    const strided = () => tf.tidy(() => tf.fused.conv2d({ x: tf.tensor4d(seededValues(2 * 9 * 7 * 4, 3), [2, 9, 7, 4]), filter: tf.tensor4d(seededValues(288, 4), [3, 3, 4, 8]), strides: 2, pad: 'same', activation: 'elu' }).dataSync())
+    const wasm = strided()
+    await useBackend('cpu')
+    const cpu = strided()
+    await useBackend('wasm')
+    expect(relativeError(wasm, cpu)).toBeLessThan(1e-5)
+  })
+})

@@ -1,0 +1,104 @@
+import {
+  backend_util,
+  Conv2D,
+  type Conv2DAttrs,
+  FusedConv2D,
+  type FusedConv2DAttrs,
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall back to
+import { padOrCrop, Scratch } from './kernel-calls'
+import { heapAddress, simdRunner } from './simd-runner'
+
+/*
+ * Conv2D and FusedConv2D (bias, ReLU) by our own wasm SIMD kernel (simd/conv2d-forward.wat, run by
+ * simd-runner.ts on TF.js's heap) where it serves: NHWC float32, stride 1 (any dilation and padding),
+ * output channels a multiple of 8, no activation or ReLU. At the ESC shapes XNNPACK's convolution runs at
+ * about a third of wasm SIMD's peak. The two threads share the output rows. The input is padded first
+ * (one copy) where the convolution pads. Everything else goes to the stock kernels, which are also what
+ * the gradients' own compositions get for the geometries this does not serve.
+ */
+
+const stockConv2D = getKernel(Conv2D, 'wasm')
+const stockFusedConv2D = getKernel(FusedConv2D, 'wasm')
+
+function servesGeometry(info: backend_util.Conv2DInfo): boolean {
+  return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1 && info.outChannels % 8 === 0
+}
+
+/** y = act(conv2d(x, filter) + bias) for NHWC x, or null where the kernel does not serve (see above). */
+export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, info: backend_util.Conv2DInfo, relu: boolean): TensorInfo | null {
+  if (!servesGeometry(info) || x.dtype !== 'float32' || filter.dtype !== 'float32') return null
+  if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) return null
+  const runner = simdRunner(backend)
+  if (!runner) return null
+  const { top, bottom, left, right } = info.padInfo
+  const s = new Scratch(backend)
+  try {
+    const padded = top || bottom || left || right ? padOrCrop(s, x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x
+    const [, hp, wp] = padded.shape as [number, number, number, number]
+    const out = backend.makeOutput(info.outShape, 'float32')
+    const [xAt, wAt, yAt] = [heapAddress(backend, padded.dataId), heapAddress(backend, filter.dataId), heapAddress(backend, out.dataId)]
+    const biasAt = bias ? heapAddress(backend, bias.dataId) : 0
+    runner.run(
+      'conv2dForward',
+      (ohFrom, ohTo) => [
+        xAt, wAt, biasAt, yAt,
+        info.batchSize, hp, wp, info.inChannels, info.outChannels,
+        info.filterHeight, info.filterWidth, info.dilationHeight, info.dilationWidth, info.outHeight, info.outWidth,
+        ohFrom, ohTo, relu ? 1 : 0,
+      ],
+      info.outHeight,
+      1,
+    )
+    return out
+  } finally {
+    s.release()
+  }
+}
+
+function infoOf(x: TensorInfo, filter: TensorInfo, a: Conv2DAttrs): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    a.strides,
+    a.dilations,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    a.dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
+  )
+}
+
+const conv2d: KernelFunc = (args) => {
+  const { x, filter } = args.inputs as unknown as { x: TensorInfo; filter: TensorInfo }
+  const out = simdConv2d(args.backend as BackendWasm, x, filter, null, infoOf(x, filter, args.attrs as unknown as Conv2DAttrs), false)
+  if (out) return out
+  if (!stockConv2D) throw new Error('The wasm backend has no Conv2D kernel to fall back to.')
+  return stockConv2D.kernelFunc(args)
+}
+
+const fusedConv2d: KernelFunc = (args) => {
+  const { x, filter, bias, preluActivationWeights } = args.inputs as unknown as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo }
+  const a = args.attrs as unknown as FusedConv2DAttrs
+  const activation = a.activation ?? 'linear'
+  if ((activation === 'linear' || activation === 'relu') && !preluActivationWeights) {
+    const out = simdConv2d(args.backend as BackendWasm, x, filter, bias ?? null, infoOf(x, filter, a), activation === 'relu')
+    if (out) return out
+  }
+  if (!stockFusedConv2D) throw new Error('The wasm backend has no FusedConv2D kernel to fall back to.')
+  return stockFusedConv2D.kernelFunc(args)
+}
+
+// The stock kernels' setup (binding their wasm functions as the backend starts) goes with ours, which call them.
+export const conv2dConfig: KernelConfig = { kernelName: Conv2D, backendName: 'wasm', kernelFunc: conv2d, ...(stockConv2D?.setupFunc ? { setupFunc: stockConv2D.setupFunc } : {}) }
+export const fusedConv2dConfig: KernelConfig = {
+  kernelName: FusedConv2D,
+  backendName: 'wasm',
+  kernelFunc: fusedConv2d,
+  ...(stockFusedConv2D?.setupFunc ? { setupFunc: stockFusedConv2D.setupFunc } : {}),
+}
