@@ -64,6 +64,10 @@ describe('the SIMD filter-gradient kernel', () => {
 
   it('runs on two threads where the machine has two cores (the calling thread and a helper)', () => {
     expect(simdRunner(tf.backend() as BackendWasm)?.threads).toBe(availableParallelism() >= 2 ? 2 : 1)
+    // A backend whose heap is not shared (the single-threaded binary) gets no runner: the stock kernels serve.
+    const unshared = { wasm: { wasmMemory: new WebAssembly.Memory({ initial: 1 }) } } as unknown as BackendWasm
+    expect(simdRunner(unshared)).toBeNull()
+    expect(simdRunner({ wasm: {} } as unknown as BackendWasm)).toBeNull()
   })
 
   const served: { x: Shape4; filter: Shape4; dilation: number; pad: 'same' | 'valid' }[] = [
