@@ -58,8 +58,8 @@ describe("a voice's features", () => {
   }, 60_000)
 
   it("speak without a post-filter by default where training found it raised the held-out MCD", async () => {
-    // The bundled voice's card: MDNNs2 6.85 dB with its post-filter DNN, 3.93 without; DNN 4.96 with the
-    // cepstral one, 3.08 without (its speech imitates an HTS voice's, already sharpened).
+    // The bundled voice's card: MDNNs2 6.91 dB with its post-filter DNN, 3.87 without; DNN 4.88 with the
+    // cepstral one, 3.01 without (its speech imitates an HTS voice's, already sharpened).
     expect(voice.source.preprocessing.postFilterNetwork).toBe(false)
     expect(voice.source.preprocessing.cepstralPostFilter).toBe(false)
     for (const system of ['mdnn', 'dnn'] as const) {
