@@ -1,6 +1,7 @@
 import { getKernel, type KernelConfig, type KernelFunc, Mean, Sum, type SumAttrs, type TensorInfo, util } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall back to
+import { heapAddress, simdRunner } from './simd-runner'
 
 /*
  * Sum and Mean over a run of axes that does not end at the innermost one: the bias gradient of a
@@ -8,7 +9,8 @@ import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall ba
  * width). The stock wasm kernels transpose the reduced axes innermost first, a full copy of the
  * tensor in a slow gather; this loop reads it once, in order, accumulating in float64. Measured on
  * the 2-core machine under load, dy 32x64x41x64 over axes 0-2: 25-30 ms stock, 12-16 ms here (a
- * matmul with a ones vector through XNNPACK: 70 ms, packing dy as weights). Every other case
+ * matmul with a ones vector through XNNPACK: 70 ms, packing dy as weights). Where the inner size is a
+ * multiple of 4, our SIMD kernel does the same sums on two threads (sumWithSimd). Every other case
  * (innermost axes, scattered axes, other dtypes) goes to the stock kernel.
  */
 
@@ -30,6 +32,7 @@ function reduceOuterAxes(backend: BackendWasm, x: TensorInfo, axes: number[], ke
   const { outer, reduced, inner } = split
   const outShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d)).filter((_, i) => keepDims || !axes.includes(i))
   const out = backend.makeOutput(outShape, 'float32')
+  if (inner % 4 === 0 && sumWithSimd(backend, x, out, split, scale)) return out
   // Views after makeOutput: allocating can grow the heap, which detaches earlier views.
   const src = backend.typedArrayFromHeap(x) as Float32Array
   const dst = backend.typedArrayFromHeap(out) as Float32Array
@@ -43,6 +46,35 @@ function reduceOuterAxes(backend: BackendWasm, x: TensorInfo, axes: number[], ke
     for (let i = 0; i < inner; i++) dst[o * inner + i] = acc[i]! * scale
   }
   return out
+}
+
+/**
+ * The same sums by our SIMD kernel (simd/sum-rows.wat, float64 accumulators) on two threads, each over half
+ * the rows into its own accumulators; false where the kernels cannot run (the loop above serves).
+ */
+function sumWithSimd(backend: BackendWasm, x: TensorInfo, out: TensorInfo, split: { outer: number; reduced: number; inner: number }, scale: number): boolean {
+  const runner = simdRunner(backend)
+  if (!runner) return false
+  const { outer, reduced, inner } = split
+  // Two float64 accumulators of `inner` (the calling thread's, then the helper's).
+  const scratch = backend.makeOutput([4 * inner], 'float32')
+  try {
+    const at = heapAddress(backend, scratch.dataId)
+    if (at % 8 !== 0) return false
+    const xAt = heapAddress(backend, x.dataId)
+    // Views after the last allocation: allocating can grow the heap, which detaches earlier views.
+    const acc = new Float64Array(runner.memory.buffer, at, 2 * inner)
+    const dst = backend.typedArrayFromHeap(out) as Float32Array
+    for (let o = 0; o < outer; o++) {
+      acc.fill(0)
+      const rowsAt = xAt + 4 * o * reduced * inner
+      runner.run('sumRows', (from, to) => [rowsAt, from === 0 ? at : at + 8 * inner, inner, from, to], reduced, 1)
+      for (let i = 0; i < inner; i++) dst[o * inner + i] = (acc[i]! + acc[inner + i]!) * scale
+    }
+    return true
+  } finally {
+    backend.disposeData(scratch.dataId)
+  }
 }
 
 function withFallback(kernelName: string, mean: boolean): KernelConfig {

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { conv2dFilterGradBinary } from './simd/conv2d-filter-grad.wasm'
 import { conv2dForwardBinary } from './simd/conv2d-forward.wasm'
+import { sumRowsBinary } from './simd/sum-rows.wasm'
 
 /*
  * Runs our hand-written wasm SIMD kernels (simd/*.wat) on TF.js's wasm heap: each module imports the
@@ -20,6 +21,7 @@ import { conv2dForwardBinary } from './simd/conv2d-forward.wasm'
 const modules = [
   { binary: conv2dFilterGradBinary, exports: ['conv2dFilterGrad'] },
   { binary: conv2dForwardBinary, exports: ['conv2dForward'] },
+  { binary: sumRowsBinary, exports: ['sumRows'] },
 ] as const
 export type SimdKernel = (typeof modules)[number]['exports'][number]
 const kernelNames: readonly SimdKernel[] = modules.flatMap((m) => m.exports)

@@ -55,7 +55,7 @@ beforeAll(async () => {
 })
 
 describe('the SIMD filter-gradient kernel', () => {
-  it.each(['conv2d-filter-grad', 'conv2d-forward'])('%s is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing a .wat)', async (name) => {
+  it.each(['conv2d-filter-grad', 'conv2d-forward', 'sum-rows'])('%s is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing a .wat)', async (name) => {
     const wat = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wat`), 'utf8')
     const committed = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wasm.ts`), 'utf8')
     expect(await wasmModuleSource(name, wat)).toBe(committed)

@@ -57,6 +57,7 @@ describe('outerAxisSplit', () => {
 describe('Sum and Mean over outer axes on wasm', () => {
   const cases: { shape: number[]; axes: number[]; keepDims: boolean }[] = [
     { shape: [5, 7, 6, 9], axes: [0, 1, 2], keepDims: false }, // a convolution's bias gradient
+    { shape: [4, 33, 17, 12], axes: [0, 1, 2], keepDims: false }, // the same, inner a multiple of 4: the SIMD kernel, rows split between threads
     { shape: [3, 7, 6, 4], axes: [1, 2], keepDims: false }, // global average pooling
     { shape: [3, 7, 6, 4], axes: [1, 2], keepDims: true },
     { shape: [6, 5], axes: [0], keepDims: true },
