@@ -17,8 +17,9 @@ import { heapAddress, simdRunner } from './simd-runner'
 /*
  * Conv2D and FusedConv2D (bias, ReLU) by our own wasm SIMD kernel (simd/conv2d-forward.wat, run by
  * simd-runner.ts on TF.js's heap) where it serves: NHWC float32, stride 1 (any dilation and padding),
- * output channels a multiple of 8, no activation or ReLU. At the ESC shapes XNNPACK's convolution runs at
- * about a third of wasm SIMD's peak. The two threads share the output rows. The input is padded first
+ * output channels a multiple of 8, no activation or ReLU. Idle, batch 32 x 64 x 41, 32 -> 32 channels:
+ * 23.6 ms against XNNPACK's 27.0 (66 against 57 GFLOP/s; wasm SIMD's mul+add peak is about 117 on two
+ * threads). The two threads share the output rows. The input is padded first
  * (one copy) where the convolution pads. Everything else goes to the stock kernels, which are also what
  * the gradients' own compositions get for the geometries this does not serve.
  */
