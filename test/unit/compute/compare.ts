@@ -1,3 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { useBackend } from '../../../main/compute/backend'
+
 /** ||a - b|| / max(||a||, ||b||, 1e-8): relative error that stays meaningful when one side is ~0. */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity
@@ -21,4 +24,14 @@ export function seededValues(n: number, seed: number): Float32Array {
     out[i] = (state / 2147483647) * 2 - 1
   }
   return out
+}
+
+/** The values of what `f` returns, computed on `backend` (which stays selected). */
+export async function onBackend(backend: 'cpu' | 'wasm', f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await useBackend(backend)
+  const out = tf.tidy(f)
+  const list = Array.isArray(out) ? out : [out]
+  const values = list.map((t) => t.dataSync() as Float32Array)
+  tf.dispose(list)
+  return values
 }

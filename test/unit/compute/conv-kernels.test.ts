@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useBackend } from '../../../main/compute/backend'
-import { relativeError, seededValues } from './compare'
+import { onBackend, relativeError, seededValues } from './compare'
+import { referenceConvGrads } from './float64-conv'
 
 /*
  * The kernels main/compute/wasm-kernels adds to or replaces in the wasm backend, and the dilated
@@ -12,65 +13,6 @@ import { relativeError, seededValues } from './compare'
 type Shape4 = [number, number, number, number]
 type Shape5 = [number, number, number, number, number]
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1)
-
-async function onBackend(backend: 'cpu' | 'wasm', f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await useBackend(backend)
-  const out = tf.tidy(f)
-  const list = Array.isArray(out) ? out : [out]
-  const values = list.map((t) => t.dataSync() as Float32Array)
-  tf.dispose(list)
-  return values
-}
-
-/** Brute-force NHWC/NDHWC convolution gradients (any stride, dilation, padding), in float64. */
-function referenceConvGrads(
-  x: Float32Array,
-  xShape: number[],
-  w: Float32Array,
-  wShape: number[],
-  dy: Float32Array,
-  dyShape: number[],
-  strides: number[],
-  dilations: number[],
-  padsBefore: number[],
-): { dx: Float64Array; dw: Float64Array } {
-  const rank = xShape.length - 2
-  const [batch] = xShape as [number]
-  const ci = xShape[rank + 1]!
-  const co = wShape[rank + 1]!
-  const inSizes = xShape.slice(1, rank + 1)
-  const outSizes = dyShape.slice(1, rank + 1)
-  const filter = wShape.slice(0, rank)
-  const dx = new Float64Array(x.length)
-  const dw = new Float64Array(w.length)
-  const flat = (idx: number[], sizes: number[]): number => idx.reduce((acc, v, i) => acc * sizes[i]! + v, 0)
-  const unflat = (n: number, sizes: number[]): number[] => {
-    const idx = new Array<number>(sizes.length)
-    for (let i = sizes.length - 1; i >= 0; i--) {
-      idx[i] = n % sizes[i]!
-      n = Math.floor(n / sizes[i]!)
-    }
-    return idx
-  }
-  for (let b = 0; b < batch; b++)
-    for (let o = 0; o < size(outSizes); o++) {
-      const oi = unflat(o, outSizes)
-      for (let k = 0; k < size(filter); k++) {
-        const ki = unflat(k, filter)
-        const ii = oi.map((v, r) => v * strides[r]! + ki[r]! * dilations[r]! - padsBefore[r]!)
-        if (ii.some((v, r) => v < 0 || v >= inSizes[r]!)) continue
-        const xBase = (b * size(inSizes) + flat(ii, inSizes)) * ci
-        const dyBase = (b * size(outSizes) + o) * co
-        for (let c = 0; c < ci; c++)
-          for (let d = 0; d < co; d++) {
-            const wi = (k * ci + c) * co + d
-            dw[wi]! += x[xBase + c]! * dy[dyBase + d]!
-            dx[xBase + c]! += dy[dyBase + d]! * w[wi]!
-          }
-      }
-    }
-  return { dx, dw }
-}
 
 beforeAll(async () => {
   await useBackend('wasm')

@@ -1,7 +1,7 @@
 /*
  * Independent float64 references for gradient checks: the forward passes of conv2d (NHWC, any stride,
- * dilation and padding) and conv3dTranspose (NDHWC), written as the plain sums that define them, and
- * central finite differences of a scalar function. Nothing here calls TF.js, so a gradient checked
+ * dilation and padding) and conv3dTranspose (NDHWC), written as the plain sums that define them, the
+ * convolution gradients by brute force, and central finite differences of a scalar function. Nothing here calls TF.js, so a gradient checked
  * against these shares no code with the gradient under test.
  */
 
@@ -132,4 +132,56 @@ export function relativeToReference(analytic: ArrayLike<number>, numeric: ArrayL
     norm += numeric[i]! ** 2
   }
   return norm > 0 ? Math.sqrt(diff / norm) : Infinity
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)
+
+/** Brute-force NHWC/NDHWC convolution gradients (any stride, dilation, padding), in float64. */
+export function referenceConvGrads(
+  x: Float32Array,
+  xShape: number[],
+  w: Float32Array,
+  wShape: number[],
+  dy: Float32Array,
+  dyShape: number[],
+  strides: number[],
+  dilations: number[],
+  padsBefore: number[],
+): { dx: Float64Array; dw: Float64Array } {
+  const rank = xShape.length - 2
+  const [batch] = xShape as [number]
+  const ci = xShape[rank + 1]!
+  const co = wShape[rank + 1]!
+  const inSizes = xShape.slice(1, rank + 1)
+  const outSizes = dyShape.slice(1, rank + 1)
+  const filter = wShape.slice(0, rank)
+  const dx = new Float64Array(x.length)
+  const dw = new Float64Array(w.length)
+  const flat = (idx: number[], sizes: number[]): number => idx.reduce((acc, v, i) => acc * sizes[i]! + v, 0)
+  const unflat = (n: number, sizes: number[]): number[] => {
+    const idx = new Array<number>(sizes.length)
+    for (let i = sizes.length - 1; i >= 0; i--) {
+      idx[i] = n % sizes[i]!
+      n = Math.floor(n / sizes[i]!)
+    }
+    return idx
+  }
+  for (let b = 0; b < batch; b++)
+    for (let o = 0; o < size(outSizes); o++) {
+      const oi = unflat(o, outSizes)
+      for (let k = 0; k < size(filter); k++) {
+        const ki = unflat(k, filter)
+        const ii = oi.map((v, r) => v * strides[r]! + ki[r]! * dilations[r]! - padsBefore[r]!)
+        if (ii.some((v, r) => v < 0 || v >= inSizes[r]!)) continue
+        const xBase = (b * size(inSizes) + flat(ii, inSizes)) * ci
+        const dyBase = (b * size(outSizes) + o) * co
+        for (let c = 0; c < ci; c++)
+          for (let d = 0; d < co; d++) {
+            const wi = (k * ci + c) * co + d
+            dw[wi]! += x[xBase + c]! * dy[dyBase + d]!
+            dx[xBase + c]! += dy[dyBase + d]! * w[wi]!
+          }
+      }
+    }
+  return { dx, dw }
 }
