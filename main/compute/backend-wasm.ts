@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { writeFileAtomic } from '../core/atomic-file'
 import { registerWasmKernels } from './wasm-kernels'
+import { webAssembly } from './webassembly-global'
 
 /*
  * WebAssembly threads (task finding, tfjs-backend-wasm 4.22, Node 20 / Electron 39):
@@ -66,11 +67,6 @@ interface EmscriptenModule {
 }
 type EmscriptenImports = Record<string, Record<string, unknown>>
 type ThreadedFactory = (config: Record<string, unknown>) => Promise<EmscriptenModule>
-/** The WebAssembly global, typed for the one call we make (our tsconfig has no DOM lib). */
-interface WebAssemblyApi {
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: object; module: object }>
-}
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly
 
 /** Writes `content` once under the temp folder, named by its hash, and returns the path. */
 async function tempFile(name: string, content: string): Promise<string> {

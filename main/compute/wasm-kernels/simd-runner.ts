@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { webAssembly, type WasmMemory } from '../webassembly-global'
 import { conv2dFilterGradBinary } from './simd/conv2d-filter-grad.wasm'
 import { conv2dForwardBinary } from './simd/conv2d-forward.wasm'
 import { sumRowsBinary } from './simd/sum-rows.wasm'
@@ -35,16 +36,6 @@ const stateStop = 2
 /** How long the calling thread waits for the helper before it gives up on it (a healthy call takes milliseconds). */
 const helperTimeoutMs = 120_000
 
-/** The WebAssembly global, typed for the calls made here (our tsconfig has no DOM lib). */
-interface Memory {
-  readonly buffer: ArrayBufferLike
-}
-interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => Memory
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
-}
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly
 
 type KernelFunction = (...args: number[]) => void
 
@@ -81,7 +72,7 @@ interface Helper {
 
 export class SimdRunner {
   constructor(
-    readonly memory: Memory,
+    readonly memory: WasmMemory,
     private readonly kernels: Map<SimdKernel, KernelFunction>,
     private helper: Helper | null,
   ) {}
@@ -132,9 +123,9 @@ export class SimdRunner {
 }
 
 let binaries: Uint8Array[] | undefined
-const runners = new WeakMap<Memory, SimdRunner | null>()
+const runners = new WeakMap<WasmMemory, SimdRunner | null>()
 
-function startHelper(memory: Memory, bytes: Uint8Array[], runner: () => SimdRunner | null | undefined): Helper | null {
+function startHelper(memory: WasmMemory, bytes: Uint8Array[], runner: () => SimdRunner | null | undefined): Helper | null {
   if (availableParallelism() < 2) return null
   try {
     const control = new Int32Array(new SharedArrayBuffer(4 * (3 + maxArguments)))
