@@ -7,7 +7,7 @@ import { resolveWorkspaceHome } from '../core/workspace-home'
 import { writeWavFile } from '../dsp/io'
 import { importCorpus } from '../tts/corpus/import-corpus'
 import { voiceSystems, voiceWidthsSchema, type VoiceSystem, type VoiceWidths } from '../tts/model/voice-config'
-import { readVoicePackage, Voice, type VoicePrecision } from '../tts/model/voice-package'
+import { readVoicePackage, Voice, voicePrecisions, type VoicePrecision } from '../tts/model/voice-package'
 import { analyseText } from '../tts/frontend/utterance'
 import { bundledVoiceIn } from '../tts/bundled-voice'
 import { synthesizeText } from '../tts/synthesize'
@@ -128,7 +128,7 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .description("score a voice on a corpus's held-out sentences (those its training left out; every sentence when it was trained elsewhere): MCD, LSD, F0 RMSE and V/UV per system")
     .requiredOption('--corpus <dir>', 'the corpus folder')
     .requiredOption('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one')
-    .option('--precision <p>', 'float32: the graphs as stored (the voice\'s own scores); int8: as `tts say` runs them by default', oneOf<VoicePrecision>(['float32', 'int8']), 'float32')
+    .option('--precision <p>', 'float32: the graphs as stored (the voice\'s own scores); int8: as `tts say` runs them by default', oneOf<VoicePrecision>(voicePrecisions), 'float32')
     .option('--json', 'print JSON')
     .action(async (opts: { corpus: string; voice: string; precision: VoicePrecision; json?: boolean }) => {
       const voice = await openVoice(opts.voice, opts.precision)
@@ -154,7 +154,7 @@ export function registerTtsTrainCommands(tts: Command): Command {
     .description('synthesise text with a voice and write a 16 kHz mono WAV; prints the phones with their times')
     .option('--voice <dir-or-id>', 'a voice package folder, its .zip, or the id of an installed one (default: the bundled voice)')
     .option('--system <name>', "mdnn or dnn (default: the voice's own)", oneOf(voiceSystems))
-    .option('--precision <p>', 'int8: the large graphs quantised to 8 bits as the voice opens (faster); float32: as stored', oneOf<VoicePrecision>(['float32', 'int8']), 'int8')
+    .option('--precision <p>', 'int8: the large graphs quantised to 8 bits as the voice opens (faster); float32: as stored', oneOf<VoicePrecision>(voicePrecisions), 'int8')
     .option('--post-filter', "with the system's post-filter (DNN: the cepstral one; MDNNs2: its post-filter DNN) (default: as the voice says: each only where it lowered the held-out MCD in training)")
     .option('--no-post-filter', "without the system's post-filter, as the paper's systems without it")
     .requiredOption('--out <file.wav>', 'the WAV file to write')

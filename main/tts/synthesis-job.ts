@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { maxSynthesisText, speechSystemSchema, type SpeechSystem, type SynthesisState } from '../api/speech'
 import { defineJobKind, type JsonValue } from '../core/jobs/kind'
+import type { VoicePrecision } from './model/voice-package'
 
 /*
  * tts.synthesize: the Speech workspace's synthesis, as a job in a worker (progress, cancel). The text is
@@ -22,7 +23,8 @@ export const ttsSynthesizeInput = z
     rate: z.number().min(0.5).max(2).default(1),
     pitch: z.number().min(-12).max(12).default(0),
     /** As `tts say` runs a voice by default: its large graphs quantised to 8 bits as it opens (faster). */
-    precision: z.enum(['float32', 'int8']).default('int8'),
+    // Written out (type-checked against VoicePrecision) so that the job registry loads no ONNX code at start-up.
+    precision: z.enum(['float32', 'int8'] as const satisfies readonly VoicePrecision[]).default('int8'),
   })
   .strict()
 export type TtsSynthesizeInput = z.output<typeof ttsSynthesizeInput>

@@ -3,7 +3,7 @@ import { initBackend } from '../../compute/backend'
 import { benchMachine, median, type BenchMachine } from '../../core/bench-timing'
 import { mark, synthesisStages, type StageTimes } from '../model/stage-times'
 import { paperWidths, type VoiceSystem, type VoiceWidths } from '../model/voice-config'
-import { Voice, type VoicePrecision } from '../model/voice-package'
+import { Voice, voicePrecisions, type VoicePrecision } from '../model/voice-package'
 import { synthesizeText } from '../synthesize'
 import { analyse } from '../vocoder/analysis'
 import { synthesise } from '../vocoder/synthesis'
@@ -97,7 +97,7 @@ async function systemSpeeds(voice: Voice, text: string, runs: number, warmup: nu
 async function voiceSpeeds(base: Voice, text: string, runs: number, warmup: number, log: (line: string) => void): Promise<{ speeds: SystemSpeed[]; seconds: number }> {
   const out: SystemSpeed[] = []
   let seconds = 0
-  for (const precision of ['float32', 'int8'] as const) {
+  for (const precision of voicePrecisions) {
     log(`synthesis with ${base.id}, graphs in ${precision}`)
     const voice = precision === base.precision ? base : await Voice.open(base.source, { precision })
     try {

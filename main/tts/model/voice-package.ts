@@ -101,7 +101,9 @@ export async function readVoicePackage(dir: string): Promise<VoiceSource> {
  * How a voice's graphs run: 'float32' as the package stores them (training's checks and `tts eval` use
  * this), or 'int8' (quantised-graph.ts: the acoustic, spectral and post-filter graphs in 8 bits, for speed).
  */
-export type VoicePrecision = 'float32' | 'int8'
+/** How a voice's graphs run: float32 as stored, or int8 with the large graphs quantised as the voice opens. */
+export const voicePrecisions = ['float32', 'int8'] as const
+export type VoicePrecision = (typeof voicePrecisions)[number]
 const quantisedGraphs: readonly VoiceGraph[] = ['acoustic', 'spectral', 'postFilter']
 
 /** What a sentence's frame features gave the networks that every system of the voice shares. */
