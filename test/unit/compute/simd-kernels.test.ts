@@ -172,3 +172,28 @@ describe('the SIMD convolution (Conv2D and FusedConv2D on wasm)', () => {
     expect(relativeError(strided.wasm, strided.cpu)).toBeLessThan(1e-5)
   })
 })
+
+describe('the SIMD runner when its helper fails', () => {
+  // Last in the file: it drops this backend's helper.
+  it("drops the helper, does the helper's part on the calling thread, and reports that part's own error", () => {
+    const backend = tf.backend() as BackendWasm
+    const runner = simdRunner(backend)!
+    if (runner.threads < 2) return
+    const x = tf.ones([8, 4])
+    const acc = tf.zeros([16]) // two float64 accumulators of 4
+    try {
+      const [xAt, accAt] = [backend.dataIdMap.get(x.dataId)!.memoryOffset, backend.dataIdMap.get(acc.dataId)!.memoryOffset]
+      const outside = runner.memory.buffer.byteLength - 8 // rows read from here run off the end of the heap: a trap
+      expect(() => runner.run('sumRows', (from, to) => (from === 0 ? [xAt, accAt, 4, from, to] : [outside, accAt + 32, 4, from, to]), 8, 1)).toThrow(/out of bounds/)
+      expect(runner.threads).toBe(1)
+      // The calling thread's part was done before the helper's failure was seen: rows 0-3 of ones.
+      expect(Array.from(new Float64Array(runner.memory.buffer, accAt, 4))).toEqual([4, 4, 4, 4])
+      // And the runner goes on, on one thread.
+      new Float64Array(runner.memory.buffer, accAt, 8).fill(0)
+      runner.run('sumRows', (from, to) => [xAt, accAt, 4, from, to], 8, 1)
+      expect(Array.from(new Float64Array(runner.memory.buffer, accAt, 4))).toEqual([8, 8, 8, 8])
+    } finally {
+      tf.dispose([x, acc])
+    }
+  })
+})
