@@ -5,6 +5,7 @@ import { conv3dConfig } from './conv3d'
 import { conv3dBackpropFilterConfig } from './conv3d-backprop'
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop'
 import { sliceConfig, splitVConfig, stridedSliceConfig, unpackConfig } from './heap-slice'
+import { batchMatMulConfig, fusedMatMulConfig } from './matmul-layouts'
 import { maxPool3dConfig, maxPool3dGradConfig, maxPoolGradConfig } from './max-pool'
 import { meanConfig, sumConfig } from './outer-axis-sums'
 import { castConfig, identityConfig } from './shared-data'
@@ -34,7 +35,8 @@ export const addedWasmKernels: readonly KernelConfig[] = [
  * (Sum, Mean over leading or middle axes: outer-axis-sums.ts); both fall back to the stock kernels.
  * And Slice, SplitV, Unpack and contiguous StridedSlice, which copied their whole input out of the heap
  * for every piece (heap-slice.ts). And Conv2D and FusedConv2D, right but slower than our SIMD kernel where
- * it serves (stride 1, NHWC, output channels in multiples of 8; simd-conv2d.ts).
+ * it serves (stride 1, NHWC, output channels in multiples of 8; simd-conv2d.ts). And BatchMatMul and
+ * _FusedMatMul, which run transposed or batched operands in a plain loop (matmul-layouts.ts).
  */
 export const replacedWasmKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
@@ -54,6 +56,8 @@ export const replacedWasmKernels: readonly KernelConfig[] = [
   stridedSliceConfig,
   conv2dConfig,
   fusedConv2dConfig,
+  batchMatMulConfig,
+  fusedMatMulConfig,
 ]
 
 /**
