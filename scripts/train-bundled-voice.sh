@@ -3,7 +3,7 @@
 # fixture corpus -> `tts train --system mdnn` (which trains the baseline DNN first, so the package speaks
 # with both systems) -> `tts eval` -> the package and its card, with the intelligibility of unseen text
 # (scripts/check-intelligibility.mjs) where pocketsphinx is installed. Needs a build (npm run build) and
-# Debian's festival with festvox-us-slt-hts. Sized to finish in about 80 minutes on a 2-core machine:
+# Debian's festival with festvox-us-slt-hts. Sized to finish in about 45 minutes on a 2-core machine:
 # the networks are far smaller than the paper's; the cheap baseline networks train for many epochs, the
 # spectral ones (1025-dimensional, most of the time) for few (the card says how many).
 # PERCEPT_BIN may name another copy of bin/percept.mjs (e.g. a build kept apart from one being rebuilt).
@@ -23,7 +23,7 @@ percept() { node "${PERCEPT_BIN:-$root/bin/percept.mjs}" "$@"; }
 json() { node -e "const v = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')); console.log(eval('v.' + process.argv[2]))" "$@"; }
 
 name=slt-fixture
-sentences=300 seed=1 epochs=1 batch=256 lr=0.002
+sentences=800 seed=1 epochs=1 batch=256 lr=0.002
 stage_epochs=duration=40,acoustic=14,bottleneck=8,stacked=2
 widths=duration=256x256x256,acoustic=256x256x256,autoencoder=128x60,bottleneck=256x256x256,postFilter=64
 started=$(date +%s)
@@ -66,6 +66,8 @@ if command -v pocketsphinx_continuous >/dev/null 2>&1; then
   intelligibility=$(node "$root/scripts/check-intelligibility.mjs" --voice "$target.new" --markdown)
 fi
 minutes=$(( ($(date +%s) - started + 59) / 60 ))
+percept tts corpus import "$corpus_dir" --json > "$work/corpus-report.json"
+speech=$(node -e "console.log(Math.round(JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).duration / 60))" "$work/corpus-report.json")
 cat >> "$target.new/card.md" <<CARD
 
 ## Where this bundled voice came from
@@ -91,7 +93,7 @@ $intelligibility
 ## Limits of this bundled voice
 One synthetic speaker: festival's HTS voice cmu_us_slt_arctic_hts, not a natural recording; the voice imitates
 a statistical synthesiser, so its scores say how well the networks copy that one, not natural speech.
-Twenty minutes of training speech, small networks and few epochs: it shows the pipeline end to end and is no
+About $speech minutes of speech, small networks and few epochs: it shows the pipeline end to end and is no
 quality voice. At these sizes the post-filters raise the MCD instead of lowering it (a post-filter of 64 units
 trained $epochs epoch(s) is far from the paper's 2 x 2048; the cepstral one sharpens spectra that festival's HTS
 voice already sharpened), so the paper's ordering of the systems is not reproduced here. Training therefore

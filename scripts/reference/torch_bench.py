@@ -8,11 +8,12 @@ interleaved round by round (background work on the machine then slows both alike
     {"op": "build", "id": "cnn", "spec": {...}, "batch": 32}  ->  {"params": 28970}
     {"op": "train", "id": "cnn", "reps": 3}                   ->  {"ms": [...]}   one optimizer step each
     {"op": "infer", "id": "cnn", "reps": 3}                   ->  {"ms": [...]}   eval-mode forward pass each
+    {"op": "infer_int8", "id": "cnn", "reps": 3}              ->  {"ms": [...], "engine": "onednn"}  the same, convolutions int8
     {"op": "quit"}
 
 The first line it writes is {"torch": version, "threads": n}, or {"error": why} when torch cannot load.
 A spec is the TF.js model read layer by layer (pytorch-reference.ts: torchSpecOf); the network is built
-the way a PyTorch user would write it: NCHW, nn.Conv2d with padding='same', logits into
+the way a PyTorch user would write it: NCHW, nn.Conv2d with 'same' padding (as numbers where symmetric), logits into
 F.cross_entropy (TF.js applies softmax then categorical cross-entropy: the same arithmetic), SGD with
 the model's learning rate and Nesterov momentum. Weights are seeded, not copied: only time is compared.
 
@@ -39,6 +40,12 @@ except Exception as error:  # noqa: BLE001 - any import failure means "no PyTorc
     sys.exit(0)
 
 
+def same_padding(layer: dict):
+    """'same' as numbers where it is symmetric (odd spans: what quantised convolutions accept), else 'same'."""
+    spans = [d * (k - 1) for k, d in zip(layer["kernel"], layer["dilation"])]
+    return tuple(s // 2 for s in spans) if all(s % 2 == 0 for s in spans) else "same"
+
+
 class SpecNetwork(nn.Module):
     """Convolutions, poolings, global average pooling, dropout and dense layers, in the spec's order."""
 
@@ -53,7 +60,7 @@ class SpecNetwork(nn.Module):
             kind = layer["kind"]
             if kind == "conv":
                 module = nn.Conv2d(features, layer["filters"], tuple(layer["kernel"]), dilation=tuple(layer["dilation"]),
-                                   padding="same" if layer["padding"] == "same" else 0)
+                                   padding=same_padding(layer) if layer["padding"] == "same" else 0)
                 features = layer["filters"]
             elif kind == "maxpool":
                 # TF's 'same' pooling at stride = pool size keeps the ragged last window: ceil_mode.
@@ -117,6 +124,31 @@ class Bench:
             self.model(self.x)
 
 
+    def quantized(self) -> nn.Module:
+        """The network with its convolutions in int8 (static, calibrated on the batch; dense layers stay float),
+        as PyTorch's FX quantisation makes it with the first quantised engine this build has."""
+        if getattr(self, "_quantized", None) is None:
+            import copy
+            from torch.ao.quantization import get_default_qconfig_mapping
+            from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+            engines = [e for e in ("x86", "fbgemm", "onednn") if e in torch.backends.quantized.supported_engines]
+            if not engines:
+                raise RuntimeError("this PyTorch build has no quantised CPU engine")
+            torch.backends.quantized.engine = engines[0]
+            self.engine = engines[0]
+            mapping = get_default_qconfig_mapping(engines[0]).set_object_type(nn.Linear, None)
+            prepared = prepare_fx(copy.deepcopy(self.model).eval(), mapping, (self.x,))
+            with torch.inference_mode():
+                prepared(self.x)
+            self._quantized = convert_fx(prepared)
+        return self._quantized
+
+    def infer_int8(self) -> None:
+        model = self.quantized()
+        with torch.inference_mode():
+            model(self.x)
+
+
 def timed(run, reps: int) -> list:
     times = []
     for _ in range(reps):
@@ -143,10 +175,11 @@ def main() -> None:
                 bench = Bench(request["spec"], request["batch"])
                 benches[request["id"]] = bench
                 reply({"params": sum(p.numel() for p in bench.model.parameters())})
-            elif op in ("train", "infer"):
+            elif op in ("train", "infer", "infer_int8"):
                 bench = benches[request["id"]]
-                times = timed(bench.train if op == "train" else bench.infer, request["reps"])
-                reply({"ms": times, "median": statistics.median(times)})
+                run = {"train": bench.train, "infer": bench.infer, "infer_int8": bench.infer_int8}[op]
+                times = timed(run, request["reps"])
+                reply({"ms": times, "median": statistics.median(times), **({"engine": bench.engine} if op == "infer_int8" else {})})
             else:
                 reply({"error": f"unknown op {op!r}"})
         except Exception as error:  # noqa: BLE001 - reported to the caller, which says what failed

@@ -18,7 +18,9 @@ interface Figure {
   ratio: number
 }
 
-type Comparison = { available: true; torch: string; threads: number; rounds: number; reps_per_round: number; figures: Record<string, Figure> } | { available: false; note: string }
+type Comparison =
+  | { available: true; torch: string; threads: number; rounds: number; reps_per_round: number; figures: Record<string, Figure>; skipped?: Record<string, string> }
+  | { available: false; note: string }
 
 /** One round of one repetition (--quick): the ratio is the two times' quotient, rounded to 0.01. */
 function expectFigure(figure: Figure | undefined): void {
@@ -28,7 +30,8 @@ function expectFigure(figure: Figure | undefined): void {
   expect(figure!.ratio).toBeCloseTo(figure!.ours_ms / figure!.pytorch_ms, 1)
 }
 
-function expectComparison(comparison: Comparison, keys: string[]): void {
+/** `keys` compared; `optional` ones compared or, where this PyTorch cannot run them, skipped with a reason. */
+function expectComparison(comparison: Comparison, keys: string[], optional: string[] = []): void {
   if (!torchHere) {
     expect(comparison.available).toBe(false)
     if (!comparison.available) expect(comparison.note).toMatch(/^PyTorch comparison skipped: .*python3-torch/)
@@ -39,6 +42,11 @@ function expectComparison(comparison: Comparison, keys: string[]): void {
   expect(comparison.rounds).toBe(1)
   expect(comparison.reps_per_round).toBe(1)
   expect(comparison.threads).toBeGreaterThanOrEqual(1)
+  const skipped = comparison.skipped ?? {}
+  for (const key of optional) {
+    if (key in comparison.figures) keys = [...keys, key]
+    else expect(skipped[key], `${key} neither compared nor skipped`).toMatch(/\w/)
+  }
   expect(Object.keys(comparison.figures).sort()).toEqual([...keys].sort())
   for (const key of keys) expectFigure(comparison.figures[key])
 }
@@ -58,7 +66,12 @@ describe('bench --json beside PyTorch', () => {
     expect(code, stderr).toBe(0)
     const result = JSON.parse(stdout) as {
       backends: Record<string, unknown>
-      onnxruntime: { cnn_batch32_ms: number | null; forward_gflop: number; gflop_per_s: number }
+      onnxruntime: {
+        cnn_batch32_ms: number | null
+        forward_gflop: number
+        gflop_per_s: number
+        int8: { cnn_batch32_ms: number; max_probability_difference: number; top1_agreement: number }
+      }
       pytorch: Comparison
     }
     expect(Object.keys(result.backends)).toEqual(['wasm'])
@@ -67,6 +80,11 @@ describe('bench --json beside PyTorch', () => {
     // One pass at batch 32: four 3x3 convolutions at 64 x 41 positions (2 -> 32, three 32 -> 32), then 32 -> 10.
     expect(onnx.forward_gflop).toBeCloseTo((2 * 32 * (64 * 41 * 9 * (2 * 32 + 3 * 32 * 32) + 32 * 10)) / 1e9, 3)
     expect(Math.abs(onnx.gflop_per_s - onnx.forward_gflop / (onnx.cnn_batch32_ms! / 1000))).toBeLessThan(1)
-    expectComparison(result.pytorch, ['reference_cnn_train_step', 'reference_cnn_onnx_inference'])
+    // The int8 graph: timed, and its class probabilities close to the float32 graph's on the timed batch.
+    expect(onnx.int8.cnn_batch32_ms).toBeGreaterThan(0)
+    expect(onnx.int8.max_probability_difference).toBeGreaterThan(0)
+    expect(onnx.int8.max_probability_difference).toBeLessThan(0.01)
+    expect(onnx.int8.top1_agreement).toBeGreaterThanOrEqual(0.9)
+    expectComparison(result.pytorch, ['reference_cnn_train_step', 'reference_cnn_onnx_inference'], ['reference_cnn_onnx_int8_inference'])
   }, 240_000)
 })

@@ -31,7 +31,15 @@ export interface ComputeBenchResult {
    * The exported reference CNN in onnxruntime-node. `forward_gflop`: the arithmetic of one pass (forward-flops.ts);
    * `gflop_per_s`: that over the time, to hold against the cores' multiply-add peak (see benchOnnx).
    */
-  onnxruntime: { cnn_batch32_ms: number | null; reason?: string; intra_op_threads?: number; forward_gflop?: number; gflop_per_s?: number }
+  onnxruntime: {
+    cnn_batch32_ms: number | null
+    reason?: string
+    intra_op_threads?: number
+    forward_gflop?: number
+    gflop_per_s?: number
+    /** The same graph with its convolutions in int8 (quantise-conv.ts), calibrated on another batch. */
+    int8?: { cnn_batch32_ms: number; max_probability_difference: number; top1_agreement: number } | { reason: string }
+  }
   item: string
   unit: 'ms'
   date: string
@@ -177,21 +185,44 @@ async function benchBackend(backend: TfBackendName, plan: Plan, log: (line: stri
   }
 }
 
-/** The reference CNN exported by main/compute/onnx and opened as the app opens models (onnx-session.ts). */
-async function referenceCnnSession(): Promise<OnnxModelSession> {
-  const { exportToOnnx } = await import('../onnx')
+/**
+ * The reference CNN exported by main/compute/onnx and opened as the app opens models (onnx-session.ts);
+ * 'int8': its convolutions quantised, calibrated on a batch other than the one timed.
+ */
+async function referenceCnnSession(precision: 'float32' | 'int8' = 'float32'): Promise<OnnxModelSession> {
+  const { decodeModel, exportToOnnx, quantiseConvsCalibrated } = await import('../onnx')
   const model = buildReferenceCnn({ seed: 1, compile: false })
   try {
-    return await openOnnxSession(exportToOnnx(model))
+    const bytes = exportToOnnx(model)
+    if (precision === 'float32') return await openOnnxSession(bytes)
+    const input = decodeModel(bytes).graph!.input![0]!.name!
+    const quantised = await quantiseConvsCalibrated(bytes, [referenceCnnFeeds(input, Math.cos)])
+    if (quantised.convs === 0) throw new Error('no convolution was quantised')
+    return await openOnnxSession(quantised.bytes)
   } finally {
     model.dispose()
   }
 }
 
 /** A deterministic batch of the reference CNN's input, as the session takes it. */
-function referenceCnnFeeds(session: OnnxModelSession): Record<string, { data: Float32Array; shape: number[] }> {
-  const data = new Float32Array(referenceCnnBatch * referenceCnnInputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i))
-  return { [session.inputNames[0]!]: { data, shape: [referenceCnnBatch, ...referenceCnnInputShape] } }
+function referenceCnnFeeds(input: string, wave: (x: number) => number = Math.sin): Record<string, { data: Float32Array; shape: number[] }> {
+  const data = new Float32Array(referenceCnnBatch * referenceCnnInputShape.reduce((a, b) => a * b, 1)).map((_, i) => wave(i))
+  return { [input]: { data, shape: [referenceCnnBatch, ...referenceCnnInputShape] } }
+}
+
+/** How far the int8 graph's class probabilities are from the float32 graph's: the largest difference, and the share of rows whose top class agrees. */
+function agreement(a: Float32Array, b: Float32Array, classes: number): { max: number; top1: number } {
+  let max = 0
+  let same = 0
+  const top = (x: Float32Array, row: number): number => {
+    let best = 0
+    for (let c = 1; c < classes; c++) if (x[row * classes + c]! > x[row * classes + best]!) best = c
+    return best
+  }
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!))
+  const rows = a.length / classes
+  for (let r = 0; r < rows; r++) if (top(a, r) === top(b, r)) same++
+  return { max, top1: same / rows }
 }
 
 /** GFLOP of one forward pass of the reference CNN at the benchmark's batch (forward-flops.ts). */
@@ -215,8 +246,9 @@ function referenceCnnGflop(): number {
  *   (measured idle) with every multiply-add unit busy all the time. "0.6x PyTorch" is out of fp32's reach
  *   here; only fewer multiplies (Winograd, which onnxruntime's CPU kernels do not have and which written as
  *   ONNX ops costs more in memory passes than it saves: an elementwise op over a 10.7 MB activation takes
- *   1.5 ms at best, and the transforms need several a layer against ~4 ms saved) or int8
- *   (QLinearConv with VNNI: 2.2-2.4x faster than this graph, but not the same arithmetic as PyTorch's) get under it.
+ *   1.5 ms at best, and the transforms need several a layer against ~4 ms saved) or int8 get under it.
+ *   So the benchmark also times the graph with int8 convolutions (quantise-conv.ts: QLinearConv with VNNI),
+ *   beside PyTorch's own int8 convolutions of the same network (same arithmetic on both sides).
  * - Where we are, on the 4.49 GFLOP computed: one thread 42.7 ms at best (105 GFLOP/s, 90% of a core's peak;
  *   PyTorch's one thread: 64-80 ms under the same load), two threads 24.0 ms idle (187 GFLOP/s, 80% of two
  *   cores' peak; gflop_per_s below counts all 4.74, so it reads 5% higher). The graph onnxruntime runs is
@@ -236,12 +268,39 @@ async function benchOnnx(quick: boolean, log: (line: string) => void): Promise<C
     return { cnn_batch32_ms: null, reason: `exporting the reference CNN to ONNX or opening it failed: ${(error as Error).message}` }
   }
   try {
-    const feeds = referenceCnnFeeds(session)
+    const feeds = referenceCnnFeeds(session.inputNames[0]!)
     const ms = await timeAsync(quick ? 0 : 3, quick ? 1 : 20, () => session.run(feeds))
     const gflop = referenceCnnGflop()
     const rate = Math.round(gflop / (ms / 1000))
     log(`  onnxruntime reference CNN batch ${referenceCnnBatch}: ${ms} ms (${rate} GFLOP/s)`)
-    return { cnn_batch32_ms: ms, intra_op_threads: defaultIntraOpThreads(), forward_gflop: Math.round(gflop * 1000) / 1000, gflop_per_s: rate }
+    const int8 = await benchOnnxInt8(session, feeds, quick, log)
+    return { cnn_batch32_ms: ms, intra_op_threads: defaultIntraOpThreads(), forward_gflop: Math.round(gflop * 1000) / 1000, gflop_per_s: rate, int8 }
+  } finally {
+    await session.release()
+  }
+}
+
+/** The int8 graph's time, and how close its outputs stay to the float32 graph's on the timed batch. */
+async function benchOnnxInt8(
+  float: OnnxModelSession,
+  feeds: ReturnType<typeof referenceCnnFeeds>,
+  quick: boolean,
+  log: (line: string) => void,
+): Promise<NonNullable<ComputeBenchResult['onnxruntime']['int8']>> {
+  let session: OnnxModelSession
+  try {
+    session = await referenceCnnSession('int8')
+  } catch (error) {
+    return { reason: `quantising the reference CNN failed: ${(error as Error).message}` }
+  }
+  try {
+    const ms = await timeAsync(quick ? 0 : 3, quick ? 1 : 20, () => session.run(feeds))
+    const output = float.outputNames[0]!
+    const a = (await float.run(feeds))[output]!.data as Float32Array
+    const b = (await session.run(feeds))[output]!.data as Float32Array
+    const { max, top1 } = agreement(a, b, referenceCnnClasses)
+    log(`  onnxruntime reference CNN batch ${referenceCnnBatch}, convolutions int8: ${ms} ms (probabilities within ${max.toExponential(2)} of float32; top class the same for ${(100 * top1).toFixed(0)}%)`)
+    return { cnn_batch32_ms: ms, max_probability_difference: max, top1_agreement: top1 }
   } finally {
     await session.release()
   }
@@ -254,10 +313,12 @@ async function compareReferenceCnn(backend: TfBackendName, quick: boolean, log: 
   const inputs = seeded([referenceCnnBatch, ...referenceCnnInputShape], 9)
   const labels = tf.oneHot(tf.tensor1d(Array.from({ length: referenceCnnBatch }, (_, i) => i % referenceCnnClasses), 'int32'), referenceCnnClasses)
   let session: OnnxModelSession | null = null
+  let int8: OnnxModelSession | null = null
   try {
     const spec = torchSpecOf(model)
     session = await referenceCnnSession().catch(() => null)
-    const feeds = session ? referenceCnnFeeds(session) : null
+    int8 = await referenceCnnSession('int8').catch(() => null)
+    const feeds = session ? referenceCnnFeeds(session.inputNames[0]!) : null
     return await compareWithPyTorch(
       [
         {
@@ -276,11 +337,22 @@ async function compareReferenceCnn(backend: TfBackendName, quick: boolean, log: 
               },
             ]
           : []),
+        ...(int8 && feeds
+          ? [
+              {
+                name: 'reference_cnn_onnx_int8_inference',
+                label: `reference CNN inference, batch ${referenceCnnBatch}, convolutions int8 (onnxruntime; PyTorch's int8 too)`,
+                torch: { op: 'infer_int8' as const, spec, batch: referenceCnnBatch },
+                ours: () => int8!.run(feeds),
+              },
+            ]
+          : []),
       ],
       { quick, threads: defaultIntraOpThreads(), log },
     )
   } finally {
     await session?.release()
+    await int8?.release()
     model.optimizer.dispose()
     model.dispose()
     tf.dispose([inputs, labels])
@@ -380,7 +452,12 @@ export function formatComputeBench(result: ComputeBenchResult): string {
   const onnx =
     ort.cnn_batch32_ms === null
       ? `n/a (${ort.reason})`
-      : `${ort.cnn_batch32_ms} ms${ort.gflop_per_s ? ` (${ort.forward_gflop} GFLOP a pass: ${ort.gflop_per_s} GFLOP/s on ${ort.intra_op_threads} threads)` : ''}`
+      : `${ort.cnn_batch32_ms} ms${ort.gflop_per_s ? ` (${ort.forward_gflop} GFLOP a pass: ${ort.gflop_per_s} GFLOP/s on ${ort.intra_op_threads} threads)` : ''}` +
+        (ort.int8 === undefined
+          ? ''
+          : 'reason' in ort.int8
+            ? `; int8: n/a (${ort.int8.reason})`
+            : `; convolutions int8: ${ort.int8.cnn_batch32_ms} ms (probabilities within ${ort.int8.max_probability_difference.toExponential(2)} of float32, top class the same for ${(100 * ort.int8.top1_agreement).toFixed(0)}%)`)
   const wasm = result.wasm ? `wasm: ${result.wasm.binary}, ${result.wasm.threads} thread(s)${result.wasm.note ? ` (${result.wasm.note})` : ''}` : null
   return [
     `Compute benchmark, ${result.date} (${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, TF.js ${result.machine.tfjs})`,

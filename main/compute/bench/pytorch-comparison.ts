@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { median } from '../../core/bench-timing'
-import { PyTorchReference, torchSpecOf, type TorchNetworkSpec } from './pytorch-reference'
+import { PyTorchReference, torchSpecOf, type TorchNetworkSpec, type TorchTimedOp } from './pytorch-reference'
 import type { ProfiledNetwork } from './step-profile'
 
 /*
@@ -16,8 +16,8 @@ export interface ComparedTask {
   name: string
   /** What is timed, for the table. */
   label: string
-  /** What PyTorch runs: a training step or an eval-mode forward pass of this network at this batch. */
-  torch: { op: 'train' | 'infer'; spec: TorchNetworkSpec; batch: number }
+  /** What PyTorch runs: a training step or an eval-mode forward pass (int8: convolutions quantised) of this network at this batch. */
+  torch: { op: TorchTimedOp; spec: TorchNetworkSpec; batch: number }
   /** One repetition of ours (awaited). */
   ours(): unknown
 }
@@ -39,6 +39,8 @@ export type PyTorchComparison =
       rounds: number
       reps_per_round: number
       figures: Record<string, PyTorchFigure>
+      /** Tasks PyTorch could not run here (e.g. a build without a quantised engine), with its reason. */
+      skipped?: Record<string, string>
     }
   | { available: false; note: string }
 
@@ -78,6 +80,38 @@ async function timeOurs(task: ComparedTask, reps: number): Promise<number[]> {
   return times
 }
 
+/** PyTorch answered a task with an error (the other tasks go on). */
+class ReferenceTaskError extends Error {}
+
+/** One task: rounds of ours then PyTorch's; the medians and the median of the rounds' ratios. */
+async function compareTask(reference: PyTorchReference, task: ComparedTask, rounds: number, reps: number, quick: boolean): Promise<PyTorchFigure> {
+  const theirs = async (n: number): Promise<number[]> => {
+    try {
+      return await reference.time(task.torch.op, task.name, n)
+    } catch (error) {
+      throw new ReferenceTaskError((error as Error).message)
+    }
+  }
+  await reference.build(task.name, task.torch.spec, task.torch.batch)
+  if (!quick) {
+    await timeOurs(task, 1)
+    await theirs(1)
+  }
+  const ours: number[] = []
+  const pytorch: number[] = []
+  const ratios: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    const a = await timeOurs(task, reps)
+    await settle()
+    const b = await theirs(reps)
+    await settle()
+    ours.push(...a)
+    pytorch.push(...b)
+    ratios.push(median(a) / median(b))
+  }
+  return { label: task.label, ours_ms: median(ours), pytorch_ms: median(pytorch), ratio: round2(median(ratios)) }
+}
+
 /** Times every task against PyTorch; never throws: without PyTorch the result says why, with the advice. */
 export async function compareWithPyTorch(tasks: ComparedTask[], options: CompareOptions): Promise<PyTorchComparison> {
   const log = options.log ?? (() => {})
@@ -93,28 +127,28 @@ export async function compareWithPyTorch(tasks: ComparedTask[], options: Compare
   const reps = options.quick ? 1 : 2
   try {
     const figures: Record<string, PyTorchFigure> = {}
+    const skipped: Record<string, string> = {}
     for (const task of tasks) {
-      await reference.build(task.name, task.torch.spec, task.torch.batch)
-      if (!options.quick) {
-        await timeOurs(task, 1)
-        await reference.time(task.torch.op, task.name, 1)
+      try {
+        figures[task.name] = await compareTask(reference, task, rounds, reps, options.quick ?? false)
+        const f = figures[task.name]!
+        log(`  ${task.label}: ours ${f.ours_ms} ms, PyTorch ${f.pytorch_ms} ms, ratio ${f.ratio}`)
+      } catch (error) {
+        if (!(error instanceof ReferenceTaskError)) throw error
+        skipped[task.name] = error.message
+        log(`  ${task.label}: PyTorch could not run it (${error.message})`)
       }
-      const ours: number[] = []
-      const theirs: number[] = []
-      const ratios: number[] = []
-      for (let r = 0; r < rounds; r++) {
-        const a = await timeOurs(task, reps)
-        await settle()
-        const b = await reference.time(task.torch.op, task.name, reps)
-        await settle()
-        ours.push(...a)
-        theirs.push(...b)
-        ratios.push(median(a) / median(b))
-      }
-      figures[task.name] = { label: task.label, ours_ms: median(ours), pytorch_ms: median(theirs), ratio: round2(median(ratios)) }
-      log(`  ${task.label}: ours ${median(ours)} ms, PyTorch ${median(theirs)} ms, ratio ${round2(median(ratios))}`)
     }
-    return { available: true, torch: reference.torch, python: reference.python, threads: reference.threads, rounds, reps_per_round: reps, figures }
+    return {
+      available: true,
+      torch: reference.torch,
+      python: reference.python,
+      threads: reference.threads,
+      rounds,
+      reps_per_round: reps,
+      figures,
+      ...(Object.keys(skipped).length ? { skipped } : {}),
+    }
   } catch (error) {
     const note = `PyTorch comparison failed: ${(error as Error).message}`
     log(note)
@@ -131,7 +165,8 @@ export function formatPyTorchComparison(comparison: PyTorchComparison): string {
   const rows = Object.values(comparison.figures).map(
     (f) => `  ${f.label.padEnd(50)} ours ${String(f.ours_ms).padStart(9)} ms   PyTorch ${String(f.pytorch_ms).padStart(9)} ms   ratio ${f.ratio}x`,
   )
-  return [head, ...rows].join('\n') + '\n'
+  const skipped = Object.entries(comparison.skipped ?? {}).map(([name, why]) => `  ${name}: PyTorch could not run it (${why})`)
+  return [head, ...rows, ...skipped].join('\n') + '\n'
 }
 
 /**

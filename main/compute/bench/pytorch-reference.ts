@@ -79,6 +79,8 @@ export function locateTorchScript(from: string = import.meta.url): string | null
   return locateReferenceScript('torch_bench.py', from)
 }
 
+export type TorchTimedOp = 'train' | 'infer' | 'infer_int8'
+
 interface Answer extends ReferenceAnswer {
   params?: number
   ms?: number[]
@@ -103,8 +105,11 @@ export class PyTorchReference extends ReferenceProcess<Answer> {
     return (await this.request({ op: 'build', id, spec, batch })).params ?? 0
   }
 
-  /** Times `reps` training steps (train) or eval-mode forward passes (infer) of a built network, ms each. */
-  async time(op: 'train' | 'infer', id: string, reps: number): Promise<number[]> {
+  /**
+   * Times `reps` training steps (train) or eval-mode forward passes (infer; infer_int8: with the convolutions
+   * quantised by PyTorch, calibrated on the batch) of a built network, ms each.
+   */
+  async time(op: TorchTimedOp, id: string, reps: number): Promise<number[]> {
     return (await this.request({ op, id, reps })).ms ?? []
   }
 }

@@ -5,6 +5,7 @@ export type { OnnxExportContext, OnnxExportable, TfShape } from './export-contex
 export { isOnnxExportable } from './export-context'
 export { registerOnnxConverter, supportedLayerClasses, type LayerConverter } from './converters'
 export { samePadding } from './converters-conv'
+export { quantiseConvsCalibrated } from './calibrate'
 export { onnx, decodeModel, encodeModel, makeTensor, makeValueInfo, makeAttribute, int64Tensor } from './onnx-proto'
 export type { OnnxTypes } from './onnx-proto'
 export {

@@ -5,6 +5,8 @@
  * what the voice says.
  */
 
+import { composedSentences } from './composed-sentences'
+
 const written = [
   'The kettle was still warm when we came back inside.',
   'She folded the map and put it in her coat pocket.',
@@ -80,8 +82,11 @@ const templates: ((k: number) => string)[] = [
   (k) => `The water rose ${(k % 9) + 1}.${(k * 3) % 10} meters in ${(k % 6) + 2} hours.`,
 ]
 
-/** Every sentence the fixture may choose from: the written ones, then 30 of each template. */
+/** How many composed sentences (composed-sentences.ts) the list ends with. */
+export const composedCount = 450
+
+/** Every sentence the fixture may choose from: the written ones, 30 of each template, then the composed ones. */
 export function fixtureSentences(): string[] {
   const built = templates.flatMap((template) => Array.from({ length: 30 }, (_, k) => template(k)))
-  return [...written, ...built]
+  return [...written, ...built, ...composedSentences(composedCount)]
 }
