@@ -6,6 +6,7 @@ export { isOnnxExportable } from './export-context'
 export { registerOnnxConverter, supportedLayerClasses, type LayerConverter } from './converters'
 export { samePadding } from './converters-conv'
 export { quantiseConvsCalibrated } from './calibrate'
+export { initializerFloats } from './quantise-conv'
 export { onnx, decodeModel, encodeModel, makeTensor, makeValueInfo, makeAttribute, int64Tensor } from './onnx-proto'
 export type { OnnxTypes } from './onnx-proto'
 export {

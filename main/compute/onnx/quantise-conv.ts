@@ -16,6 +16,7 @@ export interface ValueRange {
   max: number
 }
 
+/** A float32 initializer's values (raw bytes or float_data). */
 export function initializerFloats(tensor: OnnxTypes.ITensorProto): Float32Array {
   if (tensor.rawData && tensor.rawData.length) {
     const raw = tensor.rawData

@@ -1,4 +1,4 @@
-import { decodeModel, encodeModel, makeTensor, type OnnxTypes } from '../../compute/onnx'
+import { decodeModel, encodeModel, initializerFloats, makeTensor, type OnnxTypes } from '../../compute/onnx'
 import { PerceptError } from '../../core/errors'
 
 /*
@@ -13,14 +13,6 @@ import { PerceptError } from '../../core/errors'
  */
 
 const msDomain = 'com.microsoft'
-
-function floatsOf(tensor: OnnxTypes.ITensorProto): Float32Array {
-  if (tensor.rawData && tensor.rawData.length) {
-    const raw = tensor.rawData
-    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))
-  }
-  return Float32Array.from(tensor.floatData ?? [])
-}
 
 /** Per-column symmetric int8 of a [rows, cols] matrix: the codes and each column's scale. */
 export function quantiseColumns(weights: Float32Array, rows: number, cols: number): { codes: Int8Array; scales: Float32Array } {
@@ -56,7 +48,7 @@ export function quantiseDenseGraph(bytes: Uint8Array, minWeights = 16384): Uint8
       continue
     }
     const [rows, cols] = dims as [number, number]
-    const { codes, scales } = quantiseColumns(floatsOf(weight), rows, cols)
+    const { codes, scales } = quantiseColumns(initializerFloats(weight), rows, cols)
     const name = weight.name!
     added.push(makeTensor(`${name}/int8`, [rows, cols], new Uint8Array(codes.buffer), 'int8'), makeTensor(`${name}/scale`, [cols], scales), makeTensor(`${name}/zero`, [cols], new Uint8Array(cols), 'int8'))
     dropped.add(name)
