@@ -31,7 +31,9 @@ started=$(date +%s)
 # VOICE_CORPUS may name a fixture corpus made earlier by the same command (its analysis cached in VOICE_WORK's home).
 corpus_dir=${VOICE_CORPUS:-$work/corpus}
 [ -n "${VOICE_CORPUS:-}" ] || [ -s "$work/corpus.json" ] || percept tts corpus fixture "$corpus_dir" --sentences $sentences --seed $seed --json > "$work/corpus.json"
-percept tts train --corpus "$corpus_dir" --system mdnn --epochs $epochs --stage-epochs $stage_epochs --seed $seed \
+# A trained voice's report kept in VOICE_WORK (mdnn.json, e.g. written from `percept jobs show <id> --json`
+# after `percept jobs resume <id>` finished a stopped run) skips training.
+[ -s "$work/mdnn.json" ] || percept tts train --corpus "$corpus_dir" --system mdnn --epochs $epochs --stage-epochs $stage_epochs --seed $seed \
   --batch-size $batch --learning-rate $lr --widths $widths --json > "$work/mdnn.json"
 mdnn=$(json "$work/mdnn.json" modelId)
 percept tts eval --corpus "$corpus_dir" --voice "$mdnn" --json > "$work/eval.json"

@@ -17,7 +17,7 @@ import { Voice, postFilterByDefault } from '../model/voice-package'
 import { fitVoiceStats, scaleSpectrum, zScore, type VoiceStats } from '../model/voice-stats'
 import { loadAcousticData, type UtteranceData } from './acoustic-data'
 import { evaluateVoice } from './evaluate'
-import { meanSquaredError, trainEpoch, type Pairs } from './fit'
+import { frameWindows, meanSquaredError, trainEpoch, type Pairs } from './fit'
 import { exportVoiceGraphs, onnxAgreement, voiceCard, writeVoicePackage } from './install-voice'
 import { epochsOf, reportPath, trainingStages, voiceIdFor, type StageEpoch, type TtsTrainInput, type TtsTrainReport } from './train-job'
 
@@ -65,19 +65,11 @@ interface StagePlan {
   validation: Pairs
 }
 
-/** Per utterance, the stacked network's spectra and the natural ones as post-filter segments. */
+/** The stacked network's spectra and the natural ones, as post-filter segments made batch by batch. */
 function postFilterPairs(nets: VoiceNetworks, set: DataSet): Pairs {
-  const layers = spectralLayers(nets)
-  const inputs: Float32Array[] = []
-  const targets: Float32Array[] = []
-  let frame = 0
-  for (const u of set.utterances) {
-    const rows = set.frameIn.subarray(frame * frameInputSize, (frame + u.frames) * frameInputSize)
-    inputs.push(segmentRows(predictRows(layers, rows, u.frames), u.frames, spectrumBins))
-    targets.push(segmentRows(set.spectra!.subarray(frame * spectrumBins, (frame + u.frames) * spectrumBins), u.frames, spectrumBins))
-    frame += u.frames
-  }
-  return { inputs: concat(inputs), targets: concat(targets), count: set.frames }
+  const lengths = set.utterances.map((u) => u.frames)
+  const synthetic = predictRows(spectralLayers(nets), set.frameIn, set.frames)
+  return { inputs: frameWindows(synthetic, spectrumBins, lengths), targets: frameWindows(set.spectra!, spectrumBins, lengths), count: set.frames }
 }
 
 /** What a stage trains, on what (computed when the stage starts: codes come from the layers trained before it). */
@@ -252,7 +244,9 @@ async function install(report: TtsTrainReport, nets: VoiceNetworks, stats: Voice
     const count = inputs === phoneInputSize ? Math.min(32, validation.phones) : Math.min(32, validation.frames)
     if (inputs === phoneInputSize) return { rows: validation.phoneIn.slice(0, count * inputs), count }
     if (inputs === frameInputSize) return { rows: validation.frameIn.slice(0, count * inputs), count }
-    return { rows: segmentRows(validation.spectra!, validation.frames, spectrumBins).slice(0, count * inputs), count }
+    // Segments of the first utterance's frames (enough of them, without segmenting the whole held-out set).
+    const first = validation.utterances[0]!.frames
+    return { rows: segmentRows(validation.spectra!.subarray(0, first * spectrumBins), first, spectrumBins).slice(0, Math.min(count, first) * inputs), count: Math.min(count, first) }
   })
   if (report.onnxMaxDifference > 1e-3) ctx.log('warn', `the ONNX graphs differ from TF.js by up to ${report.onnxMaxDifference}`)
   const id = voiceIdFor(input.system, ctx.jobId)
