@@ -79,6 +79,6 @@ describe('percept tts', () => {
     expect(report.phones.find((p: { phone: string }) => p.phone === 'pau').count).toBeGreaterThanOrEqual(4)
     const bad = await tts('corpus', 'fixture', dir, '--sentences', '100000')
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toMatch(/--sentences takes a whole number from 1 to 350/)
+    expect(bad.stderr).toMatch(/--sentences takes a whole number from 1 to 800/)
   })
 })

@@ -17,10 +17,10 @@ const festival = has('text2wave') && existsSync('/usr/share/festival/voices/us/c
 const bundled = existsSync(join(repoRoot, 'models', 'tts', 'slt-fixture', 'model.json'))
 const why = !recogniser ? 'pocketsphinx is not installed (apt-get install pocketsphinx pocketsphinx-en-us)' : 'no bundled voice (scripts/train-bundled-voice.sh)'
 
-// Bounds from the bundled voice's measured word error rates (its card: DNN 41.3%, MDNNs2 52.3%, festival
+// Bounds from the bundled voice's measured word error rates (its card: DNN 24.8%, MDNNs2 33.9%, festival
 // 27.5%, controls 98.2% and 106.4%), with margin for another machine's arithmetic.
-const DNN_BOUND = 0.52
-const MDNN_BOUND = 0.63
+const DNN_BOUND = 0.35
+const MDNN_BOUND = 0.44
 
 interface Scored {
   wer: number
@@ -74,9 +74,10 @@ describe.skipIf(!recogniser || !bundled)(`intelligibility of unseen text${recogn
     expect(wer.dnn!.wer).toBeLessThan(wer.noise!.wer - 0.2)
     expect(wer.mdnn!.wer).toBeLessThan(wer.shuffled!.wer - 0.2)
     if (festival) {
-      // The ceiling: festival's own voice, the recogniser working as it should.
+      // The yardstick: festival's own voice, the recogniser working as it should; the DNN voice within 10
+      // points of it (measured: 24.8% against festival's 27.5%).
       expect(wer.festival!.wer).toBeLessThan(0.35)
-      expect(wer.festival!.wer).toBeLessThanOrEqual(wer.dnn!.wer)
+      expect(wer.dnn!.wer).toBeLessThan(wer.festival!.wer + 0.1)
     }
   }, 900_000)
 })
