@@ -46,8 +46,9 @@ describe('the reference CNN with int8 convolutions', () => {
     model.dispose()
     const input = decodeModel(bytes).graph!.input![0]!.name!
     const names = calibrationNames(bytes)
-    // The input, then each convolution's output after its ReLU.
-    expect(names).toHaveLength(5)
+    // The input, then each convolution's output after its ReLU, then the global pooling's.
+    expect(names).toHaveLength(6)
+    expect(names[5]).toBe(decodeModel(bytes).graph!.node!.find((n) => n.opType === 'GlobalAveragePool')!.output![0])
     expect(names[0]).toBe(decodeModel(bytes).graph!.node!.find((n) => n.opType === 'Conv')!.input![0])
 
     const quantised = await quantiseConvsCalibrated(bytes, [feeds(input, Math.cos)])
@@ -55,8 +56,8 @@ describe('the reference CNN with int8 convolutions', () => {
     const graph = decodeModel(quantised.bytes).graph!
     const count = (op: string) => graph.node!.filter((n) => n.opType === op).length
     expect(count('Conv')).toBe(4)
-    expect(count('QuantizeLinear')).toBe(5) // one per quantised tensor: the shared ones are not quantised twice
-    expect(count('DequantizeLinear')).toBe(5 + 4 + 4) // activations, kernels, biases
+    expect(count('QuantizeLinear')).toBe(6) // one per quantised tensor: the shared ones are not quantised twice
+    expect(count('DequantizeLinear')).toBe(6 + 4 + 4) // activations, kernels, biases
     expect(graph.initializer!.filter((t) => t.dataType === 3 && t.name!.endsWith('/int8')).map((t) => t.name)).toEqual(['conv0/kernel/int8', 'conv1/kernel/int8', 'conv2/kernel/int8', 'conv3/kernel/int8'])
     expect(graph.initializer!.some((t) => t.name === 'conv1/kernel')).toBe(false)
 
