@@ -14,7 +14,7 @@ import {
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we build on
-import { Scratch } from './kernel-calls'
+import { callWasmKernel, Scratch } from './kernel-calls'
 
 /*
  * BatchMatMul and _FusedMatMul handed to the stock kernel only in the one layout it runs through
@@ -67,19 +67,23 @@ function productInFastLayout(backend: BackendWasm, s: Scratch, a: TensorInfo, b:
   }
   const out = backend.makeOutput([Math.max(p, q), m, n], 'float32')
   for (let i = 0; i < Math.max(p, q); i++) {
-    const ai = p === 1 ? a : s.run(Slice, { x: a }, { begin: [i, 0, 0], size: [1, m, k] })
-    const bi = s.run(Slice, { x: b }, { begin: [i, 0, 0], size: [1, k, n] })
-    const product = run(ai, bi)
-    // Views after the allocations: allocating may grow (and so detach) the heap.
-    ;(backend.typedArrayFromHeap(out) as Float32Array).set(backend.typedArrayFromHeap(product) as Float32Array, i * m * n)
-    backend.disposeData(product.dataId)
+    // Each pair's copies freed before the next (a long batch would otherwise hold a second copy of both).
+    const pair = new Scratch(backend)
+    try {
+      const ai = p === 1 ? a : pair.run(Slice, { x: a }, { begin: [i, 0, 0], size: [1, m, k] })
+      const bi = pair.run(Slice, { x: b }, { begin: [i, 0, 0], size: [1, k, n] })
+      const product = pair.adopt(run(ai, bi))
+      // Views after the allocations: allocating may grow (and so detach) the heap.
+      ;(backend.typedArrayFromHeap(out) as Float32Array).set(backend.typedArrayFromHeap(product) as Float32Array, i * m * n)
+    } finally {
+      pair.release()
+    }
   }
   return out
 }
 
 function callReshape(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
-  const kernel = getKernel(Reshape, 'wasm')!
-  return kernel.kernelFunc({ inputs: { x }, backend, attrs: { shape } }) as TensorInfo
+  return callWasmKernel(backend, Reshape, { x }, { shape })
 }
 
 /** Whether the stock kernel already takes its fast path, or the case is one we leave to it. */
