@@ -47,8 +47,10 @@ function convSites(graph: OnnxTypes.IGraphProto): ConvSite[] {
     const [input, w, b] = conv.input ?? []
     const weight = initializers.get(w ?? '')
     const bias = b ? initializers.get(b) : undefined
-    // Only convolutions by constant float32 weights (and bias), with a computed input.
-    if (!input || initializers.has(input) || weight?.dataType !== 1 || (b && bias?.dataType !== 1)) continue
+    // Only convolutions by constant float32 weights (and bias) that nothing else reads (they are replaced),
+    // with a computed input.
+    const own = (name: string | undefined) => !name || consumers.get(name)?.length === 1
+    if (!input || initializers.has(input) || weight?.dataType !== 1 || (b && bias?.dataType !== 1) || !own(w) || !own(b)) continue
     const next = consumers.get(conv.output![0]!) ?? []
     const relu = next.length === 1 && next[0]!.opType === 'Relu' && !next[0]!.domain ? next[0]! : undefined
     sites.push({ conv, input, output: relu ? relu.output![0]! : conv.output![0]!, weight, bias })

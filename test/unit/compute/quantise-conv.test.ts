@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useBackend } from '../../../main/compute/backend'
-import { decodeModel, exportToOnnx, quantiseConvsCalibrated } from '../../../main/compute/onnx'
+import { decodeModel, encodeModel, exportToOnnx, quantiseConvsCalibrated } from '../../../main/compute/onnx'
 import { openOnnxSession } from '../../../main/compute/onnx/onnx-session'
 import { activationQuantisation, calibrationGraph, calibrationNames, quantiseConvs, quantiseKernel } from '../../../main/compute/onnx/quantise-conv'
 import { buildReferenceCnn, referenceCnnBatch, referenceCnnInputShape } from '../../../main/compute/reference-cnn'
@@ -77,6 +77,27 @@ describe('the reference CNN with int8 convolutions', () => {
       await floatSession.release()
       await intSession.release()
     }
+  })
+
+  it('leaves float a convolution whose kernel another node reads too', async () => {
+    await useBackend('cpu')
+    const model = buildReferenceCnn({ seed: 1, compile: false })
+    const bytes = exportToOnnx(model)
+    model.dispose()
+    const onnxModel = decodeModel(bytes)
+    const graph = onnxModel.graph!
+    const convs = graph.node!.filter((n) => n.opType === 'Conv')
+    // conv3 reads conv2's kernel (both 32 -> 32): neither may be replaced.
+    convs[3]!.input![1] = convs[2]!.input![1]!
+    const shared = encodeModel(onnxModel)
+    expect(calibrationNames(shared)).toHaveLength(3) // conv0's input, its output (conv1's input), conv1's output; nothing pooled
+    const input = graph.input![0]!.name!
+    const quantised = await quantiseConvsCalibrated(shared, [feeds(input, Math.cos)])
+    expect(quantised.convs).toBe(2)
+    const out = decodeModel(quantised.bytes).graph!
+    expect(out.initializer!.some((t) => t.name === 'conv2/kernel')).toBe(true)
+    const session = await openOnnxSession(quantised.bytes)
+    await session.release()
   })
 
   it('refuses a range it was not given, and calibration without inputs', async () => {
