@@ -34,16 +34,24 @@ describe('scales', () => {
   })
 })
 
+/** The reference CNN's exported graph (seed 1). */
+async function referenceCnnOnnx(): Promise<Uint8Array> {
+  await useBackend('cpu')
+  const model = buildReferenceCnn({ seed: 1, compile: false })
+  try {
+    return exportToOnnx(model)
+  } finally {
+    model.dispose()
+  }
+}
+
 describe('the reference CNN with int8 convolutions', () => {
   const feeds = (input: string, wave: (x: number) => number) => ({
     [input]: { data: new Float32Array(referenceCnnBatch * 64 * 41 * 2).map((_, i) => wave(i * 0.37)), shape: [referenceCnnBatch, ...referenceCnnInputShape] },
   })
 
   it('stays within a few percent of float32 at every layer, in QDQ form', async () => {
-    await useBackend('cpu')
-    const model = buildReferenceCnn({ seed: 1, compile: false })
-    const bytes = exportToOnnx(model)
-    model.dispose()
+    const bytes = await referenceCnnOnnx()
     const input = decodeModel(bytes).graph!.input![0]!.name!
     const names = calibrationNames(bytes)
     // The input, then each convolution's output after its ReLU, then the global pooling's.
@@ -80,10 +88,7 @@ describe('the reference CNN with int8 convolutions', () => {
   })
 
   it('leaves float a convolution whose kernel another node reads too', async () => {
-    await useBackend('cpu')
-    const model = buildReferenceCnn({ seed: 1, compile: false })
-    const bytes = exportToOnnx(model)
-    model.dispose()
+    const bytes = await referenceCnnOnnx()
     const onnxModel = decodeModel(bytes)
     const graph = onnxModel.graph!
     const convs = graph.node!.filter((n) => n.opType === 'Conv')
@@ -101,10 +106,7 @@ describe('the reference CNN with int8 convolutions', () => {
   })
 
   it('refuses a range it was not given, and calibration without inputs', async () => {
-    await useBackend('cpu')
-    const model = buildReferenceCnn({ seed: 1, compile: false })
-    const bytes = exportToOnnx(model)
-    model.dispose()
+    const bytes = await referenceCnnOnnx()
     expect(() => quantiseConvs(bytes, new Map())).toThrow(/No calibrated range/)
     await expect(quantiseConvsCalibrated(bytes, [])).rejects.toThrow(/at least one batch/)
   })
