@@ -85,6 +85,6 @@ describe('bench --json beside PyTorch', () => {
     expect(onnx.int8.max_probability_difference).toBeGreaterThan(0)
     expect(onnx.int8.max_probability_difference).toBeLessThan(0.01)
     expect(onnx.int8.top1_agreement).toBeGreaterThanOrEqual(0.9)
-    expectComparison(result.pytorch, ['reference_cnn_train_step', 'reference_cnn_onnx_inference'], ['reference_cnn_onnx_int8_inference'])
+    expectComparison(result.pytorch, ['reference_cnn_train_step', 'reference_cnn_onnx_inference'], ['reference_cnn_onnx_int8_inference', 'reference_cnn_onnx_inference_vs_optimised'])
   }, 240_000)
 })

@@ -259,6 +259,12 @@ function referenceCnnGflop(): number {
  *   compared): 1 or 2 intra-op threads, no spinning ('session.intra_op.allow_spinning' 0), dynamic block
  *   base 4, no memory arena or pattern, the batch split into 2 or 4 branches run by 2 inter-op threads:
  *   none beat the default by more than the noise; 'basic' optimisation (no NCHWc) is 1.3-1.6x slower.
+ * - On an AVX2-only host (AMD EPYC without AVX-512, December 2026) PyTorch's eager forward pass took 31 to
+ *   100 ms depending on what its process had run before, while its TorchScript graph optimised for inference
+ *   stayed at 28-40 ms, near the multiply peak like ours (fp32 ~30 ms; int8 16-19 ms, QLinearConv at
+ *   ~310 GOP/s). So the comparison also times PyTorch's optimised graph: eager alone flatters us.
+ *   Keeping the 2-channel first convolution in float32 was tried: slower (the int8 convolution is 2.2 ms of
+ *   it, but the quantise and layout changes around a float one cost more).
  */
 async function benchOnnx(quick: boolean, log: (line: string) => void): Promise<ComputeBenchResult['onnxruntime']> {
   let session: OnnxModelSession
@@ -344,6 +350,17 @@ async function compareReferenceCnn(backend: TfBackendName, quick: boolean, log: 
                 label: `reference CNN inference, batch ${referenceCnnBatch}, convolutions int8 (onnxruntime; PyTorch's int8 too)`,
                 torch: { op: 'infer_int8' as const, spec, batch: referenceCnnBatch },
                 ours: () => int8!.run(feeds),
+              },
+            ]
+          : []),
+        // Last: building PyTorch's optimised graph changes how fast its eager pass runs afterwards.
+        ...(session && feeds
+          ? [
+              {
+                name: 'reference_cnn_onnx_inference_vs_optimised',
+                label: `reference CNN inference, batch ${referenceCnnBatch} (onnxruntime; PyTorch's TorchScript optimised for inference)`,
+                torch: { op: 'infer_optimised' as const, spec, batch: referenceCnnBatch },
+                ours: () => session!.run(feeds),
               },
             ]
           : []),

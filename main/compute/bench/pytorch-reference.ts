@@ -79,7 +79,7 @@ export function locateTorchScript(from: string = import.meta.url): string | null
   return locateReferenceScript('torch_bench.py', from)
 }
 
-export type TorchTimedOp = 'train' | 'infer' | 'infer_int8'
+export type TorchTimedOp = 'train' | 'infer' | 'infer_int8' | 'infer_optimised'
 
 interface Answer extends ReferenceAnswer {
   params?: number
@@ -106,8 +106,9 @@ export class PyTorchReference extends ReferenceProcess<Answer> {
   }
 
   /**
-   * Times `reps` training steps (train) or eval-mode forward passes (infer; infer_int8: with the convolutions
-   * quantised by PyTorch, calibrated on the batch) of a built network, ms each.
+   * Times `reps` training steps (train) or eval-mode forward passes (infer: eager; infer_int8: with the convolutions
+   * quantised by PyTorch, calibrated on the batch; infer_optimised: TorchScript frozen and optimised for
+   * inference) of a built network, ms each.
    */
   async time(op: TorchTimedOp, id: string, reps: number): Promise<number[]> {
     return (await this.request({ op, id, reps })).ms ?? []
