@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Assembles the hand-written wasm kernels (main/compute/wasm-kernels/simd/*.wat) into TypeScript modules
+// Assembles the hand-written wasm kernels (main/compute/wasm-kernels/simd/*.wat, main/dsp/simd/*.wat) into TypeScript modules
 // that carry the binary as base64 (<name>.wasm.ts beside each), so the app needs no assembler at run time.
 // Run after editing a .wat; test/unit/compute/simd-kernels.test.ts fails while a module is out of date.
 //   node scripts/build-wasm-kernels.mjs [--check]
@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import wabtInit from 'wabt'
 
-const dir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'main', 'compute', 'wasm-kernels', 'simd')
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const kernelDirs = [join(root, 'main', 'compute', 'wasm-kernels', 'simd'), join(root, 'main', 'dsp', 'simd')]
 
 /** The TypeScript module for one .wat file's text. */
 export async function wasmModuleSource(name, wat) {
@@ -32,7 +33,7 @@ const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(imp
 if (isMain) {
   const check = process.argv.includes('--check')
   let stale = 0
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
+  for (const dir of kernelDirs) for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
     const name = file.slice(0, -'.wat'.length)
     const source = await wasmModuleSource(name, readFileSync(join(dir, file), 'utf8'))
     const target = join(dir, `${name}.wasm.ts`)

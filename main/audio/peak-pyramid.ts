@@ -1,3 +1,5 @@
+import { blockStats, squareLanes, type SquareLanes } from '../dsp/block-stats'
+
 /**
  * Min/max peaks of a long sound at any zoom, computed once when it opens. Level 0 holds the minimum
  * and maximum of every `baseBlock` frames; each further level merges `fanOut` blocks of the one
@@ -110,22 +112,11 @@ export function emptyBaseLevel(frames: number): PeakLevel {
 
 /**
  * Level 0's blocks over frames [from, to) of `samples` (the whole channel): `from` starts a block and
- * `to` ends one or the channel, so a sound decoded a piece at a time fills it piece by piece.
+ * `to` ends one or the channel, so a sound decoded a piece at a time fills it piece by piece. The same
+ * pass adds the samples' squares to `squares` (block-stats.ts), for a caller that wants them.
  */
-export function fillBaseLevel(base: PeakLevel, samples: Float32Array, from: number, to: number): void {
-  const { min, max } = base
-  for (let k = from / baseBlock; k * baseBlock < to; k++) {
-    let mn = Infinity
-    let mx = -Infinity
-    const end = Math.min(to, (k + 1) * baseBlock)
-    for (let i = k * baseBlock; i < end; i++) {
-      const v = samples[i]!
-      if (v < mn) mn = v
-      if (v > mx) mx = v
-    }
-    min[k] = mn
-    max[k] = mx
-  }
+export function fillBaseLevel(base: PeakLevel, samples: Float32Array, from: number, to: number, squares: SquareLanes = squareLanes()): void {
+  blockStats(samples, from, to, baseBlock, base.min, base.max, squares)
 }
 
 /** The whole pyramid on a filled level 0: each level above merges fanOut blocks of the one below. */

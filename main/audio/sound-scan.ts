@@ -1,5 +1,5 @@
 import type { AudioData } from '../dsp/audio-data'
-import { sumOfSquares } from '../dsp/io/levels'
+import { squareLanes, squaresOf, type SquareLanes } from '../dsp/block-stats'
 import { LoudnessMeter } from '../dsp/io/loudness'
 import { baseBlock, emptyBaseLevel, fillBaseLevel, levelsOver, type PeakLevel } from './peak-pyramid'
 
@@ -15,16 +15,14 @@ export interface ScanResult {
  * Everything the editor measures of a sound, in one pass over it while it decodes: the peak pyramid,
  * and from it and beside it exactly what peakLevel, rmsLevel and integratedLoudness give. Each piece
  * is measured while it is still in cache, so the samples cross memory once instead of four times
- * (for an hour of stereo, 1.27 GB read back for each of four measures). One exception: rmsLevel sums
- * the squares in one running sum, channel after channel, so the first channel's are summed as it
- * decodes and the others' after it, from memory, to give the same bits (per-channel sums differ from
- * it by ~1e-9 over an hour).
+ * (for an hour of stereo, 1.27 GB read back for each of four measures); the extremes and squares in one
+ * wasm SIMD pass (block-stats.ts), summed as rmsLevel sums them.
  */
 export class SoundScan {
   private readonly loudness: LoudnessMeter
   private readonly bases: PeakLevel[]
-  /** The first channel's running sum of squares. */
-  private squares = 0
+  /** Each channel's running sums of squares. */
+  private readonly squares: SquareLanes[]
   /** Frames measured so far: always a whole number of pyramid blocks until finish(). */
   private done = 0
 
@@ -32,6 +30,7 @@ export class SoundScan {
     const channels = audio.channels.length
     this.loudness = new LoudnessMeter(audio.sampleRate, channels, this.frames)
     this.bases = audio.channels.map(() => emptyBaseLevel(this.frames))
+    this.squares = audio.channels.map(() => squareLanes())
   }
 
   private get frames(): number {
@@ -46,8 +45,8 @@ export class SoundScan {
   /** Measures what is left (a last partial block) and gives the results. */
   finish(): ScanResult {
     this.measure(this.frames)
-    let sum = this.squares
-    for (const channel of this.audio.channels.slice(1)) sum = sumOfSquares(channel, 0, channel.length, sum)
+    let sum = 0
+    for (const lanes of this.squares) sum += squaresOf(lanes)
     const count = this.frames * this.audio.channels.length
     const rms = count === 0 ? 0 : Math.sqrt(sum / count)
     return { peak: peakOf(this.bases), rms, lufs: this.loudness.loudness(), levels: this.bases.map(levelsOver) }
@@ -56,8 +55,7 @@ export class SoundScan {
   private measure(to: number): void {
     const from = this.done
     if (to <= from) return
-    this.audio.channels.forEach((samples, c) => fillBaseLevel(this.bases[c]!, samples, from, to))
-    if (this.audio.channels[0]) this.squares = sumOfSquares(this.audio.channels[0], from, to, this.squares)
+    this.audio.channels.forEach((samples, c) => fillBaseLevel(this.bases[c]!, samples, from, to, this.squares[c]))
     this.loudness.add(this.audio.channels, from, to)
     this.done = to
   }

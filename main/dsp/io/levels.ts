@@ -1,3 +1,4 @@
+import { addSquares, squareLanes, squaresOf } from '../block-stats'
 import type { AudioData } from '../audio-data'
 
 /** Largest |sample| over all channels, linear full scale (1 = 0 dBFS); 0 for no samples. */
@@ -12,24 +13,21 @@ export function peakLevel(audio: AudioData): number {
   return peak
 }
 
-/** Root mean square over all channels and frames, linear full scale; 0 for no samples. */
+/**
+ * Root mean square over all channels and frames, linear full scale; 0 for no samples. Each channel's
+ * squares are summed as block-stats.ts sums them (two lanes), so a sound measured a piece at a time
+ * there gives the same bits.
+ */
 export function rmsLevel(audio: AudioData): number {
   let sum = 0
   let count = 0
   for (const channel of audio.channels) {
-    sum = sumOfSquares(channel, 0, channel.length, sum)
+    const lanes = squareLanes()
+    addSquares(channel, 0, channel.length, lanes)
+    sum += squaresOf(lanes)
     count += channel.length
   }
   return count === 0 ? 0 : Math.sqrt(sum / count)
-}
-
-/**
- * `sum` plus the squares of x[from, to), in order: one running sum, channel after channel, as rmsLevel
- * takes it, so a caller that feeds the same samples in the same order (in pieces) gets the same bits.
- */
-export function sumOfSquares(x: Float32Array, from: number, to: number, sum: number): number {
-  for (let i = from; i < to; i++) sum += x[i]! * x[i]!
-  return sum
 }
 
 /** Linear amplitude to decibels (20 log10); -Infinity for 0. */
