@@ -1,4 +1,5 @@
 import { blockStatsBinary } from './simd/block-stats.wasm'
+import { kernelInstance } from './wasm-instance'
 
 /*
  * Each block's smallest and largest sample, and the sum of squares, in one pass (simd/block-stats.wat).
@@ -112,11 +113,6 @@ const minAt = chunkSamples * 4
 const maxAt = minAt + chunkSamples // one result per block of at least 4 samples: chunkSamples bytes hold them
 const accAt = maxAt + chunkSamples
 
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
-}
-
 interface Kernel {
   f32: Float32Array
   f64: Float64Array
@@ -127,14 +123,9 @@ let loaded: Kernel | null | undefined
 
 /** The kernel instance of this thread; null where WebAssembly SIMD is missing (blockStatsJs serves). */
 function kernel(): Kernel | null {
-  if (loaded !== undefined) return loaded
-  try {
-    const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly
-    const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(blockStatsBinary, 'base64')), {})
-    const heap = (exports.memory as { buffer: ArrayBuffer }).buffer
-    loaded = { f32: new Float32Array(heap), f64: new Float64Array(heap), run: exports.blockStats as Kernel['run'] }
-  } catch {
-    loaded = null
+  if (loaded === undefined) {
+    const instance = kernelInstance(blockStatsBinary)
+    loaded = instance && { f32: instance.f32, f64: instance.f64, run: instance.exports.blockStats as Kernel['run'] }
   }
   return loaded
 }

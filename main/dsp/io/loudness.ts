@@ -1,4 +1,6 @@
 import { frameCount, type AudioData } from '../audio-data'
+import { kWeightingBinary } from '../simd/k-weighting.wasm'
+import { kernelInstance } from '../wasm-instance'
 
 /** One second-order section, a0 normalised to 1. */
 export interface Biquad {
@@ -96,10 +98,22 @@ export class LoudnessMeter {
     }))
   }
 
-  /** Frames [from, to) of every channel, following on from the frames given before. */
-  add(channels: readonly Float32Array[], from: number, to: number): void {
+  /**
+   * Frames [from, to) of every channel, following on from the frames given before. Channels go two at a
+   * time through the wasm SIMD kernel (k-weighting.wat) where there is one: the same bits as the
+   * JavaScript loop (`javascript`: that loop, for tests), in about a third of the time for stereo.
+   */
+  add(channels: readonly Float32Array[], from: number, to: number, javascript = false): void {
     let step = this.step
-    for (const c of this.counted) step = filterSteps(channels[c]!, from, to, this.step, this.bounds, this.filters, this.progress[c]!)
+    const kernel = javascript ? null : kWeightingKernel()
+    const counted = this.counted
+    for (let k = 0; k < counted.length; k += kernel ? 2 : 1) {
+      const a = counted[k]!
+      const b = counted[k + 1]
+      step = kernel
+        ? filterStepsPair(kernel, channels[a]!, channels[b ?? a]!, from, to, this.step, this.bounds, this.filters, this.progress[a]!, b === undefined ? null : this.progress[b]!)
+        : filterSteps(channels[a]!, from, to, this.step, this.bounds, this.filters, this.progress[a]!)
+    }
     this.step = step
   }
 
@@ -183,4 +197,79 @@ function kWeightedEnergy(x: Float32Array, from: number, to: number, f: Float64Ar
   }
   state.set([x1, x2, y1, y2, z1, z2])
   return sum
+}
+
+interface KWeightingKernel {
+  f32: Float32Array
+  f64: Float64Array
+  run: (a: number, b: number, n: number, filters: number, state: number) => void
+}
+
+/** Frames a kernel call's chunk holds per channel, and where the two channels, the filters and the state sit in its memory (bytes). */
+const chunkFrames = 32 * 1024
+const aAt = 0
+const bAt = chunkFrames * 4
+const filtersAt = 2 * chunkFrames * 4
+const stateAt = filtersAt + 64
+
+let loadedKernel: KWeightingKernel | null | undefined
+
+function kWeightingKernel(): KWeightingKernel | null {
+  if (loadedKernel === undefined) {
+    const instance = kernelInstance(kWeightingBinary)
+    loadedKernel = instance && { f32: instance.f32, f64: instance.f64, run: instance.exports.kWeightPair as KWeightingKernel['run'] }
+  }
+  return loadedKernel
+}
+
+/**
+ * filterSteps for two channels at once through the kernel, channel a in lane 0 and b in lane 1; with no
+ * `pb`, b is a again and lane 1's results are dropped.
+ */
+function filterStepsPair(
+  k: KWeightingKernel,
+  xa: Float32Array,
+  xb: Float32Array,
+  from: number,
+  to: number,
+  step: number,
+  bounds: readonly number[],
+  f: Float64Array,
+  pa: ChannelProgress,
+  pb: ChannelProgress | null,
+): number {
+  const state = k.f64.subarray(stateAt / 8, stateAt / 8 + 14)
+  k.f64.set(f, filtersAt / 8)
+  for (let j = 0; j < 6; j++) {
+    state[2 * j] = pa.state[j]!
+    state[2 * j + 1] = (pb ?? pa).state[j]!
+  }
+  state[12] = pa.sum
+  state[13] = (pb ?? pa).sum
+  for (let chunk = from; step < bounds.length - 1 && chunk < to; ) {
+    const chunkEnd = Math.min(to, chunk + chunkFrames)
+    k.f32.set(xa.subarray(chunk, chunkEnd), aAt / 4)
+    if (pb) k.f32.set(xb.subarray(chunk, chunkEnd), bAt / 4)
+    const b = pb ? bAt : aAt
+    for (let at = chunk; step < bounds.length - 1 && at < chunkEnd; ) {
+      const end = Math.min(chunkEnd, bounds[step + 1]!)
+      k.run(aAt + (at - chunk) * 4, b + (at - chunk) * 4, end - at, filtersAt, stateAt)
+      at = end
+      if (end === bounds[step + 1]) {
+        pa.steps[step] = state[12]!
+        if (pb) pb.steps[step] = state[13]!
+        state[12] = 0
+        state[13] = 0
+        step++
+      }
+    }
+    chunk = chunkEnd
+  }
+  for (let j = 0; j < 6; j++) {
+    pa.state[j] = state[2 * j]!
+    if (pb) pb.state[j] = state[2 * j + 1]!
+  }
+  pa.sum = state[12]!
+  if (pb) pb.sum = state[13]!
+  return step
 }

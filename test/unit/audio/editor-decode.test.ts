@@ -81,10 +81,10 @@ describe('decodeForEditor', () => {
   }, 30_000)
 
   it('hands each piece over in order, all of it, the arrays full-length from the first', async () => {
-    const path = file('pieces.wav', encodeWav(signal(2, 4), 'pcm16'))
+    const path = file('pieces.wav', encodeWav(signal(2, 20), 'pcm16')) // 3.5 MB: four 1 MiB pieces
     const seen: [number, number][] = []
     const audio = await readWavFile(path, { onPiece: (decoded, from, to) => {
-      expect(decoded.channels.map((c) => c.length)).toEqual([176400, 176400])
+      expect(decoded.channels.map((c) => c.length)).toEqual([882000, 882000])
       seen.push([from, to])
     } })
     expect(seen.length).toBeGreaterThan(2)

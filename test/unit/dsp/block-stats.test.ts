@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { addSquares, blockStats, blockStatsJs, blockStatsKind, squareLanes } from '../../../main/dsp/block-stats'
@@ -27,11 +27,18 @@ function run(impl: typeof blockStats, x: Float32Array, block: number, cuts: numb
 }
 
 describe('blockStats', () => {
-  it('runs the wasm SIMD kernel here, assembled from its text', async () => {
+  it('runs the wasm SIMD kernel here', () => {
     expect(blockStatsKind()).toBe('wasm-simd')
-    const wat = readFileSync(resolve('main/dsp/simd/block-stats.wat'), 'utf8')
-    expect(await wasmModuleSource('block-stats', wat)).toBe(readFileSync(resolve('main/dsp/simd/block-stats.wasm.ts'), 'utf8'))
   })
+
+  it.each(readdirSync(resolve('main/dsp/simd')).filter((f) => f.endsWith('.wat')))(
+    '%s is assembled into its committed module (node scripts/build-wasm-kernels.mjs after editing it)',
+    async (file) => {
+      const name = file.slice(0, -'.wat'.length)
+      const wat = readFileSync(resolve('main/dsp/simd', file), 'utf8')
+      expect(await wasmModuleSource(name, wat)).toBe(readFileSync(resolve('main/dsp/simd', `${name}.wasm.ts`), 'utf8'))
+    },
+  )
 
   it.each([
     ['a whole number of blocks', 4096, 256],

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AudioData } from '../../../../main/dsp/audio-data'
 import { integratedLoudness, kWeightingCoefficients } from '../../../../main/dsp/io'
-import { dbfs, sine } from '../../../helpers/audio-signals'
+import { LoudnessMeter } from '../../../../main/dsp/io/loudness'
+import { dbfs, noise, sine, sweep } from '../../../helpers/audio-signals'
 
 /** `channels` copies of a 1 kHz sine at `db` dBFS peak per channel (EBU Tech 3341's test tone). */
 function tone(db: number, seconds: number, rate = 48000, channels = 2, frequency = 1000): AudioData {
@@ -94,5 +95,38 @@ describe('integrated loudness (EBU Tech 3341 style)', () => {
     expect(integratedLoudness(only(4))! - left).toBeCloseTo(10 * Math.log10(1.41), 2)
     expect(integratedLoudness(only(2))).toBeCloseTo(left, 6)
     expect(integratedLoudness(only(3))).toBeNull()
+  })
+})
+
+describe('LoudnessMeter', () => {
+  /** The meter's loudness and each channel's per-step energies, fed in pieces cut at `cuts`. */
+  function measure(audio: AudioData, cuts: number[], javascript: boolean) {
+    const frames = audio.channels[0]!.length
+    const meter = new LoudnessMeter(audio.sampleRate, audio.channels.length, frames)
+    const bounds = [0, ...cuts, frames]
+    for (let k = 0; k + 1 < bounds.length; k++) meter.add(audio.channels, bounds[k]!, bounds[k + 1]!, javascript)
+    const steps = (meter as unknown as { progress: { steps: Float64Array }[] }).progress.map((p) => [...p.steps])
+    return { lufs: meter.loudness(), steps }
+  }
+
+  it.each([
+    ['mono 44.1 kHz', 44100, 1],
+    ['stereo 48 kHz', 48000, 2],
+    ['three channels (a pair, then one alone) at 11025 Hz', 11025, 3],
+    ['5.1 (the LFE left out: two pairs)', 48000, 6],
+  ])('the wasm kernel gives the JavaScript loop bits, wherever the pieces are cut: %s', (_, rate, count) => {
+    const seconds = 3.3
+    const channels = Array.from({ length: count }, (_, c) =>
+      c % 2 ? noise(seconds, rate, 3 + c, 0.3) : sweep(40, rate / 2.5, seconds, rate, 0.5),
+    )
+    const audio = { sampleRate: rate, channels }
+    const frames = channels[0]!.length
+    const js = measure(audio, [], true)
+    expect(js.lufs).not.toBeNull()
+    expect(measure(audio, [], false)).toEqual(js)
+    // Cuts inside steps, on a step bound and past a kernel chunk (32768 frames).
+    const cuts = [1, Math.round(rate / 10), 40_000, frames - 7].filter((c) => c > 0 && c < frames).sort((a, b) => a - b)
+    expect(measure(audio, cuts, false)).toEqual(js)
+    expect(measure(audio, cuts, true)).toEqual(js)
   })
 })
