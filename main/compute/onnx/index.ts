@@ -7,6 +7,7 @@ export { registerOnnxConverter, supportedLayerClasses, type LayerConverter } fro
 export { samePadding } from './converters-conv'
 export { quantiseConvsCalibrated } from './calibrate'
 export { initializerFloats } from './quantise-conv'
+export { int8WeightSteps } from './int8-weight-steps'
 export { onnx, decodeModel, encodeModel, makeTensor, makeValueInfo, makeAttribute, int64Tensor } from './onnx-proto'
 export type { OnnxTypes } from './onnx-proto'
 export {

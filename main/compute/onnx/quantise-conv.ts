@@ -1,4 +1,5 @@
 import { PerceptError } from '../../core/errors'
+import { int8WeightSteps } from './int8-weight-steps'
 import { decodeModel, encodeModel, makeAttribute, makeTensor, makeValueInfo, type OnnxTypes } from './onnx-proto'
 
 /*
@@ -95,15 +96,15 @@ export function activationQuantisation(range: ValueRange): { scale: number; zero
   return { scale, zero: Math.min(255, Math.max(0, Math.round(-min / scale))) }
 }
 
-/** Per-output-channel symmetric int8 of a Conv kernel [K, C, ...]: the codes and each channel's scale. */
-export function quantiseKernel(weights: Float32Array, channels: number): { codes: Int8Array; scales: Float32Array } {
+/** Per-output-channel symmetric int8 of a Conv kernel [K, C, ...] in `steps` steps each side of zero: the codes and each channel's scale. */
+export function quantiseKernel(weights: Float32Array, channels: number, steps = int8WeightSteps()): { codes: Int8Array; scales: Float32Array } {
   const per = weights.length / channels
   const scales = new Float32Array(channels)
   const codes = new Int8Array(weights.length)
   for (let k = 0; k < channels; k++) {
     let max = 0
     for (let i = k * per; i < (k + 1) * per; i++) max = Math.max(max, Math.abs(weights[i]!))
-    scales[k] = max > 0 ? max / 127 : 1
+    scales[k] = max > 0 ? max / steps : 1
     for (let i = k * per; i < (k + 1) * per; i++) codes[i] = Math.round(weights[i]! / scales[k]!)
   }
   return { codes, scales }

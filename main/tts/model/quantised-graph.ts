@@ -1,11 +1,12 @@
-import { decodeModel, encodeModel, initializerFloats, makeTensor, type OnnxTypes } from '../../compute/onnx'
+import { decodeModel, encodeModel, initializerFloats, int8WeightSteps, makeTensor, type OnnxTypes } from '../../compute/onnx'
 import { PerceptError } from '../../core/errors'
 
 /*
  * An 8-bit copy of a voice's dense graph for synthesis, made in memory when the voice opens (the package
  * keeps float32, which training checks and `tts eval` scores). Each MatMul by a constant weight matrix, and
  * the bias Add after it, becomes onnxruntime's DynamicQuantizeMatMul (com.microsoft): the weights int8,
- * symmetric, one scale per output column (max |w| / 127); the activations quantised to uint8 per call.
+ * symmetric, one scale per output column (max |w| / 127, or / 63 on x86 without VNNI: int8-weight-steps.ts);
+ * the activations quantised to uint8 per call.
  * Why: the paper's networks are ~30 M weights (the post-filter alone 17 M), 11 GFLOP per second of speech
  * for MDNNs2; int8 products (VNNI where the CPU has it) run them 2-4 x faster than float32, which is what
  * the synthesis budget (real-time factor 0.05 on 2 cores) needs. The error this brings is measured against
@@ -14,11 +15,11 @@ import { PerceptError } from '../../core/errors'
 
 const msDomain = 'com.microsoft'
 
-/** Per-column symmetric int8 of a [rows, cols] matrix: the codes and each column's scale. */
-export function quantiseColumns(weights: Float32Array, rows: number, cols: number): { codes: Int8Array; scales: Float32Array } {
+/** Per-column symmetric int8 of a [rows, cols] matrix in `steps` steps each side of zero (int8-weight-steps.ts): the codes and each column's scale. */
+export function quantiseColumns(weights: Float32Array, rows: number, cols: number, steps = int8WeightSteps()): { codes: Int8Array; scales: Float32Array } {
   const scales = new Float32Array(cols)
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) scales[c] = Math.max(scales[c]!, Math.abs(weights[r * cols + c]!))
-  for (let c = 0; c < cols; c++) scales[c] = scales[c]! > 0 ? scales[c]! / 127 : 1
+  for (let c = 0; c < cols; c++) scales[c] = scales[c]! > 0 ? scales[c]! / steps : 1
   const codes = new Int8Array(rows * cols)
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) codes[r * cols + c] = Math.round(weights[r * cols + c]! / scales[c]!)
   return { codes, scales }

@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { arch } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { useBackend } from '../../../main/compute/backend'
 import { decodeModel, encodeModel, exportToOnnx, quantiseConvsCalibrated } from '../../../main/compute/onnx'
 import { openOnnxSession } from '../../../main/compute/onnx/onnx-session'
+import { int8WeightSteps } from '../../../main/compute/onnx/int8-weight-steps'
 import { activationQuantisation, calibrationGraph, calibrationNames, quantiseConvs, quantiseKernel } from '../../../main/compute/onnx/quantise-conv'
 import { buildReferenceCnn, referenceCnnBatch, referenceCnnInputShape } from '../../../main/compute/reference-cnn'
 import { relativeError } from './compare'
@@ -27,10 +30,19 @@ describe('scales', () => {
 
   it('a kernel gets one symmetric scale per output channel, each weight within half a step', () => {
     const weights = Float32Array.from([0.5, -1, 0.25, 0.127, 0, 0, 0, 0, -0.3, 0.3, 0.1, 0.2])
-    const { codes, scales } = quantiseKernel(weights, 3)
+    const { codes, scales } = quantiseKernel(weights, 3, 127)
     expect(Array.from(scales)).toEqual([Math.fround(1 / 127), 1, Math.fround(0.3 / 127)]) // an all-zero channel gets scale 1
     expect(Array.from(codes.slice(0, 4))).toEqual([64, -127, 32, 16])
     for (let i = 0; i < weights.length; i++) expect(Math.abs(codes[i]! * scales[Math.floor(i / 4)]! - weights[i]!)).toBeLessThanOrEqual(scales[Math.floor(i / 4)]! / 2 + 1e-9)
+    // 7 bits (x86 without VNNI, where onnxruntime's 16-bit pair sums would saturate): codes within +-63.
+    const seven = quantiseKernel(weights, 3, 63)
+    expect(Array.from(seven.scales)).toEqual([Math.fround(1 / 63), 1, Math.fround(0.3 / 63)])
+    expect(Math.max(...Array.from(seven.codes, Math.abs))).toBe(63)
+  })
+
+  it('uses 7 bits on x86 without VNNI and all 8 elsewhere', () => {
+    const vnni = /\b(avx512_vnni|avx_vnni)\b/.test(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '')
+    expect(int8WeightSteps()).toBe(['x64', 'ia32'].includes(arch()) && !vnni ? 63 : 127)
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeModel, openOnnxSession } from '../../../../main/compute/onnx'
+import { decodeModel, int8WeightSteps, openOnnxSession } from '../../../../main/compute/onnx'
 import { initBackend } from '../../../../main/compute/backend'
 import { predictRows } from '../../../../main/tts/model/mlp'
 import { quantiseColumns, quantiseDenseGraph } from '../../../../main/tts/model/quantised-graph'
@@ -9,12 +9,12 @@ import { buildVoiceNetworks, disposeVoiceNetworks } from '../../../../main/tts/m
 describe('int8 voice graphs', () => {
   it('quantises each column symmetrically to 127 steps of its largest |weight|', () => {
     // Columns [1, -0.5, 0.25] and [0, 0, -2]: scales 1/127 and 2/127.
-    const { codes, scales } = quantiseColumns(Float32Array.of(1, 0, -0.5, 0, 0.25, -2), 3, 2)
+    const { codes, scales } = quantiseColumns(Float32Array.of(1, 0, -0.5, 0, 0.25, -2), 3, 2, 127)
     expect(Array.from(scales)).toEqual([Math.fround(1 / 127), Math.fround(2 / 127)])
     expect(Array.from(codes)).toEqual([127, 0, -64, 0, 32, -127]) // -63.5 rounds to -64 (Math.round: half up), 31.75 -> 32
   })
 
-  it('replaces every large MatMul + bias Add by DynamicQuantizeMatMul and stays within 1 % of float32', async () => {
+  it('replaces every large MatMul + bias Add by DynamicQuantizeMatMul and stays within 1 % of float32 (2 % with 7-bit weights)', async () => {
     await initBackend()
     const nets = buildVoiceNetworks('dnn', { duration: [8], acoustic: [256, 256], autoencoder: [8, 4], bottleneck: [8], postFilter: [8] }, 3)
     try {
@@ -36,7 +36,8 @@ describe('int8 voice graphs', () => {
         let worst = 0
         for (let i = 0; i < expected.length; i++) (scale = Math.max(scale, Math.abs(expected[i]!))), (worst = Math.max(worst, Math.abs(got[i]! - expected[i]!)))
         expect(worst).toBeGreaterThan(0) // it is 8-bit arithmetic
-        expect(worst / scale).toBeLessThan(0.01)
+        // 7-bit weights (x86 without VNNI: int8-weight-steps.ts) have half the steps, so twice the error.
+        expect(worst / scale).toBeLessThan(int8WeightSteps() === 127 ? 0.01 : 0.02)
       } finally {
         await session.release()
       }
