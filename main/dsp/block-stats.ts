@@ -6,8 +6,8 @@ import { kernelInstance } from './wasm-instance'
  * A sound editor measures every sample of a file it opens: in JavaScript the min/max loop alone took
  * 1.1-1.3 s for an hour of 44.1 kHz stereo and the squares another 0.3-0.6 s (2-core VM, December 2026),
  * on the thread that decides how soon a long file opens. Where wasm SIMD is missing, blockStatsJs does the
- * same arithmetic in the same order, so both give the same bits; the peak pyramid, peakLevel and rmsLevel
- * all take their figures from here, so they agree with the editor's one-pass scan exactly.
+ * same arithmetic in the same order, so both give the same bits; the peak pyramid and rmsLevel take their
+ * figures from here (addSquares: the same lanes), so they agree with the editor's one-pass scan exactly.
  */
 
 /** Squares of a channel in two running float64 sums: lane j takes x[i]^2 for i = j mod 2, counted from where the calls start. */
