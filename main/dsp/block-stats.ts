@@ -1,5 +1,5 @@
 import { blockStatsBinary } from './simd/block-stats.wasm'
-import { kernelInstance } from './wasm-instance'
+import { wasmKernel, type WasmKernel } from './wasm-instance'
 
 /*
  * Each block's smallest and largest sample, and the sum of squares, in one pass (simd/block-stats.wat).
@@ -113,21 +113,11 @@ const minAt = chunkSamples * 4
 const maxAt = minAt + chunkSamples // one result per block of at least 4 samples: chunkSamples bytes hold them
 const accAt = maxAt + chunkSamples
 
-interface Kernel {
-  f32: Float32Array
-  f64: Float64Array
-  run: (x: number, n: number, block: number, mins: number, maxs: number, acc: number) => void
-}
+type Kernel = WasmKernel<(x: number, n: number, block: number, mins: number, maxs: number, acc: number) => void>
 
-let loaded: Kernel | null | undefined
-
-/** The kernel instance of this thread; null where WebAssembly SIMD is missing (blockStatsJs serves). */
+/** The kernel of this thread; null where WebAssembly SIMD is missing (blockStatsJs serves). */
 function kernel(): Kernel | null {
-  if (loaded === undefined) {
-    const instance = kernelInstance(blockStatsBinary)
-    loaded = instance && { f32: instance.f32, f64: instance.f64, run: instance.exports.blockStats as Kernel['run'] }
-  }
-  return loaded
+  return wasmKernel(blockStatsBinary, 'blockStats')
 }
 
 /** Which implementation this thread runs (for tests and benchmarks). */

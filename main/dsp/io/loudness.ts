@@ -1,6 +1,6 @@
 import { frameCount, type AudioData } from '../audio-data'
 import { kWeightingBinary } from '../simd/k-weighting.wasm'
-import { kernelInstance } from '../wasm-instance'
+import { wasmKernel, type WasmKernel } from '../wasm-instance'
 
 /** One second-order section, a0 normalised to 1. */
 export interface Biquad {
@@ -199,11 +199,7 @@ function kWeightedEnergy(x: Float32Array, from: number, to: number, f: Float64Ar
   return sum
 }
 
-interface KWeightingKernel {
-  f32: Float32Array
-  f64: Float64Array
-  run: (a: number, b: number, n: number, filters: number, state: number) => void
-}
+type KWeightingKernel = WasmKernel<(a: number, b: number, n: number, filters: number, state: number) => void>
 
 /** Frames a kernel call's chunk holds per channel, and where the two channels, the filters and the state sit in its memory (bytes). */
 const chunkFrames = 32 * 1024
@@ -212,14 +208,8 @@ const bAt = chunkFrames * 4
 const filtersAt = 2 * chunkFrames * 4
 const stateAt = filtersAt + 64
 
-let loadedKernel: KWeightingKernel | null | undefined
-
 function kWeightingKernel(): KWeightingKernel | null {
-  if (loadedKernel === undefined) {
-    const instance = kernelInstance(kWeightingBinary)
-    loadedKernel = instance && { f32: instance.f32, f64: instance.f64, run: instance.exports.kWeightPair as KWeightingKernel['run'] }
-  }
-  return loadedKernel
+  return wasmKernel(kWeightingBinary, 'kWeightPair')
 }
 
 /**
