@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
 import type { AudioInfo } from '../api'
-import { readAudioFile, type DecodedAudio } from '../dsp/io'
+import { readAudioFile, type DecodedSamples } from '../dsp/io'
 import { readWavFile } from '../dsp/io/wav'
 import type { JobWorkerEntry } from '../core/jobs/worker-entry'
 import { PeakPyramid } from './peak-pyramid'
@@ -9,7 +9,8 @@ import { scanDecoded, SoundScan, type ScanResult } from './sound-scan'
 
 /** All the editor needs of a file, worked out once when it opens. */
 export interface DecodedForEditor {
-  audio: DecodedAudio
+  /** 8- and 16-bit PCM WAV in int16 channels (samples.ts), everything else float32. */
+  audio: DecodedSamples
   info: AudioInfo
   peaks: PeakPyramid
 }
@@ -31,14 +32,14 @@ export interface EditorDecodeOptions {
  * file that is not a plain readable WAV, goes through readAudioFile, which also words every refusal.
  */
 export async function decodeForEditor(path: string, options: EditorDecodeOptions = {}): Promise<DecodedForEditor> {
-  let audio: DecodedAudio
+  let audio: DecodedSamples
   let scanned: ScanResult
   const size = await wavFileSize(path)
   if (size !== null && options.scanThread && size >= scanThreadBytes) {
     const entry = options.scanThread
     const scanning: { thread?: ScanThread } = {}
     try {
-      audio = await readWavFile(path, { shared: true, onPiece: (decoded, _from, to) => (scanning.thread ??= new ScanThread(entry, decoded)).report(to) })
+      audio = await readWavFile(path, { shared: true, compact: true, onPiece: (decoded, _from, to) => (scanning.thread ??= new ScanThread(entry, decoded)).report(to) })
     } catch (error) {
       scanning.thread?.abort()
       throw error
@@ -46,7 +47,7 @@ export async function decodeForEditor(path: string, options: EditorDecodeOptions
     scanned = scanning.thread ? await scanning.thread.finish() : new SoundScan(audio).finish()
   } else if (size !== null) {
     const scanning: { scan?: SoundScan } = {}
-    audio = await readWavFile(path, { onPiece: (decoded, _from, to) => (scanning.scan ??= new SoundScan(decoded)).add(to) })
+    audio = await readWavFile(path, { compact: true, onPiece: (decoded, _from, to) => (scanning.scan ??= new SoundScan(decoded)).add(to) })
     scanned = (scanning.scan ?? new SoundScan(audio)).finish()
   } else {
     audio = await readAudioFile(path)
@@ -74,7 +75,7 @@ async function wavFileSize(path: string): Promise<number | null> {
 }
 
 /** describeAudio's AudioInfo, its levels from the scan. */
-function describe(audio: DecodedAudio, scanned: ScanResult): AudioInfo {
+function describe(audio: DecodedSamples, scanned: ScanResult): AudioInfo {
   const frames = audio.channels[0]?.length ?? 0
   return {
     format: audio.format,
@@ -91,7 +92,7 @@ function describe(audio: DecodedAudio, scanned: ScanResult): AudioInfo {
 
 /** The same across a thread boundary: plain data, its big arrays listed for transfer (no copy). */
 export interface DecodedMessage {
-  audio: DecodedAudio
+  audio: DecodedSamples
   info: AudioInfo
   levels: PeakPyramid['levels']
 }

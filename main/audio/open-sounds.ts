@@ -3,7 +3,8 @@ import { rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { AudioInfo, OpenSound } from '../api'
 import { PerceptError } from '../core/errors'
-import { writeWavFile, type DecodedAudio } from '../dsp/io'
+import { writeWavFile, type DecodedSamples } from '../dsp/io'
+import { floatData } from '../dsp/samples'
 import { decodeForEditor, type DecodedForEditor } from './editor-decode'
 import type { PeakPyramid } from './peak-pyramid'
 
@@ -19,7 +20,8 @@ export interface OpenedSound {
   id: string
   path: string
   name: string
-  audio: DecodedAudio
+  /** 8- and 16-bit PCM WAV in int16 channels (samples.ts), everything else float32. */
+  audio: DecodedSamples
   info: AudioInfo
   peaks: PeakPyramid
   media: MediaSource
@@ -52,7 +54,7 @@ export class OpenSounds {
       audio.format !== 'wav' || playableWav.has(audio.encoding)
         ? { path, contentType: contentTypes[audio.format], owned: false }
         : { path: join(this.renditionDir, `${id}.wav`), contentType: 'audio/wav', owned: true }
-    if (media.owned) await writeWavFile(media.path, audio, 'float32')
+    if (media.owned) await writeWavFile(media.path, floatData(audio), 'float32')
     const sound: OpenedSound = {
       id,
       path,

@@ -1,4 +1,5 @@
 import { blockStats, squareLanes, type SquareLanes } from '../dsp/block-stats'
+import { copyFloats, sampleScale, type Samples } from '../dsp/samples'
 
 /**
  * Min/max peaks of a long sound at any zoom, computed once when it opens. Level 0 holds the minimum
@@ -30,7 +31,7 @@ export class PeakPyramid {
 
   /** Builds the levels, or takes them as built elsewhere (a worker thread) for these channels. */
   constructor(
-    private readonly channels: readonly Float32Array[],
+    private readonly channels: readonly Samples[],
     levels?: PeakLevel[][],
   ) {
     this.levels = levels ?? channels.map((samples) => buildLevels(samples))
@@ -50,12 +51,13 @@ export class PeakPyramid {
       const min = data.subarray(c * 2 * buckets, c * 2 * buckets + buckets)
       const max = data.subarray(c * 2 * buckets + buckets, (c + 1) * 2 * buckets)
       const levels = this.levels[c]!
+      const scale = sampleScale(samples)
       for (let b = 0; b < buckets; b++) {
         const start = from + b * framesPerBucket
         const end = from + (b + 1) * framesPerBucket
         if (framesPerBucket < 1) {
           // Zoomed past the samples: the sample under the bucket's centre.
-          const v = samples[Math.min(samples.length - 1, Math.floor((start + end) / 2))] ?? 0
+          const v = (samples[Math.min(samples.length - 1, Math.floor((start + end) / 2))] ?? 0) * scale
           min[b] = v
           max[b] = v
           continue
@@ -65,7 +67,7 @@ export class PeakPyramid {
         const extremes = { min: Infinity, max: -Infinity }
         let top = levels.length - 1
         while (top >= 0 && levels[top]!.block > hi - lo) top--
-        rangeExtremes(samples, levels, top, lo, hi, extremes)
+        rangeExtremes(samples, scale, levels, top, lo, hi, extremes)
         const { min: mn, max: mx } = extremes
         min[b] = mn === Infinity ? 0 : mn
         max[b] = mx === -Infinity ? 0 : mx
@@ -75,12 +77,12 @@ export class PeakPyramid {
   }
 }
 
-/** Min and max of samples [lo, hi) into `out`: whole blocks of level `level`, edges from below. */
-function rangeExtremes(samples: Float32Array, levels: PeakLevel[], level: number, lo: number, hi: number, out: { min: number; max: number }): void {
+/** Min and max of samples [lo, hi) (each times `scale`) into `out`: whole blocks of level `level`, edges from below. */
+function rangeExtremes(samples: Samples, scale: number, levels: PeakLevel[], level: number, lo: number, hi: number, out: { min: number; max: number }): void {
   if (lo >= hi) return
   if (level < 0) {
     for (let i = lo; i < hi; i++) {
-      const v = samples[i]!
+      const v = samples[i]! * scale
       if (v < out.min) out.min = v
       if (v > out.max) out.max = v
     }
@@ -89,20 +91,28 @@ function rangeExtremes(samples: Float32Array, levels: PeakLevel[], level: number
   const { block, min, max } = levels[level]!
   const first = Math.ceil(lo / block)
   const last = Math.floor(hi / block)
-  if (first >= last) return rangeExtremes(samples, levels, level - 1, lo, hi, out)
+  if (first >= last) return rangeExtremes(samples, scale, levels, level - 1, lo, hi, out)
   for (let k = first; k < last; k++) {
     if (min[k]! < out.min) out.min = min[k]!
     if (max[k]! > out.max) out.max = max[k]!
   }
-  rangeExtremes(samples, levels, level - 1, lo, first * block, out)
-  rangeExtremes(samples, levels, level - 1, last * block, hi, out)
+  rangeExtremes(samples, scale, levels, level - 1, lo, first * block, out)
+  rangeExtremes(samples, scale, levels, level - 1, last * block, hi, out)
 }
 
-function buildLevels(samples: Float32Array): PeakLevel[] {
+function buildLevels(samples: Samples): PeakLevel[] {
   const base = emptyBaseLevel(samples.length)
-  fillBaseLevel(base, samples, 0, samples.length)
+  const piece = new Float32Array(Math.min(samples.length, pieceFrames))
+  for (let from = 0; from < samples.length; from += pieceFrames) {
+    const to = Math.min(samples.length, from + pieceFrames)
+    copyFloats(samples, from, to, piece)
+    fillBaseLevel(base, piece.subarray(0, to - from), from)
+  }
   return levelsOver(base)
 }
+
+/** Frames measured at a time where the samples are int16 and go through floats first: a multiple of baseBlock. */
+export const pieceFrames = 256 * baseBlock
 
 /** Level 0 for `frames` frames, to be filled by fillBaseLevel. */
 export function emptyBaseLevel(frames: number): PeakLevel {
@@ -111,12 +121,14 @@ export function emptyBaseLevel(frames: number): PeakLevel {
 }
 
 /**
- * Level 0's blocks over frames [from, to) of `samples` (the whole channel): `from` starts a block and
- * `to` ends one or the channel, so a sound decoded a piece at a time fills it piece by piece. The same
- * pass adds the samples' squares to `squares` (block-stats.ts), for a caller that wants them.
+ * Level 0's blocks over `piece`, frames [from, from + piece.length) of a channel: `from` starts a block
+ * and the piece ends one or the channel, so a sound decoded a piece at a time fills it piece by piece.
+ * The same pass adds the samples' squares to `squares` (block-stats.ts), for a caller that wants them.
  */
-export function fillBaseLevel(base: PeakLevel, samples: Float32Array, from: number, to: number, squares: SquareLanes = squareLanes()): void {
-  blockStats(samples, from, to, baseBlock, base.min, base.max, squares)
+export function fillBaseLevel(base: PeakLevel, piece: Float32Array, from: number, squares: SquareLanes = squareLanes()): void {
+  if (from % baseBlock !== 0) throw new RangeError(`fillBaseLevel: frame ${from} does not start a block of ${baseBlock}`)
+  const k = from / baseBlock
+  blockStats(piece, 0, piece.length, baseBlock, base.min.subarray(k), base.max.subarray(k), squares)
 }
 
 /** The whole pyramid on a filled level 0: each level above merges fanOut blocks of the one below. */

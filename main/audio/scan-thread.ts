@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import { PerceptError } from '../core/errors'
 import { spawnWorker, type JobWorkerEntry } from '../core/jobs/worker-entry'
-import type { AudioData } from '../dsp/audio-data'
+import type { SampleData, Samples } from '../dsp/samples'
 import type { AudioThreadReply } from './audio-thread'
 import { SoundScan, type ScanResult } from './sound-scan'
 
@@ -10,13 +10,13 @@ import { SoundScan, type ScanResult } from './sound-scan'
  * on SharedArrayBuffers and publishes how many frames are done in a shared counter (Atomics.store, so
  * the samples written before it are visible to whoever reads the count); a scanning thread waits on the
  * counter and runs SoundScan over each new stretch. For an hour of 44.1 kHz stereo the decoding side
- * (reading, converting, first touching 1.27 GB) and the scanning side (peaks, RMS, loudness) take about
+ * (reading, converting, first touching 635 MB of int16) and the scanning side (peaks, RMS, loudness) take about
  * 1.5 and 2.3 s of CPU, so they overlap instead of adding up.
  */
 
 /** What the scanning thread is given (main/app/audio-worker.ts starts it). */
 export interface ScanTask {
-  scan: { sampleRate: number; channels: Float32Array[]; progress: Int32Array }
+  scan: { sampleRate: number; channels: Samples[]; progress: Int32Array }
 }
 
 /** The counter's value once the decoding side has failed: the scanning side stops. */
@@ -52,11 +52,14 @@ export async function scanAsPublished({ scan: { sampleRate, channels, progress }
  */
 class PagesAhead {
   private readonly words: Int32Array[]
+  /** Bytes a frame takes in each channel (4 for float32, 2 for int16). */
+  private readonly sampleBytes: number
   /** Frames from here to the end are touched. */
   private next: number
 
-  constructor(channels: readonly Float32Array[]) {
-    this.words = channels.filter((c) => c.buffer instanceof SharedArrayBuffer).map((c) => new Int32Array(c.buffer, c.byteOffset, c.length))
+  constructor(channels: readonly Samples[]) {
+    this.words = channels.filter((c) => c.buffer instanceof SharedArrayBuffer).map((c) => new Int32Array(c.buffer, c.byteOffset, c.byteLength >> 2))
+    this.sampleBytes = channels[0]?.BYTES_PER_ELEMENT ?? 4
     this.next = this.words.length === channels.length ? (channels[0]?.length ?? 0) : 0
   }
 
@@ -64,7 +67,8 @@ class PagesAhead {
   touch(decoded: number): boolean {
     const from = Math.max(decoded + touchMargin, this.next - touchStretch)
     if (from >= this.next) return false
-    for (const words of this.words) for (let i = from; i < this.next; i += wordsPerPage) Atomics.or(words, i, 0)
+    const [first, end] = [(from * this.sampleBytes) >> 2, (this.next * this.sampleBytes) >> 2]
+    for (const words of this.words) for (let i = first; i < Math.min(end, words.length); i += wordsPerPage) Atomics.or(words, i, 0)
     this.next = from
     return true
   }
@@ -73,7 +77,7 @@ class PagesAhead {
 /** Frames a touch covers (per channel), and how far ahead of the decoder touching stops: it gets there first. */
 const touchStretch = 64 * 1024
 const touchMargin = 4 * touchStretch
-/** Float32 words in a 4 KiB page (larger pages are touched more than once: harmless). */
+/** 32-bit words in a 4 KiB page (larger pages are touched more than once: harmless). */
 const wordsPerPage = 1024
 
 /** The decoding thread's side: a scanning thread over `audio` (shared channels) that it tells of each piece. */
@@ -82,7 +86,7 @@ export class ScanThread {
   private readonly worker: Worker
   private readonly result: Promise<ScanResult>
 
-  constructor(entry: JobWorkerEntry, audio: AudioData) {
+  constructor(entry: JobWorkerEntry, audio: SampleData) {
     this.worker = spawnWorker(entry, { scan: { sampleRate: audio.sampleRate, channels: audio.channels, progress: this.progress } } satisfies ScanTask)
     this.result = new Promise((resolve, reject) => {
       this.worker.once('message', (reply: AudioThreadReply<ScanResult>) => (reply.ok ? resolve(reply.value) : reject(PerceptError.fromWire(reply.error))))

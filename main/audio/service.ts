@@ -10,6 +10,7 @@ import { storeUpload, uploadName } from '../core/upload'
 import { WriteTargets } from '../core/write-target'
 import type { SettingsStore } from '../core/settings-store'
 import { writeWavFile, type WavEncoding } from '../dsp/io'
+import { floatsOf } from '../dsp/samples'
 import { formatAudacityLabels, parseAudacityLabels } from './audacity-labels'
 import type { DecodedForEditor } from './editor-decode'
 import { EditorStateFile, type EditorStateRead } from './editor-state'
@@ -96,7 +97,7 @@ export class AudioService {
     const gain = 10 ** ((input.gainDb ?? 0) / 20)
     let clipped = 0
     const out = channels.map((channel) => {
-      const part = channel.slice(from, to)
+      const part = floatsOf(channel, from, to)
       if (gain !== 1) for (let i = 0; i < part.length; i++) part[i]! *= gain
       for (let i = 0; i < part.length; i++) if (part[i]! > 1 || part[i]! < -1) clipped++
       return part

@@ -1,7 +1,7 @@
-import type { AudioData } from '../dsp/audio-data'
 import { squareLanes, squaresOf, type SquareLanes } from '../dsp/block-stats'
 import { LoudnessMeter } from '../dsp/io/loudness'
-import { baseBlock, emptyBaseLevel, fillBaseLevel, levelsOver, type PeakLevel } from './peak-pyramid'
+import { copyFloats, type SampleData } from '../dsp/samples'
+import { baseBlock, emptyBaseLevel, fillBaseLevel, levelsOver, pieceFrames, type PeakLevel } from './peak-pyramid'
 
 export interface ScanResult {
   peak: number
@@ -16,21 +16,25 @@ export interface ScanResult {
  * and from it and beside it exactly what peakLevel, rmsLevel and integratedLoudness give. Each piece
  * is measured while it is still in cache, so the samples cross memory once instead of four times
  * (for an hour of stereo, 1.27 GB read back for each of four measures); the extremes and squares in one
- * wasm SIMD pass (block-stats.ts), summed as rmsLevel sums them.
+ * wasm SIMD pass (block-stats.ts), summed as rmsLevel sums them. Int16 channels (samples.ts) go through
+ * a small float buffer a piece at a time, the same values the floats would have.
  */
 export class SoundScan {
   private readonly loudness: LoudnessMeter
   private readonly bases: PeakLevel[]
   /** Each channel's running sums of squares. */
   private readonly squares: SquareLanes[]
+  /** Per channel, where an int16 channel's piece is turned into floats; null for a float channel. */
+  private readonly floats: (Float32Array | null)[]
   /** Frames measured so far: always a whole number of pyramid blocks until finish(). */
   private done = 0
 
-  constructor(private readonly audio: AudioData) {
+  constructor(private readonly audio: SampleData) {
     const channels = audio.channels.length
     this.loudness = new LoudnessMeter(audio.sampleRate, channels, this.frames)
     this.bases = audio.channels.map(() => emptyBaseLevel(this.frames))
     this.squares = audio.channels.map(() => squareLanes())
+    this.floats = audio.channels.map((x) => (x instanceof Float32Array ? null : new Float32Array(Math.min(pieceFrames, x.length))))
   }
 
   private get frames(): number {
@@ -53,11 +57,18 @@ export class SoundScan {
   }
 
   private measure(to: number): void {
-    const from = this.done
-    if (to <= from) return
-    this.audio.channels.forEach((samples, c) => fillBaseLevel(this.bases[c]!, samples, from, to, this.squares[c]))
-    this.loudness.add(this.audio.channels, from, to)
-    this.done = to
+    for (let from = this.done; from < to; from += pieceFrames) {
+      const end = Math.min(to, from + pieceFrames)
+      const pieces = this.audio.channels.map((x, c) => {
+        const floats = this.floats[c]
+        if (!floats) return (x as Float32Array).subarray(from, end)
+        copyFloats(x, from, end, floats)
+        return floats.subarray(0, end - from)
+      })
+      pieces.forEach((piece, c) => fillBaseLevel(this.bases[c]!, piece, from, this.squares[c]))
+      this.loudness.add(pieces, from)
+    }
+    this.done = Math.max(this.done, to)
   }
 }
 
@@ -78,7 +89,7 @@ function peakOf(bases: readonly PeakLevel[]): number {
 }
 
 /** Scans decoded audio in cache-sized pieces (formats decoded whole: FLAC, MP3, Ogg). */
-export function scanDecoded(audio: AudioData): ScanResult {
+export function scanDecoded(audio: SampleData): ScanResult {
   const scan = new SoundScan(audio)
   const frames = audio.channels[0]?.length ?? 0
   for (let to = 0; to < frames; ) scan.add((to = Math.min(frames, to + 64 * baseBlock)))

@@ -1,5 +1,5 @@
 import type { SpectrogramSettings } from '../api'
-import type { AudioData } from '../dsp/audio-data'
+import { sampleScale, type SampleData } from '../dsp/samples'
 import { fftWindow, realFft } from '../dsp/features'
 import { spectrogramBands, type SpectrogramBands } from './spectrogram-bands'
 
@@ -24,9 +24,11 @@ class FrameAnalyser {
   private readonly window: Float64Array
   private readonly frame: Float64Array
   private readonly power: Float64Array
+  /** Each channel's sampleScale (samples.ts). */
+  private readonly scales: number[]
 
   constructor(
-    private readonly audio: AudioData,
+    private readonly audio: SampleData,
     private readonly settings: SpectrogramSettings,
     readonly bands: SpectrogramBands,
   ) {
@@ -35,6 +37,7 @@ class FrameAnalyser {
     this.window = fftWindow(settings.window, n, n)
     this.frame = new Float64Array(n)
     this.power = new Float64Array(n / 2 + 1)
+    this.scales = audio.channels.map(sampleScale)
   }
 
   analyse(centre: number, out: Float32Array, outAt: number, stride: number): void {
@@ -46,7 +49,7 @@ class FrameAnalyser {
     for (let i = 0; i < n; i++) {
       const at = first + i
       let sum = 0
-      if (at >= 0 && at < length) for (const channel of channels) sum += channel[at]!
+      if (at >= 0 && at < length) for (let c = 0; c < channels.length; c++) sum += channels[c]![at]! * this.scales[c]!
       this.frame[i] = sum * scale * this.window[i]!
     }
     const spectrum = this.plan.forward(this.frame)
@@ -63,7 +66,7 @@ class FrameAnalyser {
  * the view's own loudest cell.
  */
 export function renderSpectrogram(
-  audio: AudioData,
+  audio: SampleData,
   from: number,
   to: number,
   columns: number,
@@ -97,7 +100,7 @@ export interface SpectrogramCell {
 }
 
 /** The cell of a tile with these settings and rows that shows `hz` at the frame centred on `time` seconds. */
-export function probeSpectrogram(audio: AudioData, time: number, hz: number, rows: number, settings: SpectrogramSettings): SpectrogramCell {
+export function probeSpectrogram(audio: SampleData, time: number, hz: number, rows: number, settings: SpectrogramSettings): SpectrogramCell {
   const analyser = new FrameAnalyser(audio, settings, spectrogramBands(audio.sampleRate, settings, rows))
   const length = audio.channels[0]?.length ?? 0
   const centre = Math.min(Math.max(0, length - 1), Math.max(0, Math.round(time * audio.sampleRate)))

@@ -14,6 +14,7 @@ import { readExperimentFiles, experimentIndex } from './train/experiment-manifes
 import { presetRef, startExperiment } from './train/experiment-start'
 import { listExperiments } from './train/experiments-index'
 import { listTrainingRuns, trainingReport, type TrainingContext } from './train/runs-index'
+import { floatData } from '../dsp/samples'
 
 /** Longer sounds are classified by `percept esc predict`: the editor's request runs in a thread, but should still answer in seconds. */
 const maxSeconds = 600
@@ -129,7 +130,7 @@ export class SoundService {
     const dir = id.startsWith(bundledIdPrefix) && this.options.bundledDir ? join(this.options.bundledDir, 'sound', id.slice(bundledIdPrefix.length)) : join(this.options.modelsDir, id)
     const pkg = await readModelPackage(dir)
     const classify = this.options.classify ?? inThreadClassifier(this.options.sessions)
-    const result = await classify({ audio: sound.audio, onnxPath: pkg.onnxPath, meta: pkg.meta })
+    const result = await classify({ audio: floatData(sound.audio), onnxPath: pkg.onnxPath, meta: pkg.meta })
     return { model: { id, name: pkg.meta.name }, ...result }
   }
 }

@@ -1,4 +1,4 @@
-export type { AudioEncoding, AudioFormat, DecodedAudio } from './decoded-audio'
+export type { AudioEncoding, AudioFormat, DecodedAudio, DecodedSamples } from './decoded-audio'
 export { decodeFlac, decodeMp3, decodeOgg } from './decode'
 export { describeAudio } from './describe'
 export { peakLevel, rmsLevel, toDb } from './levels'

@@ -3,11 +3,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OpenSound, SoundClassificationResult } from '../../../main/api'
 import { createPercept, type PerceptApp } from '../../../main/app/compose'
-import { decodeForEditor } from '../../../main/audio/editor-decode'
 import { readModelPackage } from '../../../main/compute/model-package'
 import { OnnxSessionCache } from '../../../main/compute/onnx/onnx-session'
 import type { JobWorkerEntry } from '../../../main/core/jobs/worker-entry'
-import { encodeWav } from '../../../main/dsp/io'
+import { encodeWav, readAudioFile } from '../../../main/dsp/io'
 import { inThreadClassifier, threadClassifier } from '../../../main/sound/infer/classify-thread'
 import { noise, sweep } from '../../helpers/audio-signals'
 import { repoRoot } from '../../helpers/built-app'
@@ -45,7 +44,7 @@ afterAll(() => {
 
 describe('classifying in a thread', () => {
   it('gives exactly what classifying in this thread gives', async () => {
-    const { audio } = await decodeForEditor(writeSound('short.wav', 12))
+    const audio = await readAudioFile(writeSound('short.wav', 12))
     const pkg = await readModelPackage(bundled)
     const task = { audio, onnxPath: pkg.onnxPath, meta: pkg.meta }
     const sessions = new OnnxSessionCache()
@@ -57,7 +56,7 @@ describe('classifying in a thread', () => {
   })
 
   it('passes a refusal back intact', async () => {
-    const { audio } = await decodeForEditor(writeSound('refused.wav', 1))
+    const audio = await readAudioFile(writeSound('refused.wav', 1))
     const pkg = await readModelPackage(bundled)
     const meta = { ...pkg.meta, task: 'mri-segmentation' as const }
     await expect(threadClassifier(audioWorker)({ audio, onnxPath: pkg.onnxPath, meta })).rejects.toMatchObject({

@@ -104,7 +104,9 @@ describe('LoudnessMeter', () => {
     const frames = audio.channels[0]!.length
     const meter = new LoudnessMeter(audio.sampleRate, audio.channels.length, frames)
     const bounds = [0, ...cuts, frames]
-    for (let k = 0; k + 1 < bounds.length; k++) meter.add(audio.channels, bounds[k]!, bounds[k + 1]!, javascript)
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      meter.add(audio.channels.map((x) => x.subarray(bounds[k]!, bounds[k + 1]!)), bounds[k]!, javascript)
+    }
     const steps = (meter as unknown as { progress: { steps: Float64Array }[] }).progress.map((p) => [...p.steps])
     return { lufs: meter.loudness(), steps }
   }
