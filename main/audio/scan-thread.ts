@@ -45,7 +45,7 @@ export async function scanAsPublished({ scan: { sampleRate, channels, progress }
 /**
  * The channels' memory, first touched from the end backwards while the scanning thread would otherwise
  * wait. The first write to a page of fresh memory costs the writer a page fault; on the 2-core VM measured
- * (December 2026) faulting in the 1.27 GB of an hour of stereo took 0.7-5 s on one thread, and two threads
+ * (December 2026) faulting in the 1.27 GB of an hour of stereo as floats (635 MB as int16 now) took 0.7-5 s on one thread, and two threads
  * faulting halves apart took about 0.6x the time of one. So the scanning thread, idle whenever it has
  * caught up with the decoder, takes part of that cost off the decoding side. Each touch is an atomic
  * or-with-zero: a write that never changes a value, so it is harmless even where the decoder writes too.
