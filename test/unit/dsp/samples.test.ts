@@ -68,7 +68,7 @@ describe('what the editor draws from int16 channels', () => {
   })
 
   it('spectrogram tiles and probes', () => {
-    const settings = { ...defaultSpectrogramSettings, fftSize: 512 }
+    const settings = { ...defaultSpectrogramSettings, fftSize: 512 as const }
     const a = renderSpectrogram(int16, 2000, 30000, 64, 40, settings)
     const b = renderSpectrogram(floats, 2000, 30000, 64, 40, settings)
     expect(a.maxDb).toBe(b.maxDb)
