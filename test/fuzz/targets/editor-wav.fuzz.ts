@@ -1,0 +1,61 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { decodeForEditor } from '../../../main/audio/editor-decode'
+import { PeakPyramid } from '../../../main/audio/peak-pyramid'
+import { PerceptError } from '../../../main/core/errors'
+import { describeAudio, encodeWav, readAudioFile, type WavEncoding } from '../../../main/dsp/io'
+import { floatData } from '../../../main/dsp/samples'
+import { FuzzFailure, type FuzzTarget } from '../target'
+import { withTempDir } from '../temp-files'
+
+/*
+ * The editor's own WAV path (decodeForEditor: the data chunk read a piece at a time, 8- and 16-bit kept
+ * as int16, measured as it decodes) against readAudioFile on the same file: both must refuse in the
+ * same words, or give the same samples, AudioInfo and peaks, bit for bit.
+ */
+const encodings: WavEncoding[] = ['pcm8', 'pcm16', 'pcm24', 'pcm32', 'float32', 'float64']
+
+const bits = (x: Float32Array): string => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64')
+
+async function outcome<T>(work: () => Promise<T>): Promise<T | PerceptError> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof PerceptError) return error
+    throw error
+  }
+}
+
+const target: FuzzTarget = {
+  async seeds() {
+    // 600 frames: past the pyramid's 256-frame blocks, so a partial last block is in every seed.
+    const tone = (channels: number) => ({
+      sampleRate: 8000,
+      channels: Array.from({ length: channels }, (_, c) => Float32Array.from({ length: 600 }, (_, i) => Math.sin((i * (c + 1)) / 5) * 0.7)),
+    })
+    return encodings.map((encoding, i) => encodeWav(tone(1 + (i % 3)), encoding))
+  },
+  async check(bytes) {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'fuzz.wav')
+      await writeFile(path, bytes)
+      const expected = await outcome(() => readAudioFile(path))
+      const opened = await outcome(() => decodeForEditor(path))
+      if (expected instanceof PerceptError || opened instanceof PerceptError) {
+        const words = (o: unknown) => (o instanceof PerceptError ? `${o.code}: ${o.message}` : 'decoded')
+        if (words(expected) !== words(opened)) throw new FuzzFailure(`readAudioFile ${words(expected)}; the editor ${words(opened)}`)
+        if (opened instanceof PerceptError && opened.code === 'INTERNAL') throw opened
+        return
+      }
+      const samples = floatData(opened.audio).channels.map(bits)
+      if (samples.join() !== expected.channels.map(bits).join()) throw new FuzzFailure('the editor decoded other samples than readAudioFile')
+      const info = describeAudio(expected)
+      for (const key of Object.keys(info) as (keyof typeof info)[]) {
+        if (!Object.is(info[key], opened.info[key])) throw new FuzzFailure(`${key}: the editor measured ${opened.info[key]}, describeAudio ${info[key]}`)
+      }
+      const peaks = (levels: PeakPyramid['levels']) => levels.map((ls) => ls.map((l) => bits(l.min) + bits(l.max)).join()).join()
+      if (peaks(opened.peaks.levels) !== peaks(new PeakPyramid(expected.channels).levels)) throw new FuzzFailure('the editor built other peaks')
+    })
+  },
+}
+export default target
