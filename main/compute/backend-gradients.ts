@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-layers'
 import { dilatedFilterGradKernel, type DilatedFilterGradAttrs } from './wasm-kernels/conv2d-backprop-filter'
 import { planFilterGradAxis, planInputGradAxis } from './wasm-kernels/filter-grad-plan'
+import { reluGradKernel } from './wasm-kernels/relu-grad'
 
 /**
  * Convolution gradients TF.js 4.22 lacks or computes slowly, for every backend.
@@ -289,6 +290,13 @@ function applyActivation(x: tf.Tensor, args: FusedConv2dArgs): tf.Tensor {
   }
 }
 
+/** dy * step(y), the gradient through a ReLU from its output: one pass where the backend has our kernel (wasm), else TF.js's two ops. */
+export function reluGrad(dy: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
+  const own = tf.getKernel(reluGradKernel, tf.getBackend()) && dy.dtype === 'float32' && y.dtype === 'float32' && tf.util.arraysEqual(dy.shape, y.shape)
+  if (own) return tf.engine().runKernel(reluGradKernel, { dy, y }) as tf.Tensor4D
+  return tf.mul(dy, tf.step(y))
+}
+
 /**
  * The gradient of the FusedConv2D kernel when it is conv + bias + relu or linear, NHWC: what
  * `runFusedForTraining` records while training. The ReLU mask comes from the output (y > 0 exactly
@@ -304,7 +312,7 @@ const fusedConv2dGrad: tf.GradConfig = {
     const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]
     const a = attrs as unknown as tf.FusedConv2DAttrs
     if (a.activation !== 'relu' && a.activation !== 'linear') throw new Error(`No gradient for FusedConv2D with activation ${a.activation}.`)
-    const dz = a.activation === 'relu' ? tf.mul(dy as tf.Tensor4D, tf.step(y)) : (dy as tf.Tensor4D)
+    const dz = a.activation === 'relu' ? reluGrad(dy as tf.Tensor4D, y) : (dy as tf.Tensor4D)
     const convAttrs = { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dilations: a.dilations, dimRoundingMode: a.dimRoundingMode }
     const conv = conv2dGrad.gradFunc(dz, [x, filter], convAttrs as unknown as tf.NamedAttrMap)
     return { ...conv, bias: () => tf.sum(dz, [0, 1, 2]) }

@@ -8,6 +8,7 @@ import { sliceConfig, splitVConfig, stridedSliceConfig, unpackConfig } from './h
 import { batchMatMulConfig, fusedMatMulConfig } from './matmul-layouts'
 import { maxPool3dConfig, maxPool3dGradConfig, maxPoolGradConfig } from './max-pool'
 import { meanConfig, sumConfig } from './outer-axis-sums'
+import { reluGradConfig } from './relu-grad'
 import { castConfig, identityConfig } from './shared-data'
 import { conv2dConfig, fusedConv2dConfig } from './simd-conv2d'
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
@@ -23,6 +24,7 @@ export const addedWasmKernels: readonly KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
+  reluGradConfig,
 ]
 
 /**

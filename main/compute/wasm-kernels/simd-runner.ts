@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { webAssembly, type WasmMemory } from '../webassembly-global'
 import { conv2dFilterGradBinary } from './simd/conv2d-filter-grad.wasm'
 import { conv2dForwardBinary } from './simd/conv2d-forward.wasm'
+import { reluGradBinary } from './simd/relu-grad.wasm'
 import { sumRowsBinary } from './simd/sum-rows.wasm'
 
 /*
@@ -23,6 +24,7 @@ const modules = [
   { binary: conv2dFilterGradBinary, exports: ['conv2dFilterGrad'] },
   { binary: conv2dForwardBinary, exports: ['conv2dForward'] },
   { binary: sumRowsBinary, exports: ['sumRows'] },
+  { binary: reluGradBinary, exports: ['reluGrad'] },
 ] as const
 export type SimdKernel = (typeof modules)[number]['exports'][number]
 const kernelNames: readonly SimdKernel[] = modules.flatMap((m) => m.exports)

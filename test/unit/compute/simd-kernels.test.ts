@@ -5,9 +5,10 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useBackend } from '../../../main/compute/backend'
-import { conv2dFilterGrad } from '../../../main/compute/backend-gradients'
+import { conv2dFilterGrad, reluGrad } from '../../../main/compute/backend-gradients'
 import { conv2dFilterGradBinary } from '../../../main/compute/wasm-kernels/simd/conv2d-filter-grad.wasm'
 import { simdFilterGrad, simdFilterGradServes } from '../../../main/compute/wasm-kernels/simd-filter-grad'
+import { reluGradConfig } from '../../../main/compute/wasm-kernels/relu-grad'
 import { simdRunner } from '../../../main/compute/wasm-kernels/simd-runner'
 import { simdConv2d } from '../../../main/compute/wasm-kernels/simd-conv2d'
 import { wasmModuleSource } from '../../../scripts/build-wasm-kernels.mjs'
@@ -39,7 +40,7 @@ beforeAll(async () => {
 })
 
 describe('the SIMD filter-gradient kernel', () => {
-  it.each(['conv2d-filter-grad', 'conv2d-forward', 'sum-rows'])('%s is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing a .wat)', async (name) => {
+  it.each(['conv2d-filter-grad', 'conv2d-forward', 'sum-rows', 'relu-grad'])('%s is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing a .wat)', async (name) => {
     const wat = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wat`), 'utf8')
     const committed = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wasm.ts`), 'utf8')
     expect(await wasmModuleSource(name, wat)).toBe(committed)
@@ -170,6 +171,54 @@ describe('the SIMD convolution (Conv2D and FusedConv2D on wasm)', () => {
     expect(relativeError(tenChannels.wasm, tenChannels.cpu)).toBeLessThan(1e-5)
     const strided = await onBoth(() => tf.fused.conv2d({ x: tf.tensor4d(seededValues(2 * 9 * 7 * 4, 3), [2, 9, 7, 4]), filter: tf.tensor4d(seededValues(288, 4), [3, 3, 4, 8]), strides: 2, pad: 'same', activation: 'elu' }))
     expect(relativeError(strided.wasm, strided.cpu)).toBeLessThan(1e-5)
+  })
+})
+
+describe('the gradient through a ReLU (reluGrad: one pass on wasm)', () => {
+  const bits = (x: Float32Array): string => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64')
+
+  // Lengths off the kernel's fours and its two threads' split; y with exact zeros, -0 and NaN, dy with NaN and infinities.
+  it.each([[2, 9, 7, 4], [3, 5, 3, 3]] as Shape4[])('%j: the same bits as mul(dy, step(y)), wasm and cpu', async (...shape) => {
+    const n = size(shape)
+    const y = seededValues(n, 21).map((v, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : i % 13 === 0 ? Number.NaN : v))
+    const dy = seededValues(n, 22).map((v, i) => (i % 17 === 0 ? Number.NaN : i % 19 === 0 ? -Infinity : v))
+    const [expected] = await onBackend('cpu', () => tf.mul(tf.tensor4d(dy, shape), tf.step(tf.tensor4d(y, shape))))
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const [got] = await onBackend(backend, () => reluGrad(tf.tensor4d(dy, shape), tf.tensor4d(y, shape)))
+      expect(bits(got!), backend).toBe(bits(expected!))
+    }
+    expect(expected!.some((v) => v !== 0 && !Number.isNaN(v))).toBe(true)
+    expect(expected!.some((v) => Object.is(v, -0))).toBe(true)
+  })
+
+  it('without the SIMD runner (the single-threaded wasm binary), its loop gives the same bits', () => {
+    const n = 135
+    const y = seededValues(n, 25).map((v, i) => (i % 13 === 0 ? Number.NaN : v))
+    const dy = seededValues(n, 26)
+    const heap = new Map<object, Float32Array>()
+    const tensor = (values: Float32Array) => {
+      const dataId = {}
+      heap.set(dataId, values)
+      return { dataId, shape: [n], dtype: 'float32' as const }
+    }
+    // A backend whose heap is not shared: simdRunner answers null for it.
+    const backend = {
+      wasm: {},
+      makeOutput: (shape: number[]) => tensor(new Float32Array(size(shape))),
+      typedArrayFromHeap: (t: { dataId: object }) => heap.get(t.dataId)!,
+    }
+    const out = reluGradConfig.kernelFunc({ inputs: { dy: tensor(dy), y: tensor(y) }, backend, attrs: {} } as never) as { dataId: object }
+    const expected = dy.map((g, i) => g * (y[i]! > 0 ? 1 : Number.isNaN(y[i]) ? Number.NaN : 0))
+    expect(bits(heap.get(out.dataId)!)).toBe(bits(expected))
+  })
+
+  it('runs as our kernel on wasm: one kernel where TF.js ran two', async () => {
+    await useBackend('wasm')
+    const dy = tf.tensor4d(seededValues(2 * 9 * 7 * 4, 23), [2, 9, 7, 4])
+    const y = tf.relu(tf.tensor4d(seededValues(2 * 9 * 7 * 4, 24), [2, 9, 7, 4]))
+    const profile = await tf.profile(() => reluGrad(dy, y))
+    expect(profile.kernelNames).toEqual(['PerceptReluGrad'])
+    tf.dispose([dy, y])
   })
 })
 
