@@ -111,7 +111,7 @@ function buildLevels(samples: Samples): PeakLevel[] {
   return levelsOver(base)
 }
 
-/** Frames measured at a time where the samples are int16 and go through floats first: a multiple of baseBlock. */
+/** Frames measured at a time (int16 samples go through a float buffer this long): a multiple of baseBlock. */
 export const pieceFrames = 256 * baseBlock
 
 /** Level 0 for `frames` frames, to be filled by fillBaseLevel. */
