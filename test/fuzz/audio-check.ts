@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { decodeAudio, describeAudio } from '../../main/dsp/io'
+import { decodeAudio, describeAudio, encodeWav, type WavEncoding } from '../../main/dsp/io'
 import { FuzzFailure } from './target'
 
 /** A committed test file, as seed bytes: `audio/sine-mono.flac` (test/fixtures) or `fuzz-seeds/...`. */
@@ -42,4 +42,14 @@ export async function quietly<T>(work: () => Promise<T>): Promise<T> {
   } finally {
     Object.assign(console, { warn, error })
   }
+}
+
+/** Seeds: a tone in every WAV sample format, 1 to 3 channels of `frames` frames at 8 kHz, peaking at `amplitude`. */
+export function wavSeeds(frames: number, amplitude: number): Uint8Array[] {
+  const encodings: WavEncoding[] = ['pcm8', 'pcm16', 'pcm24', 'pcm32', 'float32', 'float64']
+  const tone = (channels: number) => ({
+    sampleRate: 8000,
+    channels: Array.from({ length: channels }, (_, c) => Float32Array.from({ length: frames }, (_, i) => Math.sin((i * (c + 1)) / 5) * amplitude)),
+  })
+  return encodings.map((encoding, i) => encodeWav(tone(1 + (i % 3)), encoding))
 }

@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { decodeForEditor } from '../../../main/audio/editor-decode'
 import { PeakPyramid } from '../../../main/audio/peak-pyramid'
 import { PerceptError } from '../../../main/core/errors'
-import { describeAudio, encodeWav, readAudioFile, type WavEncoding } from '../../../main/dsp/io'
+import { describeAudio, readAudioFile } from '../../../main/dsp/io'
 import { floatData } from '../../../main/dsp/samples'
+import { wavSeeds } from '../audio-check'
 import { FuzzFailure, type FuzzTarget } from '../target'
 import { withTempDir } from '../temp-files'
 
@@ -13,8 +14,6 @@ import { withTempDir } from '../temp-files'
  * as int16, measured as it decodes) against readAudioFile on the same file: both must refuse in the
  * same words, or give the same samples, AudioInfo and peaks, bit for bit.
  */
-const encodings: WavEncoding[] = ['pcm8', 'pcm16', 'pcm24', 'pcm32', 'float32', 'float64']
-
 const bits = (x: Float32Array): string => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64')
 
 async function outcome<T>(work: () => Promise<T>): Promise<T | PerceptError> {
@@ -29,11 +28,7 @@ async function outcome<T>(work: () => Promise<T>): Promise<T | PerceptError> {
 const target: FuzzTarget = {
   async seeds() {
     // 600 frames: past the pyramid's 256-frame blocks, so a partial last block is in every seed.
-    const tone = (channels: number) => ({
-      sampleRate: 8000,
-      channels: Array.from({ length: channels }, (_, c) => Float32Array.from({ length: 600 }, (_, i) => Math.sin((i * (c + 1)) / 5) * 0.7)),
-    })
-    return encodings.map((encoding, i) => encodeWav(tone(1 + (i % 3)), encoding))
+    return wavSeeds(600, 0.7)
   },
   async check(bytes) {
     await withTempDir(async (dir) => {
