@@ -1,5 +1,5 @@
 import { blockStats, squareLanes, type SquareLanes } from '../dsp/block-stats'
-import { copyFloats, sampleScale, type Samples } from '../dsp/samples'
+import { floatsOf, sampleScale, type Samples } from '../dsp/samples'
 
 /**
  * Min/max peaks of a long sound at any zoom, computed once when it opens. Level 0 holds the minimum
@@ -102,17 +102,9 @@ function rangeExtremes(samples: Samples, scale: number, levels: PeakLevel[], lev
 
 function buildLevels(samples: Samples): PeakLevel[] {
   const base = emptyBaseLevel(samples.length)
-  const piece = new Float32Array(Math.min(samples.length, pieceFrames))
-  for (let from = 0; from < samples.length; from += pieceFrames) {
-    const to = Math.min(samples.length, from + pieceFrames)
-    copyFloats(samples, from, to, piece)
-    fillBaseLevel(base, piece.subarray(0, to - from), from)
-  }
+  fillBaseLevel(base, samples instanceof Float32Array ? samples : floatsOf(samples), 0)
   return levelsOver(base)
 }
-
-/** Frames measured at a time (int16 samples go through a float buffer this long): a multiple of baseBlock. */
-export const pieceFrames = 256 * baseBlock
 
 /** Level 0 for `frames` frames, to be filled by fillBaseLevel. */
 export function emptyBaseLevel(frames: number): PeakLevel {

@@ -1,7 +1,10 @@
 import { squareLanes, squaresOf, type SquareLanes } from '../dsp/block-stats'
 import { LoudnessMeter } from '../dsp/io/loudness'
 import { copyFloats, type SampleData } from '../dsp/samples'
-import { baseBlock, emptyBaseLevel, fillBaseLevel, levelsOver, pieceFrames, type PeakLevel } from './peak-pyramid'
+import { baseBlock, emptyBaseLevel, fillBaseLevel, levelsOver, type PeakLevel } from './peak-pyramid'
+
+/** Frames measured at a time (int16 samples go through a float buffer this long): a multiple of baseBlock. */
+const pieceFrames = 256 * baseBlock
 
 export interface ScanResult {
   peak: number
