@@ -11,8 +11,9 @@ import {
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall back to
-import { padOrCrop, Scratch } from './kernel-calls'
-import { heapAddress, simdRunner } from './simd-runner'
+import { heapView, padOrCrop, Scratch } from './kernel-calls'
+import { heapAddress, type SimdRunner, simdRunner } from './simd-runner'
+import { winogradFilter, winogradPaddedExtent, winogradScratchFloats, winogradTiles } from './winograd'
 
 /*
  * Conv2D and FusedConv2D (bias, ReLU) by our own wasm SIMD kernel (simd/conv2d-forward.wat, run by
@@ -22,6 +23,12 @@ import { heapAddress, simdRunner } from './simd-runner'
  * threads). The two threads share the output rows. The input is padded first
  * (one copy) where the convolution pads. Everything else goes to the stock kernels, which are also what
  * the gradients' own compositions get for the geometries this does not serve.
+ *
+ * 3x3 filters with input channels in fours from 8 go by Winograd's F(2x2, 3x3) instead
+ * (simd/conv2d-winograd.wat): 2.25x fewer multiplications, for a transform of the filter here and
+ * additions around the products in the kernel. Same shapes as above: 32 -> 32 channels about 20 against
+ * 27 ms, 64 -> 64 channels 60 against 109 ms (each with the output's read-back). These convolutions are
+ * the forward pass and the input gradient of every 3x3 layer, so training steps gain most.
  */
 
 const stockConv2D = getKernel(Conv2D, 'wasm')
@@ -37,6 +44,7 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) return null
   const runner = simdRunner(backend)
   if (!runner) return null
+  if (servesWinograd(info)) return winogradConv2d(backend, runner, x, filter, bias, info, relu)
   const { top, bottom, left, right } = info.padInfo
   const s = new Scratch(backend)
   try {
@@ -54,6 +62,45 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
         ohFrom, ohTo, relu ? 1 : 0,
       ],
       info.outHeight,
+      1,
+    )
+    return out
+  } finally {
+    s.release()
+  }
+}
+
+/** 3x3 filters with enough input channels for the transforms to pay (see simd/conv2d-winograd.wat). */
+function servesWinograd(info: backend_util.Conv2DInfo): boolean {
+  return info.filterHeight === 3 && info.filterWidth === 3 && info.inChannels % 4 === 0 && info.inChannels >= winogradMinChannels
+}
+const winogradMinChannels = 8
+
+function winogradConv2d(backend: BackendWasm, runner: SimdRunner, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, info: backend_util.Conv2DInfo, relu: boolean): TensorInfo {
+  const { outHeight: OH, outWidth: OW, dilationHeight: dh, dilationWidth: dw, inChannels: Ci, outChannels: Co } = info
+  const { top, bottom, left, right } = info.padInfo
+  const s = new Scratch(backend)
+  try {
+    // Pad as the convolution does, then further down and right so that every tile's patch is inside.
+    const extraRows = winogradPaddedExtent(OH, dh) - (OH + 2 * dh)
+    const extraCols = winogradPaddedExtent(OW, dw) - (OW + 2 * dw)
+    const padded = padOrCrop(s, x, [[0, 0], [top, bottom + extraRows], [left, right + extraCols], [0, 0]])
+    const [, hp, wp] = padded.shape as [number, number, number, number]
+    const u = s.adopt(backend.makeOutput([16, Ci, Co], 'float32'))
+    const perThread = winogradScratchFloats(OW, dw, Ci, Co)
+    const scratch = s.adopt(backend.makeOutput([runner.threads * perThread], 'float32'))
+    const out = backend.makeOutput(info.outShape, 'float32')
+    // Views after the last allocation: allocating may grow the heap, which detaches earlier views.
+    winogradFilter(heapView(backend, filter) as Float32Array, Ci * Co, heapView(backend, u) as Float32Array)
+    const [xAt, uAt, yAt, scratchAt] = [padded, u, out, scratch].map((t) => heapAddress(backend, t.dataId)) as [number, number, number, number]
+    const biasAt = bias ? heapAddress(backend, bias.dataId) : 0
+    runner.run(
+      'conv2dWinograd',
+      (from, to) => [
+        xAt, uAt, biasAt, yAt, scratchAt + (from === 0 ? 0 : 4 * perThread),
+        hp, wp, Ci, Co, dh, dw, OH, OW, from, to, relu ? 1 : 0,
+      ],
+      info.batchSize * winogradTiles(OH, dh),
       1,
     )
     return out

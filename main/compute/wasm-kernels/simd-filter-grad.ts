@@ -1,6 +1,8 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { heapAddress, simdRunner } from './simd-runner'
+import { heapView, padOrCrop, Scratch } from './kernel-calls'
+import { heapAddress, type SimdRunner, simdRunner } from './simd-runner'
+import { winogradFilterGrad, winogradPaddedExtent, winogradRowTiles, winogradScratchFloats, winogradTiles } from './winograd'
 
 /*
  * The filter gradient of a stride-1 (dilated) 2-D convolution by our own wasm SIMD kernel
@@ -9,6 +11,11 @@ import { heapAddress, simdRunner } from './simd-runner'
  * transposes x and dy and packs dy as a new filter at every step. It serves NHWC float32 with stride 1
  * and output channels a multiple of 8; anything else answers null and takes XNNPACK's route. The two
  * threads share the input channels.
+ *
+ * 3x3 filters with input channels in fours go by Winograd's F(3x3, 2x2) instead (simd/conv2d-winograd.wat,
+ * 2.25x fewer multiplications): the threads share the tile rows, each summing its own products, which
+ * are added and transformed back here. Batch 32 x 64 x 41, 2-core VM, against the kernel above:
+ * 32 -> 32 channels 16-20 against 23-25 ms, 64 -> 64 channels 59 against 91 ms.
  */
 
 /** Output rows per pass over the taps: two keep what the taps read of x and dy in cache (measured best of 1-64). */
@@ -24,6 +31,7 @@ export function simdFilterGrad(backend: BackendWasm, x: TensorInfo, dy: TensorIn
   if (!simdFilterGradServes(info, x.dtype) || dy.dtype !== 'float32') return null
   const runner = simdRunner(backend)
   if (!runner) return null
+  if (servesWinograd(info)) return winogradGrad(backend, runner, x, dy, info)
   const shape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]
   const out = backend.makeOutput(shape, 'float32')
   // The view after makeOutput, which may have grown the heap.
@@ -41,4 +49,48 @@ export function simdFilterGrad(backend: BackendWasm, x: TensorInfo, dy: TensorIn
     4,
   )
   return out
+}
+
+/** 3x3 filters with input channels in fours (see simd/conv2d-winograd.wat). */
+function servesWinograd(info: backend_util.Conv2DInfo): boolean {
+  return info.filterHeight === 3 && info.filterWidth === 3 && info.inChannels % 4 === 0
+}
+
+/** Tiles a pass over the products takes (rounded to whole tile rows): enough to pay for loading and storing P. */
+const tilesPerPass = 96
+
+function winogradGrad(backend: BackendWasm, runner: SimdRunner, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { outHeight: OH, outWidth: OW, dilationHeight: dh, dilationWidth: dw, inChannels: Ci, outChannels: Co } = info
+  const { top, bottom, left, right } = info.padInfo
+  const s = new Scratch(backend)
+  try {
+    // x padded as the convolution pads it, then as far as the tiles read (as the forward's Winograd route).
+    const extraRows = winogradPaddedExtent(OH, dh) - (OH + 2 * dh)
+    const extraCols = winogradPaddedExtent(OW, dw) - (OW + 2 * dw)
+    const padded = padOrCrop(s, x, [[0, 0], [top, bottom + extraRows], [left, right + extraCols], [0, 0]])
+    const [, hp, wp] = padded.shape as [number, number, number, number]
+    const rowsPerPass = Math.max(1, Math.round(tilesPerPass / winogradRowTiles(OW, dw)))
+    const threads = runner.threads
+    const perThread = winogradScratchFloats(OW, dw, Ci, Co, rowsPerPass)
+    const scratch = s.adopt(backend.makeOutput([threads * perThread], 'float32'))
+    const products = s.adopt(backend.makeOutput([threads, 16, Ci, Co], 'float32'))
+    const out = backend.makeOutput([3, 3, Ci, Co], 'float32')
+    // Views after the last allocation: allocating may grow the heap, which detaches earlier views.
+    const p = heapView(backend, products) as Float32Array
+    p.fill(0)
+    const [xAt, dyAt, pAt, scratchAt] = [padded, dy, products, scratch].map((t) => heapAddress(backend, t.dataId)) as [number, number, number, number]
+    runner.run(
+      'conv2dWinogradFilterGrad',
+      (from, to) => {
+        const part = from === 0 ? 0 : 1
+        return [xAt, dyAt, pAt + part * 64 * Ci * Co, scratchAt + part * 4 * perThread, hp, wp, Ci, Co, dh, dw, OH, OW, from, to, rowsPerPass]
+      },
+      info.batchSize * winogradTiles(OH, dh),
+      1,
+    )
+    winogradFilterGrad(heapView(backend, products) as Float32Array, threads, Ci * Co, heapView(backend, out) as Float32Array)
+    return out
+  } finally {
+    s.release()
+  }
 }

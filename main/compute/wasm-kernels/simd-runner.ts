@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { webAssembly, type WasmMemory } from '../webassembly-global'
 import { conv2dFilterGradBinary } from './simd/conv2d-filter-grad.wasm'
 import { conv2dForwardBinary } from './simd/conv2d-forward.wasm'
+import { conv2dWinogradBinary } from './simd/conv2d-winograd.wasm'
 import { reluGradBinary } from './simd/relu-grad.wasm'
 import { sumRowsBinary } from './simd/sum-rows.wasm'
 
@@ -23,6 +24,7 @@ import { sumRowsBinary } from './simd/sum-rows.wasm'
 const modules = [
   { binary: conv2dFilterGradBinary, exports: ['conv2dFilterGrad'] },
   { binary: conv2dForwardBinary, exports: ['conv2dForward'] },
+  { binary: conv2dWinogradBinary, exports: ['conv2dWinograd', 'conv2dWinogradFilterGrad'] },
   { binary: sumRowsBinary, exports: ['sumRows'] },
   { binary: reluGradBinary, exports: ['reluGrad'] },
 ] as const

@@ -40,7 +40,7 @@ beforeAll(async () => {
 })
 
 describe('the SIMD filter-gradient kernel', () => {
-  it.each(['conv2d-filter-grad', 'conv2d-forward', 'sum-rows', 'relu-grad'])('%s is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing a .wat)', async (name) => {
+  it.each(['conv2d-filter-grad', 'conv2d-forward', 'conv2d-winograd', 'sum-rows', 'relu-grad'])('%s is the assembly of its text (node scripts/build-wasm-kernels.mjs after editing a .wat)', async (name) => {
     const wat = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wat`), 'utf8')
     const committed = readFileSync(resolve(`main/compute/wasm-kernels/simd/${name}.wasm.ts`), 'utf8')
     expect(await wasmModuleSource(name, wat)).toBe(committed)
@@ -68,6 +68,11 @@ describe('the SIMD filter-gradient kernel', () => {
     { x: [2, 9, 7, 1], filter: [3, 3, 1, 8], dilation: 1, pad: 'same' },
     { x: [3, 10, 9, 2], filter: [3, 3, 2, 16], dilation: 2, pad: 'same' },
     { x: [2, 8, 9, 11], filter: [3, 2, 11, 8], dilation: 1, pad: 'valid' },
+    // Winograd's (3x3, input channels in fours; the cases above with 4 and 8 too): several passes over
+    // the products a thread (64 tile rows), a pass left part full, dilations 1-3
+    { x: [8, 16, 9, 8], filter: [3, 3, 8, 8], dilation: 1, pad: 'same' },
+    { x: [2, 13, 10, 12], filter: [3, 3, 12, 24], dilation: 3, pad: 'valid' },
+    { x: [3, 17, 21, 16], filter: [3, 3, 16, 32], dilation: 2, pad: 'same' },
   ]
   it.each(served)('x $x, filter $filter, dilation $dilation, $pad: equals the float64 sum, by both routes', ({ x, filter, dilation, pad }) => {
     const info = tf.backend_util.computeConv2DInfo(x, filter, 1, dilation, pad)
@@ -128,6 +133,11 @@ describe('the SIMD convolution (Conv2D and FusedConv2D on wasm)', () => {
     { x: [1, 6, 5, 2], filter: [1, 1, 2, 24], dilation: 1, pad: 'valid', bias: false, activation: 'linear' },
     { x: [2, 12, 8, 1], filter: [5, 2, 1, 8], dilation: 2, pad: 'same', bias: true, activation: 'relu' },
     { x: [2, 8, 11, 3], filter: [3, 3, 3, 16], dilation: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]], bias: true, activation: 'relu' },
+    // Winograd's (3x3, input channels a multiple of 4 from 8): odd and even extents, tiles past the edge
+    { x: [2, 9, 7, 8], filter: [3, 3, 8, 8], dilation: 1, pad: 'same', bias: true, activation: 'relu' },
+    { x: [1, 8, 12, 16], filter: [3, 3, 16, 8], dilation: 1, pad: 'same', bias: false, activation: 'linear' },
+    { x: [2, 13, 10, 12], filter: [3, 3, 12, 24], dilation: 3, pad: 'valid', bias: false, activation: 'relu' },
+    { x: [2, 8, 11, 8], filter: [3, 3, 8, 16], dilation: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]], bias: true, activation: 'linear' },
   ]
   const run = (c: Case, fused: boolean) => {
     const xv = seededValues(size(c.x), 11)
