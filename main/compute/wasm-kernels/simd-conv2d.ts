@@ -44,7 +44,7 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) return null
   const runner = simdRunner(backend)
   if (!runner) return null
-  if (servesWinograd(info)) return winogradConv2d(backend, runner, x, filter, bias, info, relu)
+  if (convolutionByWinograd(info)) return winogradConv2d(backend, runner, x, filter, bias, info, relu)
   const { top, bottom, left, right } = info.padInfo
   const s = new Scratch(backend)
   try {
@@ -71,7 +71,7 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
 }
 
 /** 3x3 filters with enough input channels for the transforms to pay (see simd/conv2d-winograd.wat). */
-function servesWinograd(info: backend_util.Conv2DInfo): boolean {
+export function convolutionByWinograd(info: backend_util.Conv2DInfo): boolean {
   return info.filterHeight === 3 && info.filterWidth === 3 && info.inChannels % 4 === 0 && info.inChannels >= winogradMinChannels
 }
 const winogradMinChannels = 8

@@ -31,7 +31,7 @@ export function simdFilterGrad(backend: BackendWasm, x: TensorInfo, dy: TensorIn
   if (!simdFilterGradServes(info, x.dtype) || dy.dtype !== 'float32') return null
   const runner = simdRunner(backend)
   if (!runner) return null
-  if (servesWinograd(info)) return winogradGrad(backend, runner, x, dy, info)
+  if (filterGradByWinograd(info)) return winogradGrad(backend, runner, x, dy, info)
   const shape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]
   const out = backend.makeOutput(shape, 'float32')
   // The view after makeOutput, which may have grown the heap.
@@ -52,7 +52,7 @@ export function simdFilterGrad(backend: BackendWasm, x: TensorInfo, dy: TensorIn
 }
 
 /** 3x3 filters with input channels in fours (see simd/conv2d-winograd.wat). */
-function servesWinograd(info: backend_util.Conv2DInfo): boolean {
+export function filterGradByWinograd(info: backend_util.Conv2DInfo): boolean {
   return info.filterHeight === 3 && info.filterWidth === 3 && info.inChannels % 4 === 0
 }
 

@@ -7,10 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { useBackend } from '../../../main/compute/backend'
 import { conv2dFilterGrad, reluGrad } from '../../../main/compute/backend-gradients'
 import { conv2dFilterGradBinary } from '../../../main/compute/wasm-kernels/simd/conv2d-filter-grad.wasm'
-import { simdFilterGrad, simdFilterGradServes } from '../../../main/compute/wasm-kernels/simd-filter-grad'
+import { filterGradByWinograd, simdFilterGrad, simdFilterGradServes } from '../../../main/compute/wasm-kernels/simd-filter-grad'
 import { reluGradConfig } from '../../../main/compute/wasm-kernels/relu-grad'
 import { simdRunner } from '../../../main/compute/wasm-kernels/simd-runner'
-import { simdConv2d } from '../../../main/compute/wasm-kernels/simd-conv2d'
+import { convolutionByWinograd, simdConv2d } from '../../../main/compute/wasm-kernels/simd-conv2d'
 import { wasmModuleSource } from '../../../scripts/build-wasm-kernels.mjs'
 import { onBackend, relativeError, seededValues } from './compare'
 import { referenceConvGrads } from './float64-conv'
@@ -77,6 +77,7 @@ describe('the SIMD filter-gradient kernel', () => {
   it.each(served)('x $x, filter $filter, dilation $dilation, $pad: equals the float64 sum, by both routes', ({ x, filter, dilation, pad }) => {
     const info = tf.backend_util.computeConv2DInfo(x, filter, 1, dilation, pad)
     expect(simdFilterGradServes(info, 'float32')).toBe(true)
+    expect(filterGradByWinograd(info)).toBe(filter[0] === 3 && filter[1] === 3 && x[3] % 4 === 0)
     const xv = seededValues(size(x), 5)
     const dyv = seededValues(size(info.outShape), 6)
     const expected = filterGrad64(xv, x, dyv, filter, info)
@@ -155,6 +156,9 @@ describe('the SIMD convolution (Conv2D and FusedConv2D on wasm)', () => {
     return { cpu: cpu!, wasm: wasm! }
   }
   it.each(served)('x $x, filter $filter, dilation $dilation, pad $pad, bias $bias, $activation: as the cpu backend', async (c) => {
+    const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, c.dilation, c.pad)
+    const winograd = c.filter[0] === 3 && c.filter[1] === 3 && c.x[3] % 4 === 0 && c.x[3] >= 8
+    expect(convolutionByWinograd(info)).toBe(winograd)
     for (const fused of [false, true]) {
       const { cpu, wasm } = await onBoth(() => run(c, fused))
       expect(wasm.length).toBe(cpu.length)
