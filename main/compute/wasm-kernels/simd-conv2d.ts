@@ -13,7 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall back to
 import { heapView, padOrCrop, Scratch } from './kernel-calls'
 import { heapAddress, type SimdRunner, simdRunner } from './simd-runner'
-import { winogradFilter, winogradPaddedExtent, winogradScratchFloats, winogradTiles } from './winograd'
+import { winogradFilter, winogradPadded, winogradScratchFloats, winogradTiles } from './winograd'
 
 /*
  * Conv2D and FusedConv2D (bias, ReLU) by our own wasm SIMD kernel (simd/conv2d-forward.wat, run by
@@ -78,13 +78,9 @@ const winogradMinChannels = 8
 
 function winogradConv2d(backend: BackendWasm, runner: SimdRunner, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, info: backend_util.Conv2DInfo, relu: boolean): TensorInfo {
   const { outHeight: OH, outWidth: OW, dilationHeight: dh, dilationWidth: dw, inChannels: Ci, outChannels: Co } = info
-  const { top, bottom, left, right } = info.padInfo
   const s = new Scratch(backend)
   try {
-    // Pad as the convolution does, then further down and right so that every tile's patch is inside.
-    const extraRows = winogradPaddedExtent(OH, dh) - (OH + 2 * dh)
-    const extraCols = winogradPaddedExtent(OW, dw) - (OW + 2 * dw)
-    const padded = padOrCrop(s, x, [[0, 0], [top, bottom + extraRows], [left, right + extraCols], [0, 0]])
+    const padded = winogradPadded(s, x, info)
     const [, hp, wp] = padded.shape as [number, number, number, number]
     const u = s.adopt(backend.makeOutput([16, Ci, Co], 'float32'))
     const perThread = winogradScratchFloats(OW, dw, Ci, Co)

@@ -1,8 +1,8 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import { heapView, padOrCrop, Scratch } from './kernel-calls'
+import { heapView, Scratch } from './kernel-calls'
 import { heapAddress, type SimdRunner, simdRunner } from './simd-runner'
-import { winogradFilterGrad, winogradPaddedExtent, winogradRowTiles, winogradScratchFloats, winogradTiles } from './winograd'
+import { winogradFilterGrad, winogradPadded, winogradRowTiles, winogradScratchFloats, winogradTiles } from './winograd'
 
 /*
  * The filter gradient of a stride-1 (dilated) 2-D convolution by our own wasm SIMD kernel
@@ -61,13 +61,9 @@ const tilesPerPass = 96
 
 function winogradGrad(backend: BackendWasm, runner: SimdRunner, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { outHeight: OH, outWidth: OW, dilationHeight: dh, dilationWidth: dw, inChannels: Ci, outChannels: Co } = info
-  const { top, bottom, left, right } = info.padInfo
   const s = new Scratch(backend)
   try {
-    // x padded as the convolution pads it, then as far as the tiles read (as the forward's Winograd route).
-    const extraRows = winogradPaddedExtent(OH, dh) - (OH + 2 * dh)
-    const extraCols = winogradPaddedExtent(OW, dw) - (OW + 2 * dw)
-    const padded = padOrCrop(s, x, [[0, 0], [top, bottom + extraRows], [left, right + extraCols], [0, 0]])
+    const padded = winogradPadded(s, x, info)
     const [, hp, wp] = padded.shape as [number, number, number, number]
     const rowsPerPass = Math.max(1, Math.round(tilesPerPass / winogradRowTiles(OW, dw)))
     const threads = runner.threads

@@ -1,6 +1,9 @@
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
+import { padOrCrop, type Scratch } from './kernel-calls'
+
 /*
  * The parts of the Winograd F(2x2, 3x3) convolution (simd/conv2d-winograd.wat) that run once a call:
- * the filter transform and the geometry (tiles, padding, scratch). See that file for the tiling.
+ * the filter transforms and the geometry (tiles, padding, scratch). See that file for the tiling.
  */
 
 /** The filter transform matrix G of F(2, 3) (4 x 3). */
@@ -68,10 +71,18 @@ export function winogradTiles(extent: number, dilation: number): number {
 /**
  * The padded input extent the tiles read along one axis: the last tile's patch ends 4 dilated steps
  * past its origin, (ceil(extent / 2d) - 1) * 2d + d - 1 + 3d + 1. Never less than a plain 3x3
- * convolution's (extent + 2d), so the caller only ever pads more after.
+ * convolution's (extent + 2d), so the convolution's own padding only ever grows after.
  */
-export function winogradPaddedExtent(extent: number, dilation: number): number {
+function paddedExtent(extent: number, dilation: number): number {
   return Math.ceil(extent / (2 * dilation)) * 2 * dilation + 2 * dilation
+}
+
+/** NHWC x padded as the convolution pads it, then further down and right so that every tile's patch is inside. */
+export function winogradPadded(s: Scratch, x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { top, bottom, left, right } = info.padInfo
+  const extraRows = paddedExtent(info.outHeight, info.dilationHeight) - (info.outHeight + 2 * info.dilationHeight)
+  const extraCols = paddedExtent(info.outWidth, info.dilationWidth) - (info.outWidth + 2 * info.dilationWidth)
+  return padOrCrop(s, x, [[0, 0], [top, bottom + extraRows], [left, right + extraCols], [0, 0]])
 }
 
 /** Tiles a tile row holds in the scratch: the row's tiles rounded up to 4 (the products' blocking). */
