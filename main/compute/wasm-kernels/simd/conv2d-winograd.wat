@@ -1,14 +1,14 @@
 ;; A stride-1 (dilated) 3x3 convolution with its bias and ReLU by Winograd's minimal filtering F(4x4, 3x3),
 ;; written for wasm SIMD (128-bit). Same contract as conv2d-forward.wat:
-;;   y[n, oh, ow, co] = act(bias[co] + sum over kh, kw, ci of xp[n, oh + kh*dh, ow + kw*dw, ci] * w[kh, kw, ci, co])
-;; but the filter comes transformed, u = G w G^T as [36][Ci][Co] (winograd.ts), and xp is padded far
-;; enough right and down that every tile's 6x6 patch lies inside it (winogradPadded).
+;;   y[n, oh, ow, co] = act(bias[co] + sum over kh, kw, ci of x[n, oh + kh*dh - top, ow + kw*dw - left, ci] * w[kh, kw, ci, co])
+;; (x taken as zero outside its H x W), but the filter comes transformed, u = G w G^T as [36][Ci][Co]
+;; (winograd.ts). x is read where it is: no padded copy.
 ;;
 ;; Why: a tile of 4x4 outputs takes 36 multiply-adds per (ci, co) here against 144 directly, so the
 ;; convolutions of the ESC and reference networks (3x3, 32-64 channels) do 4x fewer multiplications.
 ;; The transforms (B, G and A of F(4, 3), interpolation points 0, +-1, +-2) are a few additions and
 ;; multiplications by small constants; each 6x6 transform is a pass over rows and one over columns
-;; through a small scratch, by the six-point helpers $bt, $at and $a.
+;; through a small scratch, by the helpers $bt, $at, $atStore and $a (one call a pass).
 ;;
 ;; A tile covers outputs {oh0 + i dh} x {ow0 + j dw}, i, j < 4: with dilation d the convolution is d x d
 ;; undilated ones on interleaved grids, so tiles step through each grid. Tile row r of an image has
@@ -26,7 +26,8 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Six vectors d (src, srcStep bytes apart) times B^T into six (dst, dstStep apart):
+  ;; `count` times (from and to moving srcOuter and dstOuter bytes): six vectors d (srcStep bytes apart)
+  ;; times B^T into six (dstStep apart):
   ;;   4d0 - 5d2 + d4, (d4 - 4d2) +- (d3 - 4d1), (d4 - d2) +- 2(d3 - d1), 4d1 - 5d3 + d5
   (func $bt (param $from i32) (param $srcStep i32) (param $to i32) (param $dstStep i32)
     (param $count i32) (param $srcOuter i32) (param $dstOuter i32)
@@ -69,7 +70,7 @@
       (local.set $count (i32.sub (local.get $count) (i32.const 1)))
       (br_if $each (local.get $count))))
 
-  ;; Six vectors m times A^T into four: m0 + (m1 + m2) + (m3 + m4), (m1 - m2) + 2(m3 - m4),
+  ;; As $bt, six vectors m times A^T into four: m0 + (m1 + m2) + (m3 + m4), (m1 - m2) + 2(m3 - m4),
   ;; (m1 + m2) + 4(m3 + m4), (m1 - m2) + 8(m3 - m4) + m5
   (func $at (param $from i32) (param $srcStep i32) (param $to i32) (param $dstStep i32)
     (param $count i32) (param $srcOuter i32) (param $dstOuter i32)
@@ -145,7 +146,7 @@
       (local.set $count (i32.sub (local.get $count) (i32.const 1)))
       (br_if $each (local.get $count))))
 
-    ;; Four vectors y times A (the transpose of the above) into six: y0, (y0 + y2) +- (y1 + y3),
+    ;; As $bt, four vectors y times A (the transpose of $at) into six: y0, (y0 + y2) +- (y1 + y3),
   ;; (y0 + 4y2) +- (2y1 + 8y3), y3
   (func $a (param $from i32) (param $srcStep i32) (param $to i32) (param $dstStep i32)
     (param $count i32) (param $srcOuter i32) (param $dstOuter i32)
@@ -221,7 +222,7 @@
   (func $inputTransform
     (param $xImg i32) (param $ih0 i32) (param $left i32) (param $H i32) (param $W i32) (param $V i32) (param $T i32) (param $Tpad i32)
     (param $ciBytes i32) (param $dh i32) (param $dw i32) (param $xiStep i32) (param $tmp i32)
-    (local $t i32) (local $c i32) (local $p i32) (local $v i32) (local $i i32) (local $j i32) (local $colStep i32)
+    (local $t i32) (local $c i32) (local $v i32) (local $i i32) (local $j i32) (local $colStep i32)
     (local $rowBits i32) (local $colBits i32) (local $iw0 i32) (local $rs i32) (local $cs i32) (local $gather i32) (local $q i32)
     (local $src i32) (local $srcRow i32) (local $srcCol i32)
     (local.set $colStep (i32.mul (local.get $xiStep) (i32.const 6)))
@@ -423,7 +424,7 @@
       (br $rLoop))))
 
   ;; ---- The filter gradient, by the same tiles (Winograd's F(3x3, 4x4), the transpose of F(4x4, 3x3)):
-  ;;   dW[kh, kw, ci, co] = sum over n, oh, ow of xp[n, oh + kh*dh, ow + kw*dw, ci] * dy[n, oh, ow, co]
+  ;;   dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh + kh*dh - top, ow + kw*dw - left, ci] * dy[n, oh, ow, co]
   ;;                      = (G^T P G)[kh][kw] with P[xi][ci][co] = sum over tiles of V[xi][t][ci] Z[xi][t][co],
   ;; V the input transform above and Z = A dy A^T of the tile's 4x4 of dy (zeros outside the output).
   ;; P accumulates in the caller's [36][Ci][Co] (zeroed by the caller); G^T P G is the caller's.
@@ -548,7 +549,7 @@
       (local.set $xi (i32.add (local.get $xi) (i32.const 1)))
       (br $xiLoop))))
 
-  ;; P for the tile rows [from, to) of all images (xp padded as for the convolution), `rowsPerPass`
+  ;; P for the tile rows [from, to) of all images (x read as in the convolution), `rowsPerPass`
   ;; tile rows to a pass over P (scratch: the transforms' 72 vectors, then V and Z, 36 planes each of
   ;; rowsPerPass * Tpad tiles and a cache line).
   (func (export "conv2dWinogradFilterGrad")
