@@ -182,14 +182,33 @@
       (local.set $count (i32.sub (local.get $count) (i32.const 1)))
       (br_if $each (local.get $count))))
 
-  ;; 36 zero vectors, xiStep bytes apart from v.
-  (func $zero36 (param $v i32) (param $xiStep i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $v) (i32.mul (local.get $xiStep) (i32.const 36))))
+  ;; `count` zero vectors, step bytes apart from v.
+  (func $zeros (param $v i32) (param $step i32) (param $count i32)
     (loop $z
       (v128.store (local.get $v) (v128.const i32x4 0 0 0 0))
-      (local.set $v (i32.add (local.get $v) (local.get $xiStep)))
-      (br_if $z (i32.lt_u (local.get $v) (local.get $end)))))
+      (local.set $v (i32.add (local.get $v) (local.get $step)))
+      (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+      (br_if $z (local.get $count))))
+
+  ;; The rows [i0, i1) x columns [j0, j1) of a patch (element (i, j) at src + i srcRow + j srcCol) into
+  ;; the same places of a dense one (dst + i dstRow + 16 j): what of a patch lies inside its tensor.
+  ;; Addresses wrap as i32, so src may point before the tensor (a patch starting in the padding).
+  (func $copyRect (param $src i32) (param $srcRow i32) (param $srcCol i32) (param $dst i32) (param $dstRow i32)
+    (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $d i32)
+    (local.set $i (local.get $i0))
+    (loop $rows
+      (local.set $s (i32.add (local.get $src) (i32.add (i32.mul (local.get $i) (local.get $srcRow)) (i32.mul (local.get $j0) (local.get $srcCol)))))
+      (local.set $d (i32.add (local.get $dst) (i32.add (i32.mul (local.get $i) (local.get $dstRow)) (i32.shl (local.get $j0) (i32.const 4)))))
+      (local.set $j (local.get $j0))
+      (loop $cols
+        (v128.store (local.get $d) (v128.load (local.get $s)))
+        (local.set $s (i32.add (local.get $s) (local.get $srcCol)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $j1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $i) (local.get $i1)))))
 
   ;; The first output column of tile t: (t / dw) * 4dw + t % dw.
   (func $tileColumn (param $t i32) (param $dw i32) (result i32)
@@ -216,53 +235,55 @@
 
   ;; Step 1 for one tile row: V[xi] planes xiStep bytes apart. The patches' rows start at ih0 (input
   ;; rows, may be negative: the convolution's padding) of image xImg (H x W x Ci), each column at the
-  ;; tile's first output column less $left. A patch wholly inside x is read where it is; one that
-  ;; reaches into the padding is first gathered (zeros outside) into tmp + 576. Tiles t >= T pad the
-  ;; products: zeros. tmp: 36 vectors for the row pass.
+  ;; tile's first output column less $left. A patch wholly inside x is read where it is; of one that
+  ;; reaches into the padding, what lies inside is copied into tmp + 576, whose other places are zeroed
+  ;; once a tile (the same for every channel). Tiles t >= T, and patches wholly in the padding, give
+  ;; zeros. tmp: 36 vectors for the row pass.
   (func $inputTransform
     (param $xImg i32) (param $ih0 i32) (param $left i32) (param $H i32) (param $W i32) (param $V i32) (param $T i32) (param $Tpad i32)
     (param $ciBytes i32) (param $dh i32) (param $dw i32) (param $xiStep i32) (param $tmp i32)
-    (local $t i32) (local $c i32) (local $v i32) (local $i i32) (local $j i32) (local $colStep i32)
-    (local $rowBits i32) (local $colBits i32) (local $iw0 i32) (local $rs i32) (local $cs i32) (local $gather i32) (local $q i32)
-    (local $src i32) (local $srcRow i32) (local $srcCol i32)
+    (local $t i32) (local $c i32) (local $v i32) (local $colStep i32) (local $rowBits i32) (local $colBits i32)
+    (local $iw0 i32) (local $rs i32) (local $cs i32) (local $gather i32) (local $corner i32) (local $mode i32)
+    (local $src i32) (local $srcRow i32) (local $srcCol i32) (local $i0 i32) (local $i1 i32) (local $j0 i32) (local $j1 i32)
     (local.set $colStep (i32.mul (local.get $xiStep) (i32.const 6)))
     (local.set $rs (i32.mul (i32.mul (local.get $dh) (local.get $W)) (local.get $ciBytes)))
     (local.set $cs (i32.mul (local.get $dw) (local.get $ciBytes)))
     (local.set $gather (i32.add (local.get $tmp) (i32.const 576)))
+    ;; the rows inside x: [i0, i1) (they are contiguous)
     (local.set $rowBits (call $inside6 (local.get $ih0) (local.get $dh) (local.get $H)))
+    (local.set $i0 (i32.ctz (local.get $rowBits)))
+    (local.set $i1 (i32.sub (i32.const 32) (i32.clz (local.get $rowBits))))
     (local.set $t (i32.const 0))
     (block $tDone (loop $tLoop
       (br_if $tDone (i32.ge_s (local.get $t) (local.get $Tpad)))
       (local.set $iw0 (i32.sub (call $tileColumn (local.get $t) (local.get $dw)) (local.get $left)))
       (local.set $colBits (call $inside6 (local.get $iw0) (local.get $dw) (local.get $W)))
+      (local.set $j0 (i32.ctz (local.get $colBits)))
+      (local.set $j1 (i32.sub (i32.const 32) (i32.clz (local.get $colBits))))
+      ;; the patch's corner x[ih0, iw0] (maybe outside x); mode 0: zeros, 1: read in place, 2: gathered
+      (local.set $corner (i32.add (local.get $xImg)
+        (i32.mul (i32.add (i32.mul (local.get $ih0) (local.get $W)) (local.get $iw0)) (local.get $ciBytes))))
+      (local.set $mode (i32.const 0))
+      (if (i32.and (i32.lt_s (local.get $t) (local.get $T))
+          (i32.and (i32.ne (local.get $rowBits) (i32.const 0)) (i32.ne (local.get $colBits) (i32.const 0)))) (then
+        (local.set $mode (i32.const 1))
+        (if (i32.eqz (i32.and (i32.eq (local.get $rowBits) (i32.const 63)) (i32.eq (local.get $colBits) (i32.const 63)))) (then
+          (local.set $mode (i32.const 2))
+          (call $zeros (local.get $gather) (i32.const 16) (i32.const 36))))))
       (local.set $c (i32.const 0))
       (block $cDone (loop $cLoop
         (br_if $cDone (i32.ge_s (local.get $c) (local.get $ciBytes)))
         (local.set $v (i32.add (local.get $V) (i32.add (i32.mul (local.get $t) (local.get $ciBytes)) (local.get $c))))
-        (if (i32.lt_s (local.get $t) (local.get $T))
+        (if (local.get $mode)
           (then
-            (if (i32.and (i32.eq (local.get $rowBits) (i32.const 63)) (i32.eq (local.get $colBits) (i32.const 63)))
+            (if (i32.eq (local.get $mode) (i32.const 1))
               (then
-                (local.set $src (i32.add (i32.add (local.get $xImg) (local.get $c))
-                  (i32.mul (i32.add (i32.mul (local.get $ih0) (local.get $W)) (local.get $iw0)) (local.get $ciBytes))))
+                (local.set $src (i32.add (local.get $corner) (local.get $c)))
                 (local.set $srcRow (local.get $rs))
                 (local.set $srcCol (local.get $cs)))
               (else
-                ;; gather[6][6]: the patch, zeros where it lies in the padding
-                (local.set $i (i32.const 0))
-                (loop $gatherRows
-                  (local.set $j (i32.const 0))
-                  (loop $gatherCols
-                    (local.set $q (i32.add (local.get $gather) (i32.add (i32.mul (local.get $i) (i32.const 96)) (i32.shl (local.get $j) (i32.const 4)))))
-                    (if (i32.and (i32.and (i32.shr_u (local.get $rowBits) (local.get $i)) (i32.shr_u (local.get $colBits) (local.get $j))) (i32.const 1))
-                      (then (v128.store (local.get $q) (v128.load (i32.add (i32.add (local.get $xImg) (local.get $c))
-                        (i32.mul (i32.add (i32.mul (i32.add (local.get $ih0) (i32.mul (local.get $i) (local.get $dh))) (local.get $W))
-                          (i32.add (local.get $iw0) (i32.mul (local.get $j) (local.get $dw)))) (local.get $ciBytes))))))
-                      (else (v128.store (local.get $q) (v128.const i32x4 0 0 0 0))))
-                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                    (br_if $gatherCols (i32.lt_u (local.get $j) (i32.const 6))))
-                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                  (br_if $gatherRows (i32.lt_u (local.get $i) (i32.const 6))))
+                (call $copyRect (i32.add (local.get $corner) (local.get $c)) (local.get $rs) (local.get $cs) (local.get $gather) (i32.const 96)
+                  (local.get $i0) (local.get $i1) (local.get $j0) (local.get $j1))
                 (local.set $src (local.get $gather))
                 (local.set $srcRow (i32.const 96))
                 (local.set $srcCol (i32.const 16))))
@@ -271,7 +292,7 @@
               (i32.const 6) (local.get $srcRow) (i32.const 96))
             (call $bt (local.get $tmp) (i32.const 96) (local.get $v) (local.get $colStep)
               (i32.const 6) (i32.const 16) (local.get $xiStep)))
-          (else (call $zero36 (local.get $v) (local.get $xiStep))))
+          (else (call $zeros (local.get $v) (local.get $xiStep) (i32.const 36))))
         (local.set $c (i32.add (local.get $c) (i32.const 16)))
         (br $cLoop)))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
@@ -430,13 +451,14 @@
   ;; P accumulates in the caller's [36][Ci][Co] (zeroed by the caller); G^T P G is the caller's.
 
   ;; Z[xi][t][co] = (A y A^T)[xi] for the 4x4 of dy of each tile of one tile row (dyRow: dy[n, oh0, 0]);
-  ;; rows: how many of the tile's 4 rows of dy lie inside it, rowStep bytes apart. tmp: 16 vectors, then
-  ;; tmp + 576: 24.
+  ;; rows: how many of the tile's 4 rows of dy lie inside it, rowStep bytes apart. A tile wholly inside
+  ;; dy is read where it is; of one that is not, what lies inside is copied into tmp (16 vectors, the
+  ;; rest zeroed once a tile). tmp + 576: 24 vectors for the row pass.
   (func $dyTransform
     (param $dyRow i32) (param $rows i32) (param $rowStep i32) (param $Z i32) (param $T i32) (param $Tpad i32)
     (param $coBytes i32) (param $OW i32) (param $dw i32) (param $xiStep i32) (param $tmp i32)
-    (local $t i32) (local $c i32) (local $z i32) (local $q i32) (local $ow0 i32) (local $cols i32) (local $colStep i32)
-    (local $i i32) (local $j i32) (local $mid i32) (local $rowStep6 i32)
+    (local $t i32) (local $c i32) (local $z i32) (local $ow0 i32) (local $cols i32) (local $colStep i32)
+    (local $mid i32) (local $rowStep6 i32) (local $full i32) (local $src i32) (local $srcRow i32) (local $srcCol i32)
     (local.set $colStep (i32.mul (local.get $dw) (local.get $coBytes)))
     (local.set $rowStep6 (i32.mul (local.get $xiStep) (i32.const 6)))
     (local.set $mid (i32.add (local.get $tmp) (i32.const 576)))
@@ -446,34 +468,30 @@
       (local.set $ow0 (call $tileColumn (local.get $t) (local.get $dw)))
       (local.set $cols (i32.const 0))
       (if (i32.lt_s (local.get $t) (local.get $T)) (then (local.set $cols (call $inside (local.get $ow0) (local.get $dw) (local.get $OW)))))
+      (local.set $full (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $cols) (i32.const 4))))
+      (if (i32.and (i32.ne (local.get $cols) (i32.const 0)) (i32.eqz (local.get $full))) (then
+        (call $zeros (local.get $tmp) (i32.const 16) (i32.const 16))))
       (local.set $c (i32.const 0))
       (block $cDone (loop $cLoop
         (br_if $cDone (i32.ge_s (local.get $c) (local.get $coBytes)))
         (local.set $z (i32.add (local.get $Z) (i32.add (i32.mul (local.get $t) (local.get $coBytes)) (local.get $c))))
-        (if (i32.and (i32.ne (local.get $cols) (i32.const 0)) (i32.ne (local.get $rows) (i32.const 0)))
+        (if (local.get $cols)
           (then
-            ;; tmp[4][4]: the tile's dy, zeros outside
-            (local.set $i (i32.const 0))
-            (loop $gatherRows
-              (local.set $q (i32.add (i32.add (local.get $dyRow) (i32.mul (local.get $i) (local.get $rowStep)))
-                (i32.add (i32.mul (local.get $ow0) (local.get $coBytes)) (local.get $c))))
-              (local.set $j (i32.const 0))
-              (loop $gatherCols
-                (v128.store (i32.add (local.get $tmp) (i32.add (i32.shl (local.get $i) (i32.const 6)) (i32.shl (local.get $j) (i32.const 4))))
-                  (if (result v128) (i32.and (i32.lt_u (local.get $i) (local.get $rows)) (i32.lt_u (local.get $j) (local.get $cols)))
-                    (then (v128.load (local.get $q)))
-                    (else (v128.const i32x4 0 0 0 0))))
-                (local.set $q (i32.add (local.get $q) (local.get $colStep)))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                (br_if $gatherCols (i32.lt_u (local.get $j) (i32.const 4))))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br_if $gatherRows (i32.lt_u (local.get $i) (i32.const 4))))
+            (local.set $src (i32.add (local.get $dyRow) (i32.add (i32.mul (local.get $ow0) (local.get $coBytes)) (local.get $c))))
+            (local.set $srcRow (local.get $rowStep))
+            (local.set $srcCol (local.get $colStep))
+            (if (i32.eqz (local.get $full)) (then
+              (call $copyRect (local.get $src) (local.get $rowStep) (local.get $colStep) (local.get $tmp) (i32.const 64)
+                (i32.const 0) (local.get $rows) (i32.const 0) (local.get $cols))
+              (local.set $src (local.get $tmp))
+              (local.set $srcRow (i32.const 64))
+              (local.set $srcCol (i32.const 16))))
             ;; each row times A^T into mid[row][6], then A times mid's columns into Z[6 * row + column]
-            (call $a (local.get $tmp) (i32.const 16) (local.get $mid) (i32.const 16)
-              (i32.const 4) (i32.const 64) (i32.const 96))
+            (call $a (local.get $src) (local.get $srcCol) (local.get $mid) (i32.const 16)
+              (i32.const 4) (local.get $srcRow) (i32.const 96))
             (call $a (local.get $mid) (i32.const 96) (local.get $z) (local.get $rowStep6)
               (i32.const 6) (i32.const 16) (local.get $xiStep)))
-          (else (call $zero36 (local.get $z) (local.get $xiStep))))
+          (else (call $zeros (local.get $z) (local.get $xiStep) (i32.const 36))))
         (local.set $c (i32.add (local.get $c) (i32.const 16)))
         (br $cLoop)))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
