@@ -25,7 +25,7 @@ const modules = [
   { binary: conv2dFilterGradBinary, exports: ['conv2dFilterGrad'] },
   { binary: conv2dForwardBinary, exports: ['conv2dForward'] },
   { binary: conv2dWinogradBinary, exports: ['conv2dWinograd', 'conv2dWinogradFilterGrad'] },
-  { binary: sumRowsBinary, exports: ['sumRows'] },
+  { binary: sumRowsBinary, exports: ['sumRows', 'sumSlices'] },
   { binary: reluGradBinary, exports: ['reluGrad'] },
 ] as const
 export type SimdKernel = (typeof modules)[number]['exports'][number]

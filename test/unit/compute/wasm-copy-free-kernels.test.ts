@@ -58,7 +58,10 @@ describe('Sum and Mean over outer axes on wasm', () => {
   const cases: { shape: number[]; axes: number[]; keepDims: boolean }[] = [
     { shape: [5, 7, 6, 9], axes: [0, 1, 2], keepDims: false }, // a convolution's bias gradient
     { shape: [4, 33, 17, 12], axes: [0, 1, 2], keepDims: false }, // the same, inner a multiple of 4: the SIMD kernel, rows split between threads
-    { shape: [3, 7, 6, 4], axes: [1, 2], keepDims: false }, // global average pooling
+    // inner 44: a chunk of 32 columns, then 3 of 4; 630 rows: blocks of 64, the last part full
+    { shape: [3, 21, 10, 44], axes: [0, 1, 2], keepDims: false },
+    { shape: [3, 7, 6, 4], axes: [1, 2], keepDims: false }, // global average pooling: the SIMD kernel, images split between threads
+    { shape: [5, 13, 11, 40], axes: [1, 2], keepDims: false },
     { shape: [3, 7, 6, 4], axes: [1, 2], keepDims: true },
     { shape: [6, 5], axes: [0], keepDims: true },
     { shape: [2, 3, 4, 5], axes: [-3, -2], keepDims: false },
