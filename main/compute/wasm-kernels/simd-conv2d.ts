@@ -52,6 +52,8 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
     const padded = top || bottom || left || right ? padOrCrop(s, x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x
     const [, hp, wp] = padded.shape as [number, number, number, number]
     const out = backend.makeOutput(info.outShape, 'float32')
+    // A filter row's taps as one run of the kernel's inner loop, where they are contiguous (see the .wat).
+    const mergeRow = info.dilationWidth === 1
     const [xAt, wAt, yAt] = [heapAddress(backend, padded.dataId), heapAddress(backend, filter.dataId), heapAddress(backend, out.dataId)]
     const biasAt = bias ? heapAddress(backend, bias.dataId) : 0
     runner.run(
@@ -59,8 +61,8 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
       (ohFrom, ohTo) => [
         xAt, wAt, biasAt, yAt,
         info.batchSize, hp, wp, info.inChannels, info.outChannels,
-        info.filterHeight, info.filterWidth, info.dilationHeight, info.dilationWidth, info.outHeight, info.outWidth,
-        ohFrom, ohTo, relu ? 1 : 0,
+        info.filterHeight, mergeRow ? 1 : info.filterWidth, info.dilationHeight, info.dilationWidth, info.outHeight, info.outWidth,
+        ohFrom, ohTo, relu ? 1 : 0, mergeRow ? info.filterWidth * info.inChannels : info.inChannels,
       ],
       info.outHeight,
       1,

@@ -9,6 +9,9 @@
 ;; output channels in 8 registers and, per input channel of each tap, loads 8 weights (2 vectors) and
 ;; broadcasts 4 inputs for 8 multiply-adds. Row ends (OW not a multiple of 4) take one position at a time.
 ;; The output rows run over [ohFrom, ohTo), so callers can split them between threads.
+;; $run: the input values a tap reads, Ci; or, where dw is 1, the caller may pass KW = 1 and run = KW * Ci,
+;; the taps of a filter row being contiguous in x and in w: one longer inner loop in place of KW short
+;; ones (a first layer's 1-3 channels spend most of their time in loop overhead otherwise).
 ;;
 ;; Assembled by scripts/build-wasm-kernels.mjs into conv2d-forward.wasm.ts (checked by a test).
 (module
@@ -17,15 +20,16 @@
     (param $x i32) (param $w i32) (param $bias i32) (param $y i32)
     (param $N i32) (param $Hp i32) (param $Wp i32) (param $Ci i32) (param $Co i32)
     (param $KH i32) (param $KW i32) (param $dh i32) (param $dw i32) (param $OH i32) (param $OW i32)
-    (param $ohFrom i32) (param $ohTo i32) (param $relu i32)
+    (param $ohFrom i32) (param $ohTo i32) (param $relu i32) (param $run i32)
     (local $n i32) (local $oh i32) (local $ow i32) (local $co i32) (local $kh i32) (local $kw i32)
     (local $xp i32) (local $wp i32) (local $yp i32) (local $end i32) (local $ow4 i32)
-    (local $ciBytes i32) (local $coBytes i32) (local $step2 i32) (local $step3 i32)
+    (local $ciBytes i32) (local $coBytes i32) (local $step2 i32) (local $step3 i32) (local $runBytes i32)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
     (local $w0 v128) (local $w1 v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $b0 v128) (local $b1 v128) (local $zero v128)
     (local.set $ciBytes (i32.shl (local.get $Ci) (i32.const 2)))
+    (local.set $runBytes (i32.shl (local.get $run) (i32.const 2)))
     (local.set $coBytes (i32.shl (local.get $Co) (i32.const 2)))
     (local.set $step2 (i32.shl (local.get $ciBytes) (i32.const 1)))
     (local.set $step3 (i32.mul (local.get $ciBytes) (i32.const 3)))
@@ -65,9 +69,9 @@
                   (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $Hp)) (i32.add (local.get $oh) (i32.mul (local.get $kh) (local.get $dh)))) (local.get $Wp))
                     (i32.add (local.get $ow) (i32.mul (local.get $kw) (local.get $dw)))))))
                 (local.set $wp (i32.add (local.get $w) (i32.shl
-                  (i32.add (i32.mul (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $KW)) (local.get $kw)) (local.get $Ci)) (local.get $Co)) (local.get $co))
+                  (i32.add (i32.mul (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $KW)) (local.get $kw)) (local.get $run)) (local.get $Co)) (local.get $co))
                   (i32.const 2))))
-                (local.set $end (i32.add (local.get $xp) (local.get $ciBytes)))
+                (local.set $end (i32.add (local.get $xp) (local.get $runBytes)))
                 (loop $ciLoop
                   (local.set $w0 (v128.load offset=0 (local.get $wp)))
                   (local.set $w1 (v128.load offset=16 (local.get $wp)))
@@ -122,9 +126,9 @@
                   (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $Hp)) (i32.add (local.get $oh) (i32.mul (local.get $kh) (local.get $dh)))) (local.get $Wp))
                     (i32.add (local.get $ow) (i32.mul (local.get $kw) (local.get $dw)))))))
                 (local.set $wp (i32.add (local.get $w) (i32.shl
-                  (i32.add (i32.mul (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $KW)) (local.get $kw)) (local.get $Ci)) (local.get $Co)) (local.get $co))
+                  (i32.add (i32.mul (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $KW)) (local.get $kw)) (local.get $run)) (local.get $Co)) (local.get $co))
                   (i32.const 2))))
-                (local.set $end (i32.add (local.get $xp) (local.get $ciBytes)))
+                (local.set $end (i32.add (local.get $xp) (local.get $runBytes)))
                 (loop $tciLoop
                   (local.set $s0 (v128.load32_splat (local.get $xp)))
                   (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s0) (v128.load offset=0 (local.get $wp)))))
