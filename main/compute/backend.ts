@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { PerceptError } from '../core/errors'
 import { installConvGradients } from './backend-gradients'
+import { installReductionGradients } from './reduction-gradients'
 import { prepareWasmBackend, wasmLoadFailure, wasmThreading, type WasmThreading } from './backend-wasm'
 import { describeTensorflowBinding, describeTensorflowFailures, loadTensorflowPackage, tensorflowUsesGpu, type TensorflowBinding } from './backend-tensorflow'
 
@@ -57,6 +58,7 @@ export function forcedBackend(): TfBackendName | undefined {
 /** Registrations every backend needs before a model trains; cheap, and repeated after each backend loads. */
 function prepareTf(): void {
   installConvGradients()
+  installReductionGradients()
 }
 
 const loading = new Map<TfBackendName, Promise<string | null>>()

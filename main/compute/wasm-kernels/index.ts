@@ -11,6 +11,7 @@ import { meanConfig, sumConfig } from './outer-axis-sums'
 import { reluGradConfig } from './relu-grad'
 import { castConfig, identityConfig } from './shared-data'
 import { conv2dConfig, fusedConv2dConfig } from './simd-conv2d'
+import { tileConfig } from './tile'
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum'
 
 /**
@@ -38,7 +39,8 @@ export const addedWasmKernels: readonly KernelConfig[] = [
  * And Slice, SplitV, Unpack and contiguous StridedSlice, which copied their whole input out of the heap
  * for every piece (heap-slice.ts). And Conv2D and FusedConv2D, right but slower than our SIMD kernel where
  * it serves (stride 1, NHWC, output channels in multiples of 8; simd-conv2d.ts). And BatchMatMul and
- * _FusedMatMul, which run transposed or batched operands in a plain loop (matmul-layouts.ts).
+ * _FusedMatMul, which run transposed or batched operands in a plain loop (matmul-layouts.ts). And Tile
+ * (broadcastTo), element by element where block copies do (tile.ts).
  */
 export const replacedWasmKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
@@ -60,6 +62,7 @@ export const replacedWasmKernels: readonly KernelConfig[] = [
   fusedConv2dConfig,
   batchMatMulConfig,
   fusedMatMulConfig,
+  tileConfig,
 ]
 
 /**
