@@ -9,6 +9,7 @@ import { batchMatMulConfig, fusedMatMulConfig } from './matmul-layouts'
 import { maxPool3dConfig, maxPool3dGradConfig, maxPoolGradConfig } from './max-pool'
 import { meanConfig, sumConfig } from './outer-axis-sums'
 import { reluGradConfig } from './relu-grad'
+import { reverseConfig } from './reverse'
 import { castConfig, identityConfig } from './shared-data'
 import { conv2dConfig, fusedConv2dConfig } from './simd-conv2d'
 import { tileConfig } from './tile'
@@ -40,7 +41,7 @@ export const addedWasmKernels: readonly KernelConfig[] = [
  * for every piece (heap-slice.ts). And Conv2D and FusedConv2D, right but slower than our SIMD kernel where
  * it serves (stride 1, NHWC, output channels in multiples of 8; simd-conv2d.ts). And BatchMatMul and
  * _FusedMatMul, which run transposed or batched operands in a plain loop (matmul-layouts.ts). And Tile
- * (broadcastTo), element by element where block copies do (tile.ts).
+ * (broadcastTo) and Reverse, element by element where block copies do (tile.ts, reverse.ts).
  */
 export const replacedWasmKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
@@ -63,6 +64,7 @@ export const replacedWasmKernels: readonly KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
   tileConfig,
+  reverseConfig,
 ]
 
 /**

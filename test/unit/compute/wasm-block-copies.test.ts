@@ -4,9 +4,9 @@ import { useBackend } from '../../../main/compute/backend'
 import { onBackend, seededValues } from './compare'
 
 /*
- * The wasm backend's Tile (wasm-kernels/tile.ts: block copies) against the cpu backend's, and the
- * gradients of Sum and Mean as one broadcast (reduction-gradients.ts) against TF.js's own formula,
- * bit for bit on both backends.
+ * The wasm backend's Tile and Reverse (wasm-kernels/tile.ts, reverse.ts: block copies) against the cpu
+ * backend's, and the gradients of Sum and Mean as one broadcast (reduction-gradients.ts) against TF.js's
+ * own formula, bit for bit on both backends.
  */
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1)
@@ -38,6 +38,24 @@ describe('Tile on wasm', () => {
     expect(profile.kernelNames).toContain('Tile')
     expect(Array.from((profile.result as tf.Tensor).dataSync())).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3])
     tf.dispose([x, profile.result as tf.Tensor])
+  })
+})
+
+describe('Reverse on wasm', () => {
+  const cases: { shape: number[]; axes: number[]; dtype: 'float32' | 'int32' }[] = [
+    { shape: [3, 3, 4, 8], axes: [0, 1], dtype: 'float32' }, // a filter flipped in space
+    { shape: [3, 3, 3, 4, 2], axes: [0, 1, 2], dtype: 'float32' }, // a 3-D filter
+    { shape: [2, 5, 3], axes: [1], dtype: 'int32' }, // a middle axis only
+    { shape: [4, 3, 2], axes: [0, 2], dtype: 'float32' }, // with the innermost: the stock kernel
+    { shape: [6], axes: [0], dtype: 'float32' },
+  ]
+  it.each(cases)('shape $shape, axes $axes, $dtype: as the cpu backend', async ({ shape, axes, dtype }) => {
+    const values = Array.from(seededValues(size(shape), 44), (v) => (dtype === 'float32' ? v : Math.round(v * 100)))
+    const run = () => tf.reverse(tf.tensor(values, shape, dtype), axes)
+    const [cpu] = await onBackend('cpu', run)
+    const [wasm] = await onBackend('wasm', run)
+    expect(Array.from(wasm!)).toEqual(Array.from(cpu!))
+    expect(Array.from(wasm!)).not.toEqual(values) // it did reverse something
   })
 })
 
