@@ -27,7 +27,7 @@ import { winogradFilter, winogradPlanes, winogradScratchFloats, winogradTiles } 
  * 3x3 filters with input channels in fours from 8 go by Winograd's F(4x4, 3x3) instead
  * (simd/conv2d-winograd.wat): 4x fewer multiplications, for a transform of the filter here and small
  * transforms around the products in the kernel, which also reads x where it is (the padding as zeros,
- * no padded copy). Batch 32 x 64 x 41, dilation 2, kernel alone: 32 -> 32 channels about 12 ms against
+ * no padded copy). Batch 32 x 64 x 41, dilation 2, kernel alone: 32 -> 32 channels about 11 ms against
  * 16 by F(2x2, 3x3) and 24 directly (64 -> 64 channels: about 38 ms). These convolutions are the
  * forward pass and the input gradient of every 3x3 layer, so training steps gain most.
  */
