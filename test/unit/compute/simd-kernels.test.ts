@@ -70,9 +70,11 @@ describe('the SIMD filter-gradient kernel', () => {
     { x: [2, 12, 8, 4], filter: [5, 2, 4, 24], dilation: 2, pad: 'same' },
     // Taps that fall wholly in the padding (dilation 4 over 5 rows): those blocks stay zero.
     { x: [2, 5, 6, 4], filter: [3, 3, 4, 8], dilation: 4, pad: 'same' },
-    // Input channels left over from blocks of 4: a first layer's 1 and 2, and 4 + 3 split between the threads.
+    // Input channels left over from blocks of 4: a first layer's 1 and 2 (3x3: padded with zeros to 4 for
+    // Winograd's, else the kernel's one-channel loop), and 4 + 3 split between the threads.
     { x: [2, 9, 7, 1], filter: [3, 3, 1, 8], dilation: 1, pad: 'same' },
     { x: [3, 10, 9, 2], filter: [3, 3, 2, 16], dilation: 2, pad: 'same' },
+    { x: [2, 9, 7, 2], filter: [2, 3, 2, 8], dilation: 1, pad: 'same' },
     { x: [2, 8, 9, 11], filter: [3, 2, 11, 8], dilation: 1, pad: 'valid' },
     // Winograd's (3x3, input channels in fours; the cases above with 4 and 8 too): several passes over
     // the products a thread (32 tile rows, 24 a pass), a pass left part full, dilations 1-3
@@ -83,7 +85,7 @@ describe('the SIMD filter-gradient kernel', () => {
   it.each(served)('x $x, filter $filter, dilation $dilation, $pad: equals the float64 sum, by both routes', ({ x, filter, dilation, pad }) => {
     const info = tf.backend_util.computeConv2DInfo(x, filter, 1, dilation, pad)
     expect(simdFilterGradServes(info, 'float32')).toBe(true)
-    const winograd = filter[0] === 3 && filter[1] === 3 && x[3] % 4 === 0
+    const winograd = filter[0] === 3 && filter[1] === 3 && (x[3] % 4 === 0 || x[3] < 4)
     expect(filterGradByWinograd(info)).toBe(winograd)
     const tolerance = winograd ? winogradTolerance : 1e-6
     const xv = seededValues(size(x), 5)
