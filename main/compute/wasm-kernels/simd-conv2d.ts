@@ -24,7 +24,7 @@ import { winogradFilter, winogradPlanes, winogradScratchFloats, winogradTiles } 
  * (one copy) where the convolution pads. Everything else goes to the stock kernels, which are also what
  * the gradients' own compositions get for the geometries this does not serve.
  *
- * 3x3 filters with input channels in fours from 8 go by Winograd's F(4x4, 3x3) instead
+ * 3x3 filters with input channels in fours go by Winograd's F(4x4, 3x3) instead
  * (simd/conv2d-winograd.wat): 4x fewer multiplications, for a transform of the filter here and small
  * transforms around the products in the kernel, which also reads x where it is (the padding as zeros,
  * no padded copy). Batch 32 x 64 x 41, dilation 2, kernel alone: 32 -> 32 channels about 11 ms against
@@ -73,11 +73,13 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
   }
 }
 
-/** 3x3 filters with enough input channels for the transforms to pay (see simd/conv2d-winograd.wat). */
+/**
+ * 3x3 filters with input channels in fours (see simd/conv2d-winograd.wat): from 4 on the transforms pay,
+ * 4 -> 32 channels at batch 32 x 64 x 41 taking 3.4 ms against the direct kernel's 5.5.
+ */
 export function convolutionByWinograd(info: backend_util.Conv2DInfo): boolean {
-  return info.filterHeight === 3 && info.filterWidth === 3 && info.inChannels % 4 === 0 && info.inChannels >= winogradMinChannels
+  return info.filterHeight === 3 && info.filterWidth === 3 && info.inChannels % 4 === 0
 }
-const winogradMinChannels = 8
 
 function winogradConv2d(backend: BackendWasm, runner: SimdRunner, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, info: backend_util.Conv2DInfo, relu: boolean): TensorInfo {
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, dilationHeight: dh, dilationWidth: dw, inChannels: Ci, outChannels: Co } = info
