@@ -146,7 +146,7 @@
       (local.set $count (i32.sub (local.get $count) (i32.const 1)))
       (br_if $each (local.get $count))))
 
-    ;; As $bt, four vectors y times A (the transpose of $at) into six: y0, (y0 + y2) +- (y1 + y3),
+  ;; As $bt, four vectors y times A (the transpose of $at) into six: y0, (y0 + y2) +- (y1 + y3),
   ;; (y0 + 4y2) +- (2y1 + 8y3), y3
   (func $a (param $from i32) (param $srcStep i32) (param $to i32) (param $dstStep i32)
     (param $count i32) (param $srcOuter i32) (param $dstOuter i32)
@@ -222,7 +222,7 @@
     (local.set $n (i32.div_u (i32.sub (i32.add (i32.sub (local.get $extent) (local.get $at)) (local.get $d)) (i32.const 1)) (local.get $d)))
     (select (i32.const 4) (local.get $n) (i32.gt_u (local.get $n) (i32.const 4))))
 
-;; Which of the 6 patch rows (or columns) from `at`, step d, lie inside [0, extent): bit i for row i.
+  ;; Which of the 6 patch rows (or columns) from `at`, step d, lie inside [0, extent): bit i for row i.
   (func $inside6 (param $at i32) (param $d i32) (param $extent i32) (result i32)
     (local $i i32) (local $bits i32)
     (loop $rows
