@@ -1,4 +1,4 @@
-import { getKernel, type NamedAttrMap, type NamedTensorInfoMap, PadV2, Reshape, Slice, type TensorInfo } from '@tensorflow/tfjs-core'
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, PadV2, Reshape, Slice, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 
 /**
@@ -12,6 +12,22 @@ export function callWasmKernel(backend: BackendWasm, kernelName: string, inputs:
   const out = kernel.kernelFunc({ inputs, backend, attrs: attrs as unknown as NamedAttrMap })
   if (Array.isArray(out)) throw new Error(`${kernelName} returned several outputs where one was expected.`)
   return out
+}
+
+/**
+ * The stock wasm kernel `kernelName` as registered now (call it at module load, before ours replaces
+ * it): `fallBack` runs it, with a clear error where this backend has none; `replaceWith` is the
+ * registration of our kernel in its place, keeping its setup, which binds the wasm functions it calls.
+ */
+export function stockKernel(kernelName: string): { fallBack: KernelFunc; replaceWith: (kernelFunc: KernelFunc) => KernelConfig } {
+  const stock = getKernel(kernelName, 'wasm')
+  return {
+    fallBack: (args) => {
+      if (!stock) throw new Error(`The wasm backend has no ${kernelName} kernel to fall back to.`)
+      return stock.kernelFunc(args)
+    },
+    replaceWith: (kernelFunc) => ({ kernelName, backendName: 'wasm', kernelFunc, ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}) }),
+  }
 }
 
 /** Drops the references `callWasmKernel` handed out. */

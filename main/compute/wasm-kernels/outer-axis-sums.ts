@@ -1,6 +1,7 @@
-import { getKernel, type KernelConfig, type KernelFunc, Mean, Sum, type SumAttrs, type TensorInfo, util } from '@tensorflow/tfjs-core'
+import { type KernelConfig, type KernelFunc, Mean, Sum, type SumAttrs, type TensorInfo, util } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall back to
+import { stockKernel } from './kernel-calls'
 import { heapAddress, simdRunner } from './simd-runner'
 
 /*
@@ -83,7 +84,7 @@ function sumWithSimd(backend: BackendWasm, x: TensorInfo, out: TensorInfo, split
 }
 
 function withFallback(kernelName: string, mean: boolean): KernelConfig {
-  const stock = getKernel(kernelName, 'wasm')
+  const stock = stockKernel(kernelName)
   const kernelFunc: KernelFunc = (args) => {
     const { x } = args.inputs as unknown as { x: TensorInfo }
     const { axis, keepDims } = args.attrs as unknown as SumAttrs
@@ -91,11 +92,9 @@ function withFallback(kernelName: string, mean: boolean): KernelConfig {
     const split = outerAxisSplit(x.shape, axes)
     const scale = mean && split ? 1 / split.reduced : 1
     const out = reduceOuterAxes(args.backend as BackendWasm, x, axes, keepDims, scale)
-    if (out) return out
-    if (!stock) throw new Error(`The wasm backend has no ${kernelName} kernel to fall back to.`)
-    return stock.kernelFunc(args)
+    return out ?? stock.fallBack(args)
   }
-  return { kernelName, backendName: 'wasm', kernelFunc, ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}) }
+  return stock.replaceWith(kernelFunc)
 }
 
 export const sumConfig = withFallback(Sum, false)

@@ -1,6 +1,7 @@
-import { getKernel, type KernelConfig, type KernelFunc, Reverse, type ReverseAttrs, type TensorInfo, util } from '@tensorflow/tfjs-core'
+import { type KernelConfig, type KernelFunc, Reverse, type ReverseAttrs, type TensorInfo, util } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernel we fall back to
+import { stockKernel } from './kernel-calls'
 
 /*
  * Reverse along outer axes by block copies on the heap: the axes after the last reversed one stay in
@@ -11,17 +12,14 @@ import '@tensorflow/tfjs-backend-wasm' // registers the stock kernel we fall bac
 
 type NumericArray = Float32Array | Int32Array | Uint8Array
 
-const stockReverse = getKernel(Reverse, 'wasm')
+const stockReverse = stockKernel(Reverse)
 
 const reverse: KernelFunc = (args) => {
   const { x } = args.inputs as unknown as { x: TensorInfo }
   const axes = util.parseAxisParam((args.attrs as unknown as ReverseAttrs).dims, x.shape)
   const rank = x.shape.length
   const last = Math.max(-1, ...axes)
-  if (x.dtype === 'string' || x.dtype === 'complex64' || last < 0 || last === rank - 1) {
-    if (!stockReverse) throw new Error('The wasm backend has no Reverse kernel to fall back to.')
-    return stockReverse.kernelFunc(args)
-  }
+  if (x.dtype === 'string' || x.dtype === 'complex64' || last < 0 || last === rank - 1) return stockReverse.fallBack(args)
   const backend = args.backend as BackendWasm
   const out = backend.makeOutput([...x.shape], x.dtype)
   // Views after makeOutput: allocating can grow the heap, which detaches earlier views.
@@ -41,9 +39,4 @@ const reverse: KernelFunc = (args) => {
   return out
 }
 
-export const reverseConfig: KernelConfig = {
-  kernelName: Reverse,
-  backendName: 'wasm',
-  kernelFunc: reverse,
-  ...(stockReverse?.setupFunc ? { setupFunc: stockReverse.setupFunc } : {}),
-}
+export const reverseConfig: KernelConfig = stockReverse.replaceWith(reverse)

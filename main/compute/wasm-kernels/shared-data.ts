@@ -1,6 +1,7 @@
 import { Cast, type CastAttrs, getKernel, Identity, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall back to
+import { stockKernel } from './kernel-calls'
 
 /*
  * Identity and a Cast to the tensor's own dtype as a new reference to the same data, the way the
@@ -16,7 +17,7 @@ function share(backend: BackendWasm, x: TensorInfo): TensorInfo {
 }
 
 const stockIdentity = getKernel(Identity, 'wasm')
-const stockCast = getKernel(Cast, 'wasm')
+const stockCast = stockKernel(Cast)
 
 const identity: KernelFunc = (args) => {
   const { x } = args.inputs as unknown as { x: TensorInfo }
@@ -30,14 +31,8 @@ const cast: KernelFunc = (args) => {
   const { x } = args.inputs as unknown as { x: TensorInfo }
   const { dtype } = args.attrs as unknown as CastAttrs
   if (dtype === x.dtype && dtype !== 'string' && dtype !== 'complex64') return share(args.backend as BackendWasm, x)
-  if (!stockCast) throw new Error('The wasm backend has no Cast kernel to fall back to.')
-  return stockCast.kernelFunc(args)
+  return stockCast.fallBack(args)
 }
 
 export const identityConfig: KernelConfig = { kernelName: Identity, backendName: 'wasm', kernelFunc: identity }
-export const castConfig: KernelConfig = {
-  kernelName: Cast,
-  backendName: 'wasm',
-  kernelFunc: cast,
-  ...(stockCast?.setupFunc ? { setupFunc: stockCast.setupFunc } : {}),
-}
+export const castConfig: KernelConfig = stockCast.replaceWith(cast)

@@ -4,14 +4,13 @@ import {
   type Conv2DAttrs,
   FusedConv2D,
   type FusedConv2DAttrs,
-  getKernel,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernels we fall back to
-import { heapView, padOrCrop, Scratch } from './kernel-calls'
+import { heapView, padOrCrop, Scratch, stockKernel } from './kernel-calls'
 import { heapAddress, type SimdRunner, simdRunner } from './simd-runner'
 import { winogradFilter, winogradPlanes, winogradScratchFloats, winogradTiles } from './winograd'
 
@@ -32,8 +31,8 @@ import { winogradFilter, winogradPlanes, winogradScratchFloats, winogradTiles } 
  * forward pass and the input gradient of every 3x3 layer, so training steps gain most.
  */
 
-const stockConv2D = getKernel(Conv2D, 'wasm')
-const stockFusedConv2D = getKernel(FusedConv2D, 'wasm')
+const stockConv2D = stockKernel(Conv2D)
+const stockFusedConv2D = stockKernel(FusedConv2D)
 
 function servesGeometry(info: backend_util.Conv2DInfo): boolean {
   return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1 && info.outChannels % 8 === 0
@@ -124,9 +123,7 @@ function infoOf(x: TensorInfo, filter: TensorInfo, a: Conv2DAttrs): backend_util
 const conv2d: KernelFunc = (args) => {
   const { x, filter } = args.inputs as unknown as { x: TensorInfo; filter: TensorInfo }
   const out = simdConv2d(args.backend as BackendWasm, x, filter, null, infoOf(x, filter, args.attrs as unknown as Conv2DAttrs), false)
-  if (out) return out
-  if (!stockConv2D) throw new Error('The wasm backend has no Conv2D kernel to fall back to.')
-  return stockConv2D.kernelFunc(args)
+  return out ?? stockConv2D.fallBack(args)
 }
 
 const fusedConv2d: KernelFunc = (args) => {
@@ -137,15 +134,8 @@ const fusedConv2d: KernelFunc = (args) => {
     const out = simdConv2d(args.backend as BackendWasm, x, filter, bias ?? null, infoOf(x, filter, a), activation === 'relu')
     if (out) return out
   }
-  if (!stockFusedConv2D) throw new Error('The wasm backend has no FusedConv2D kernel to fall back to.')
-  return stockFusedConv2D.kernelFunc(args)
+  return stockFusedConv2D.fallBack(args)
 }
 
-// The stock kernels' setup (binding their wasm functions as the backend starts) goes with ours, which call them.
-export const conv2dConfig: KernelConfig = { kernelName: Conv2D, backendName: 'wasm', kernelFunc: conv2d, ...(stockConv2D?.setupFunc ? { setupFunc: stockConv2D.setupFunc } : {}) }
-export const fusedConv2dConfig: KernelConfig = {
-  kernelName: FusedConv2D,
-  backendName: 'wasm',
-  kernelFunc: fusedConv2d,
-  ...(stockFusedConv2D?.setupFunc ? { setupFunc: stockFusedConv2D.setupFunc } : {}),
-}
+export const conv2dConfig: KernelConfig = stockConv2D.replaceWith(conv2d)
+export const fusedConv2dConfig: KernelConfig = stockFusedConv2D.replaceWith(fusedConv2d)

@@ -1,6 +1,7 @@
-import { getKernel, type KernelConfig, type KernelFunc, Tile, type TileAttrs, type TensorInfo } from '@tensorflow/tfjs-core'
+import { type KernelConfig, type KernelFunc, Tile, type TileAttrs, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-backend-wasm' // registers the stock kernel we fall back to
+import { stockKernel } from './kernel-calls'
 
 /*
  * Tile (and so broadcastTo) by block copies on the heap: each axis's first copy is written, then
@@ -34,15 +35,12 @@ function tileInto(src: NumericArray, dst: NumericArray, shape: readonly number[]
   else if (dst.length > 0) write(0, 0, 0)
 }
 
-const stockTile = getKernel(Tile, 'wasm')
+const stockTile = stockKernel(Tile)
 
 const tile: KernelFunc = (args) => {
   const { x } = args.inputs as unknown as { x: TensorInfo }
   const { reps } = args.attrs as unknown as TileAttrs
-  if (x.dtype === 'string' || x.dtype === 'complex64' || reps.length !== x.shape.length) {
-    if (!stockTile) throw new Error('The wasm backend has no Tile kernel to fall back to.')
-    return stockTile.kernelFunc(args)
-  }
+  if (x.dtype === 'string' || x.dtype === 'complex64' || reps.length !== x.shape.length) return stockTile.fallBack(args)
   const backend = args.backend as BackendWasm
   const out = backend.makeOutput(x.shape.map((d, i) => d * reps[i]!), x.dtype)
   // Views after makeOutput: allocating can grow the heap, which detaches earlier views.
@@ -50,9 +48,4 @@ const tile: KernelFunc = (args) => {
   return out
 }
 
-export const tileConfig: KernelConfig = {
-  kernelName: Tile,
-  backendName: 'wasm',
-  kernelFunc: tile,
-  ...(stockTile?.setupFunc ? { setupFunc: stockTile.setupFunc } : {}),
-}
+export const tileConfig: KernelConfig = stockTile.replaceWith(tile)
